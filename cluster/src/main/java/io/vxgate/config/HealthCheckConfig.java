@@ -1,0 +1,41 @@
+package io.vxgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Active health checks (HAProxy semantics): every {@code interval}, a check that must finish
+ * within {@code timeout}; {@code fall} consecutive failures mark a server down and {@code rise}
+ * consecutive successes mark it up.
+ *
+ * @param path the HTTP path requested ({@link Type#HTTP} only)
+ * @param expectMin lowest accepted HTTP status (inclusive)
+ * @param expectMax highest accepted HTTP status (inclusive)
+ */
+public record HealthCheckConfig(
+    Type type,
+    String path,
+    Duration interval,
+    Duration timeout,
+    int rise,
+    int fall,
+    int expectMin,
+    int expectMax) {
+  public HealthCheckConfig {
+    requireNonNull(type, "type");
+    requireNonNull(interval, "interval");
+    requireNonNull(timeout, "timeout");
+  }
+
+  /** Check types. */
+  public enum Type {
+    HTTP,
+    TCP
+  }
+
+  /** Whether an HTTP status counts as healthy. */
+  public boolean accepts(int status) {
+    return status >= expectMin && status <= expectMax;
+  }
+}

@@ -1,0 +1,30 @@
+package io.vxgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * One client-facing listener.
+ *
+ * @param redirectHttps nullable; when set, every request is answered with a 301 to https on that port
+ * @param maxConnections 0 means unlimited
+ * @param tls nullable; plain HTTP when null
+ * @param hstsSeconds 0 means no Strict-Transport-Security header
+ */
+public record ListenerConfig(
+    String name,
+    HostPort bind,
+    Integer redirectHttps,
+    Duration requestHeaderTimeout,
+    int maxHeaderSize,
+    long maxRequestBody,
+    int maxConnections,
+    TlsConfig tls,
+    long hstsSeconds) {
+  public ListenerConfig {
+    requireNonNull(name, "name");
+    requireNonNull(bind, "bind");
+    requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
+  }
+}

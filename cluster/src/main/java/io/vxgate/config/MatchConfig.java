@@ -1,0 +1,37 @@
+package io.vxgate.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conditions of a route; all set conditions must hold. Unset scalar conditions are null,
+ * unset list/map conditions are empty.
+ *
+ * @param headers header name to exact value, or {@code ~REGEX}
+ * @param websocket nullable; when set, the request must (or must not) be a WebSocket upgrade
+ */
+public record MatchConfig(
+    String pathPrefix,
+    String path,
+    String pathRegex,
+    String host,
+    List<String> methods,
+    Map<String, String> headers,
+    Map<String, String> query,
+    List<String> source,
+    Boolean websocket,
+    List<String> country) {
+  public MatchConfig {
+    methods = List.copyOf(methods);
+    headers = Map.copyOf(headers);
+    query = Map.copyOf(query);
+    source = List.copyOf(source);
+    country = List.copyOf(country);
+  }
+
+  /** A match that holds for every request. */
+  public static MatchConfig any() {
+    return new MatchConfig(
+        null, null, null, null, List.of(), Map.of(), Map.of(), List.of(), null, List.of());
+  }
+}

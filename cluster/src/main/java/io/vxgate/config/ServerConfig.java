@@ -1,0 +1,24 @@
+package io.vxgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One origin server of an upstream.
+ *
+ * @param datacenter nullable; unknown datacenter
+ * @param maxConns 0 means unlimited concurrent requests
+ * @param tls whether the server was written as {@code https://host:port}
+ */
+public record ServerConfig(
+    String name,
+    HostPort address,
+    int weight,
+    String datacenter,
+    boolean backup,
+    int maxConns,
+    boolean tls) {
+  public ServerConfig {
+    requireNonNull(name, "name");
+    requireNonNull(address, "address");
+  }
+}

@@ -1,0 +1,65 @@
+package io.vxgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A named group of origin servers and how to balance, check and retry over them.
+ *
+ * @param healthCheck nullable; no active checks when null
+ * @param sticky nullable; no sticky sessions when null
+ * @param retries how many further servers are tried after the first attempt failed
+ */
+public record UpstreamConfig(
+    String name,
+    BalanceConfig balance,
+    List<ServerConfig> servers,
+    HealthCheckConfig healthCheck,
+    PassiveConfig passive,
+    StickyConfig sticky,
+    int retries,
+    Set<RetryOn> retryOn,
+    TimeoutsConfig timeouts,
+    KeepaliveConfig keepalive,
+    Duration slowStart,
+    LocalityConfig locality) {
+  public UpstreamConfig {
+    requireNonNull(name, "name");
+    requireNonNull(balance, "balance");
+    servers = List.copyOf(servers);
+    requireNonNull(passive, "passive");
+    retryOn = Set.copyOf(retryOn);
+    requireNonNull(timeouts, "timeouts");
+    requireNonNull(keepalive, "keepalive");
+    requireNonNull(slowStart, "slowStart");
+    requireNonNull(locality, "locality");
+  }
+
+  /** Nginx-style passive checks: {@code maxFails} failures within {@code failTimeout}. */
+  public record PassiveConfig(int maxFails, Duration failTimeout) {}
+
+  /** Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. */
+  public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {}
+
+  /** The per-origin keep-alive connection pool (per node). */
+  public record KeepaliveConfig(int maxConnections, Duration idleTimeout) {}
+
+  /** Datacenter-aware routing (Envoy zone-aware routing with a panic threshold). */
+  public record LocalityConfig(boolean preferDatacenter, int minHealthyPercent) {}
+
+  /**
+   * Cookie-insert sticky sessions.
+   *
+   * @param maxAge nullable; a session cookie when null
+   */
+  public record StickyConfig(
+      String cookie,
+      String path,
+      boolean httpOnly,
+      boolean secure,
+      String sameSite,
+      Duration maxAge) {}
+}
