@@ -5,7 +5,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The {@code balance:} value of an upstream.
  *
- * @param argument the header or cookie name for {@link Kind#HEADER} and {@link Kind#COOKIE}, else null
+ * @param argument the header or cookie name for {@link Kind#HEADER} and {@link Kind#COOKIE}, else
+ *     null
  */
 public record BalanceConfig(Kind kind, String argument) {
   public BalanceConfig {

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 
 /**
- * Cluster membership settings (node-local). An empty {@code members} list and no
- * {@code kubernetesServiceDns} means a standalone node.
+ * Cluster membership settings (node-local). An empty {@code members} list and no {@code
+ * kubernetesServiceDns} means a standalone node.
  *
  * @param kubernetesServiceDns nullable; the headless service name for Kubernetes discovery
  */

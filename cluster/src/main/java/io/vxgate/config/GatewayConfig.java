@@ -6,11 +6,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A whole, validated vxgate configuration (SPEC section 2). Built only by {@link ConfigLoader},
- * which reports every invalid field; instances are immutable and safe to share between threads.
+ * A whole, validated vxgate configuration (SPEC section 2). Built by {@link ConfigLoader} (or
+ * {@link ConfigJson}), which reports every invalid field; instances are immutable and safe to share
+ * between threads.
  *
- * <p>{@code node}, {@code cluster}, {@code listeners} and {@code admin} are node-local; the rest
- * ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link #errorPages}) is cluster-wide.
+ * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin} and {@code dnsSync} are
+ * node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link
+ * #errorPages}) is cluster-wide and travels to other nodes, so it holds no reference to local
+ * files.
+ *
+ * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
+ * @param upstreams by name
+ * @param routes in order; the first that matches wins
+ * @param errorPages HTTP status (400..599) to the page <b>content</b> (loaded from the file named
+ *     in the config, relative to the config file's directory)
+ * @param dnsSync nullable; no DNS sync when null
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -20,7 +30,8 @@ public record GatewayConfig(
     List<String> trustedProxies,
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
-    Map<Integer, String> errorPages) {
+    Map<Integer, String> errorPages,
+    DnsSyncConfig dnsSync) {
 
   public GatewayConfig {
     requireNonNull(node, "node");
@@ -31,5 +42,18 @@ public record GatewayConfig(
     upstreams = Map.copyOf(upstreams);
     routes = List.copyOf(routes);
     errorPages = Map.copyOf(errorPages);
+  }
+
+  /** A config without DNS sync. */
+  public GatewayConfig(
+      NodeConfig node,
+      ClusterConfig cluster,
+      List<ListenerConfig> listeners,
+      AdminConfig admin,
+      List<String> trustedProxies,
+      Map<String, UpstreamConfig> upstreams,
+      List<RouteConfig> routes,
+      Map<Integer, String> errorPages) {
+    this(node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null);
   }
 }

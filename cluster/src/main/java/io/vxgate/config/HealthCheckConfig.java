@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 
 /**
- * Active health checks (HAProxy semantics): every {@code interval}, a check that must finish
- * within {@code timeout}; {@code fall} consecutive failures mark a server down and {@code rise}
+ * Active health checks (HAProxy semantics): every {@code interval}, a check that must finish within
+ * {@code timeout}; {@code fall} consecutive failures mark a server down and {@code rise}
  * consecutive successes mark it up.
  *
  * @param path the HTTP path requested ({@link Type#HTTP} only)

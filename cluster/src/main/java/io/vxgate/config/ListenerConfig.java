@@ -7,7 +7,10 @@ import java.time.Duration;
 /**
  * One client-facing listener.
  *
- * @param redirectHttps nullable; when set, every request is answered with a 301 to https on that port
+ * @param redirectHttps nullable; when set, every request is answered with a 301 to https on that
+ *     port
+ * @param maxHeaderSize bytes, 1k..1m
+ * @param maxRequestBody bytes; 0 means unlimited
  * @param maxConnections 0 means unlimited
  * @param tls nullable; plain HTTP when null
  * @param hstsSeconds 0 means no Strict-Transport-Security header

@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The conditions of a route; all set conditions must hold. Unset scalar conditions are null,
- * unset list/map conditions are empty.
+ * The conditions of a route; all set conditions must hold. Unset scalar conditions are null, unset
+ * list/map conditions are empty.
  *
+ * @param host lower-cased; exact, or {@code *.suffix} for any subdomain of {@code suffix}
+ * @param methods upper-case method tokens
  * @param headers header name to exact value, or {@code ~REGEX}
+ * @param source CIDRs or addresses as written, each valid for {@link Cidr#parse}
+ * @param country upper-case ISO 3166-1 alpha-2 codes
  * @param websocket nullable; when set, the request must (or must not) be a WebSocket upgrade
  */
 public record MatchConfig(

@@ -2,13 +2,29 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
- * This node's identity. {@code id} defaults to the host name, {@code datacenter} to
- * {@code "default"}; {@code advertise} (nullable) is the address published for DNS sync.
+ * This node's identity (node-local).
+ *
+ * @param id defaults to the host name
+ * @param datacenter defaults to {@code "default"}
+ * @param advertise nullable; the address published by DNS sync (when null, the host of the first
+ *     listener)
+ * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM (default 30s)
  */
-public record NodeConfig(String id, String datacenter, String advertise) {
+public record NodeConfig(String id, String datacenter, String advertise, Duration shutdownGrace) {
+  /** The default {@link #shutdownGrace}. */
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
   public NodeConfig {
     requireNonNull(id, "id");
     requireNonNull(datacenter, "datacenter");
+    requireNonNull(shutdownGrace, "shutdownGrace");
+  }
+
+  /** A node with the default shutdown grace. */
+  public NodeConfig(String id, String datacenter, String advertise) {
+    this(id, datacenter, advertise, DEFAULT_SHUTDOWN_GRACE);
   }
 }

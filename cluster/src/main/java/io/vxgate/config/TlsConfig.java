@@ -2,12 +2,17 @@ package io.vxgate.config;
 
 import java.util.List;
 
-/** TLS termination for a listener: PEM certificate/key pairs (SNI picks among them). */
+/**
+ * TLS termination for a listener: PEM certificate/key pairs (SNI picks among them).
+ *
+ * @param certificates at least one; file paths resolved against the config file's directory
+ * @param minVersion {@code TLSv1.2} (default) or {@code TLSv1.3}
+ */
 public record TlsConfig(List<Certificate> certificates, String minVersion) {
   public TlsConfig {
     certificates = List.copyOf(certificates);
   }
 
-  /** A PEM certificate chain file and its private key file. */
+  /** A PEM certificate chain file and its private key file (absolute paths after loading). */
   public record Certificate(String cert, String key) {}
 }

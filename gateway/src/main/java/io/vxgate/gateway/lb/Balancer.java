@@ -1,5 +1,7 @@
 package io.vxgate.gateway.lb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.util.Ticker;
 import java.util.List;
@@ -8,27 +10,53 @@ import java.util.random.RandomGenerator;
 /**
  * Picks one server of a fixed list for a request. One implementation per {@code balance:} value.
  *
- * <p>A balancer is built over an immutable list (a config snapshot) and is <b>confined to one
- * event loop</b>: it is not thread-safe and needs no locks. Each event loop builds its own, as each
- * nginx worker keeps its own round-robin state. Live server state (health, in-flight counts) is read
+ * <p>A balancer is built over an immutable list (a config snapshot) and is <b>confined to one event
+ * loop</b>: it is not thread-safe and needs no locks. Each event loop builds its own, as each nginx
+ * worker keeps its own round-robin state. Live server state (health, in-flight counts) is read
  * through {@link Endpoint} on every pick.
  */
 public interface Balancer {
 
   /**
-   * Picks an available server not yet tried by this request; when every available server was
-   * tried, an available one that was tried may be returned. Returns null when no server is
-   * available.
+   * Picks an available server not yet tried by this request; when every available server was tried,
+   * an available one that was tried may be returned. Returns null when no server is available.
    */
   Endpoint pick(PickContext ctx);
 
   /**
    * Builds the balancer for {@code config} over {@code servers}.
    *
-   * @param random used by {@code random} (and nothing else); pass a seeded generator in tests
+   * <ul>
+   *   <li>{@code roundrobin}: nginx's smooth weighted round robin; weights 5, 1, 1 give the
+   *       repeating sequence {@code a a b a c a a}.
+   *   <li>{@code leastconn}: fewest in-flight requests per unit of weight; ties by smooth weighted
+   *       round robin.
+   *   <li>{@code random}: power of two choices, drawn by weight.
+   *   <li>{@code source}, {@code uri}, {@code header:}, {@code cookie:}: consistent hash ring over
+   *       {@link PickContext#hashKey()} (160 points per unit of weight, placed by server name);
+   *       smooth weighted round robin for requests without a key.
+   * </ul>
+   *
+   * <p>Each pick reads {@code ticker.nanoTime()} once and passes it to {@link
+   * Endpoint#available(long)} and {@link Endpoint#effectiveWeight(long)}.
+   *
+   * @param servers the servers, with unique names; copied
+   * @param random used by {@code random} (and nothing else, so it may be null for the other kinds);
+   *     pass a seeded generator in tests
    */
   static Balancer create(
-      BalanceConfig config, List<? extends Endpoint> servers, Ticker ticker, RandomGenerator random) {
-    throw new UnsupportedOperationException("not built yet");
+      BalanceConfig config,
+      List<? extends Endpoint> servers,
+      Ticker ticker,
+      RandomGenerator random) {
+    requireNonNull(config, "config");
+    List<Endpoint> list = List.copyOf(requireNonNull(servers, "servers"));
+    requireNonNull(ticker, "ticker");
+    return switch (config.kind()) {
+      case ROUNDROBIN -> new RoundRobinBalancer(list, ticker);
+      case LEASTCONN -> new LeastConnBalancer(list, ticker);
+      case RANDOM -> new RandomBalancer(list, ticker, requireNonNull(random, "random"));
+      case SOURCE, URI, HEADER, COOKIE -> new HashBalancer(list, ticker);
+    };
   }
 }

@@ -14,8 +14,8 @@ public interface Endpoint {
   int weight();
 
   /**
-   * The weight to use now: the configured weight, reduced while the server ramps up after
-   * becoming available (slow start). Always at least 1.
+   * The weight to use now: the configured weight, reduced while the server ramps up after becoming
+   * available (slow start). Always at least 1.
    */
   int effectiveWeight(long nowNanos);
 

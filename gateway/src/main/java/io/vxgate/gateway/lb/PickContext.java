@@ -9,7 +9,10 @@ public interface PickContext {
    */
   CharSequence hashKey();
 
-  /** Whether this request already tried {@code e} (retries go to another server when one is available). */
+  /**
+   * Whether this request already tried {@code e} (retries go to another server when one is
+   * available).
+   */
   boolean tried(Endpoint e);
 
   /** A context with no hash key and nothing tried. */

@@ -1,0 +1,275 @@
+package io.vxgate.config;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link GatewayConfig} to and from a Vert.x {@link JsonObject} with the key names of the YAML
+ * file, so a config can travel over the event bus and through the cluster.
+ *
+ * <p>The JSON form is complete (defaults written out): durations as strings ({@code "2s"}), sizes
+ * as numbers of bytes. Unlike the file, {@code error-pages} maps each status to the page
+ * <em>content</em>, certificate paths are taken as they are (absolute after loading), and {@code
+ * ${VAR}} is not substituted. {@link #fromJson} validates like {@link ConfigLoader}, so {@code
+ * fromJson(toJson(c)).equals(c)}.
+ */
+public final class ConfigJson {
+  private ConfigJson() {}
+
+  /** The JSON form of a config. */
+  public static JsonObject toJson(GatewayConfig c) {
+    requireNonNull(c, "c");
+    JsonObject json = new JsonObject();
+    NodeConfig n = c.node();
+    JsonObject node =
+        new JsonObject()
+            .put("id", n.id())
+            .put("datacenter", n.datacenter())
+            .put("shutdown-grace", duration(n.shutdownGrace()));
+    putIf(node, "advertise", n.advertise());
+    json.put("node", node);
+
+    ClusterConfig cl = c.cluster();
+    JsonObject cluster =
+        new JsonObject()
+            .put("name", cl.name())
+            .put("bind", cl.bind().toString())
+            .put("members", new JsonArray(cl.members().stream().map(HostPort::toString).toList()));
+    if (cl.kubernetesServiceDns() != null) {
+      cluster.put("kubernetes", new JsonObject().put("service-dns", cl.kubernetesServiceDns()));
+    }
+    json.put("cluster", cluster);
+
+    JsonArray listeners = new JsonArray();
+    for (ListenerConfig l : c.listeners()) {
+      JsonObject o =
+          new JsonObject()
+              .put("name", l.name())
+              .put("bind", l.bind().toString())
+              .put("request-header-timeout", duration(l.requestHeaderTimeout()))
+              .put("max-header-size", l.maxHeaderSize())
+              .put("max-request-body", l.maxRequestBody())
+              .put("max-connections", l.maxConnections())
+              .put("hsts", l.hstsSeconds());
+      putIf(o, "redirect-https", l.redirectHttps());
+      if (l.tls() != null) {
+        JsonArray certs = new JsonArray();
+        l.tls()
+            .certificates()
+            .forEach(t -> certs.add(new JsonObject().put("cert", t.cert()).put("key", t.key())));
+        o.put(
+            "tls",
+            new JsonObject().put("certificates", certs).put("min-version", l.tls().minVersion()));
+      }
+      listeners.add(o);
+    }
+    json.put("listeners", listeners);
+
+    JsonObject admin = new JsonObject().put("bind", c.admin().bind().toString());
+    putIf(admin, "token", c.admin().token());
+    json.put("admin", admin);
+
+    DnsSyncConfig d = c.dnsSync();
+    if (d != null) {
+      JsonObject dns =
+          new JsonObject()
+              .put("server", d.server().toString())
+              .put("zone", d.zone())
+              .put("name", d.name())
+              .put("ttl", d.ttl());
+      if (d.tsig() != null) {
+        dns.put(
+            "tsig",
+            new JsonObject()
+                .put("name", d.tsig().name())
+                .put("algorithm", d.tsig().algorithm())
+                .put("secret", d.tsig().secret()));
+      }
+      json.put("dns-sync", dns);
+    }
+
+    json.put("trusted-proxies", new JsonArray(c.trustedProxies()));
+    JsonObject upstreams = new JsonObject();
+    new TreeMap<>(c.upstreams()).forEach((name, u) -> upstreams.put(name, upstream(u)));
+    json.put("upstreams", upstreams);
+    JsonArray routes = new JsonArray();
+    c.routes().forEach(r -> routes.add(route(r)));
+    json.put("routes", routes);
+    JsonObject pages = new JsonObject();
+    new TreeMap<>(c.errorPages()).forEach((status, page) -> pages.put(status.toString(), page));
+    json.put("error-pages", pages);
+    return json;
+  }
+
+  private static JsonObject upstream(UpstreamConfig u) {
+    JsonArray servers = new JsonArray();
+    for (ServerConfig s : u.servers()) {
+      JsonObject o =
+          new JsonObject()
+              .put("name", s.name())
+              .put("address", (s.tls() ? "https://" : "") + s.address())
+              .put("weight", s.weight())
+              .put("backup", s.backup())
+              .put("max-conns", s.maxConns());
+      putIf(o, "datacenter", s.datacenter());
+      servers.add(o);
+    }
+    JsonObject o =
+        new JsonObject()
+            .put("balance", u.balance().toString())
+            .put("servers", servers)
+            .put(
+                "passive",
+                new JsonObject()
+                    .put("max-fails", u.passive().maxFails())
+                    .put("fail-timeout", duration(u.passive().failTimeout())))
+            .put("retries", u.retries())
+            .put(
+                "retry-on",
+                new JsonArray(u.retryOn().stream().sorted().map(RetryOn::configName).toList()))
+            .put(
+                "timeouts",
+                new JsonObject()
+                    .put("connect", duration(u.timeouts().connect()))
+                    .put("response", duration(u.timeouts().response()))
+                    .put("idle", duration(u.timeouts().idle())))
+            .put(
+                "keepalive",
+                new JsonObject()
+                    .put("max-connections", u.keepalive().maxConnections())
+                    .put("idle-timeout", duration(u.keepalive().idleTimeout())))
+            .put("slow-start", duration(u.slowStart()))
+            .put(
+                "locality",
+                new JsonObject()
+                    .put("prefer-datacenter", u.locality().preferDatacenter())
+                    .put("min-healthy-percent", u.locality().minHealthyPercent()));
+    HealthCheckConfig h = u.healthCheck();
+    if (h != null) {
+      o.put(
+          "health-check",
+          new JsonObject()
+              .put("type", h.type().name().toLowerCase(java.util.Locale.ROOT))
+              .put("path", h.path())
+              .put("interval", duration(h.interval()))
+              .put("timeout", duration(h.timeout()))
+              .put("rise", h.rise())
+              .put("fall", h.fall())
+              .put(
+                  "expect",
+                  h.expectMin() == h.expectMax()
+                      ? String.valueOf(h.expectMin())
+                      : h.expectMin() + "-" + h.expectMax()));
+    }
+    UpstreamConfig.StickyConfig s = u.sticky();
+    if (s != null) {
+      JsonObject so =
+          new JsonObject()
+              .put("cookie", s.cookie())
+              .put("path", s.path())
+              .put("http-only", s.httpOnly())
+              .put("secure", s.secure())
+              .put("same-site", s.sameSite());
+      if (s.maxAge() != null) {
+        so.put("max-age", duration(s.maxAge()));
+      }
+      o.put("sticky", so);
+    }
+    return o;
+  }
+
+  private static JsonObject route(RouteConfig r) {
+    MatchConfig m = r.match();
+    JsonObject match = new JsonObject();
+    putIf(match, "path-prefix", m.pathPrefix());
+    putIf(match, "path", m.path());
+    putIf(match, "path-regex", m.pathRegex());
+    putIf(match, "host", m.host());
+    if (!m.methods().isEmpty()) {
+      match.put("methods", new JsonArray(m.methods()));
+    }
+    if (!m.headers().isEmpty()) {
+      match.put("headers", new JsonObject(new TreeMap<String, Object>(m.headers())));
+    }
+    if (!m.query().isEmpty()) {
+      match.put("query", new JsonObject(new TreeMap<String, Object>(m.query())));
+    }
+    if (!m.source().isEmpty()) {
+      match.put("source", new JsonArray(m.source()));
+    }
+    putIf(match, "websocket", m.websocket());
+    if (!m.country().isEmpty()) {
+      match.put("country", new JsonArray(m.country()));
+    }
+    JsonObject o = new JsonObject().put("name", r.name());
+    if (!match.isEmpty()) {
+      o.put("match", match);
+    }
+    o.put("upstream", r.upstream());
+    putIf(o, "strip-prefix", r.stripPrefix());
+    return o;
+  }
+
+  /**
+   * Reads and validates the JSON form.
+   *
+   * @throws ConfigException with every error (file name {@code json})
+   */
+  public static GatewayConfig fromJson(JsonObject json) {
+    return fromJson(json, "json");
+  }
+
+  /**
+   * Reads and validates the JSON form; errors name {@code sourceName} as their file. A missing
+   * {@code node.id} defaults to the local host name.
+   */
+  public static GatewayConfig fromJson(JsonObject json, String sourceName) {
+    requireNonNull(json, "json");
+    return ConfigLoader.build(
+        plain(json),
+        sourceName,
+        null,
+        ConfigOverrides.none(),
+        ConfigLoader.Environment.system(),
+        ConfigReader.Mode.JSON);
+  }
+
+  /** Nested JsonObject/JsonArray (or maps and lists holding them) as plain maps and lists. */
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject o) {
+      return plain(o.getMap());
+    }
+    if (v instanceof JsonArray a) {
+      return plain(a.getList());
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, plain(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(plain(x)));
+      return out;
+    }
+    return v;
+  }
+
+  private static String duration(Duration d) {
+    return Syntax.formatDuration(d);
+  }
+
+  private static void putIf(JsonObject o, String key, Object value) {
+    if (value != null) {
+      o.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.vxgate.config;
+
+import static io.vxgate.config.ConfigFixtures.SPEC_EXAMPLE;
+import static io.vxgate.config.ConfigFixtures.specFiles;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigJsonTest {
+  @TempDir Path dir;
+
+  private static final String EXTRA =
+      """
+        hashed:
+          balance: "cookie:SID"
+          servers:
+            - {name: h1, address: "https://[2001:db8::1]:8443", weight: 7, datacenter: dc3, max-conns: 100}
+            - {name: h2, address: 10.0.0.2:80, backup: true}
+          health-check: {type: tcp, interval: 1500ms, timeout: 500ms, rise: 1, fall: 1, expect: 204}
+          sticky: {cookie: S, path: /app, http-only: false, secure: true, same-site: None, max-age: 1h}
+          retry-on: [reset, 500, 504]
+          slow-start: 30s
+      """;
+
+  private GatewayConfig full() {
+    specFiles(dir);
+    String yaml =
+        SPEC_EXAMPLE
+                .replace("upstreams:\n", "upstreams:\n" + EXTRA)
+                .replace(
+                    "routes:                                        # ordered; first match wins\n",
+                    """
+                    routes:
+                      - name: every-key
+                        match:
+                          path-prefix: /a/
+                          path: /a/b
+                          path-regex: "^/a/.*$"
+                          host: "*.example.com"
+                          methods: [GET]
+                          headers: {X-A: "1", X-B: "~^b"}
+                          query: {q: "2"}
+                          source: ["::1"]
+                          websocket: false
+                          country: [DE]
+                        upstream: hashed
+                        strip-prefix: /a
+                    """)
+            + """
+            node: {id: gw-1, datacenter: dc1, advertise: 203.0.113.10, shutdown-grace: 10s}
+            dns-sync: {server: 127.0.0.1:53, zone: example.test, name: gw.example.test, ttl: 30,
+                       tsig: {name: vxgate, algorithm: hmac-sha512, secret: c2VjcmV0}}
+            """;
+    yaml = yaml.replaceFirst("node: +\\{id: gw-1, datacenter: dc1\\}.*\n", "");
+    return ConfigFixtures.parse(
+        yaml, dir, Map.of("VXGATE_ADMIN_TOKEN", "tok"), ConfigOverrides.none());
+  }
+
+  @Test
+  void roundTripsAFullConfig() {
+    GatewayConfig c = full();
+    assertThat(c.upstreams()).containsKey("hashed");
+    assertThat(c.dnsSync()).isNotNull();
+    assertThat(c.routes()).hasSize(5);
+
+    JsonObject json = ConfigJson.toJson(c);
+    GatewayConfig back = ConfigJson.fromJson(json);
+    assertThat(back).isEqualTo(c);
+    // and through the wire form
+    assertThat(ConfigJson.fromJson(new JsonObject(json.encode()))).isEqualTo(c);
+  }
+
+  @Test
+  void usesTheYamlKeyNames() {
+    JsonObject json = ConfigJson.toJson(full());
+    assertThat(json.fieldNames())
+        .containsExactlyInAnyOrder(
+            "node",
+            "cluster",
+            "listeners",
+            "admin",
+            "dns-sync",
+            "trusted-proxies",
+            "upstreams",
+            "routes",
+            "error-pages");
+    JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");
+    assertThat(api.getString("balance")).isEqualTo("roundrobin");
+    assertThat(api.getJsonObject("health-check").getString("expect")).isEqualTo("200-399");
+    assertThat(api.getJsonObject("timeouts").getString("response")).isEqualTo("30s");
+    assertThat(api.getJsonArray("retry-on").stream().map(String::valueOf))
+        .containsExactly("connect-failure", "timeout", "502", "503");
+    assertThat(
+            json.getJsonObject("upstreams")
+                .getJsonObject("hashed")
+                .getJsonArray("servers")
+                .getJsonObject(0)
+                .getString("address"))
+        .isEqualTo("https://[2001:db8::1]:8443");
+    assertThat(json.getJsonArray("listeners").getJsonObject(1).getLong("max-request-body"))
+        .isEqualTo(104_857_600L);
+    assertThat(json.getJsonObject("error-pages").getString("502")).isEqualTo("<h1>502</h1>");
+    assertThat(json.getJsonArray("routes").getJsonObject(4).containsKey("match")).isFalse();
+  }
+
+  @Test
+  void fromJsonValidatesAndDoesNotSubstitute() {
+    JsonObject json = ConfigJson.toJson(full());
+    json.getJsonObject("error-pages").put("500", "<p>${not substituted}</p>");
+    assertThat(ConfigJson.fromJson(json).errorPages().get(500))
+        .isEqualTo("<p>${not substituted}</p>");
+
+    json.getJsonObject("upstreams")
+        .getJsonObject("api")
+        .getJsonArray("servers")
+        .getJsonObject(0)
+        .put("weight", 0);
+    assertThatThrownBy(() -> ConfigJson.fromJson(json, "vxgate.admin.config.put"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "vxgate.admin.config.put: upstreams.api.servers[0].weight: 0 (expected: 1..256)");
+  }
+
+  @Test
+  void defaultsRoundTrip() {
+    GatewayConfig c = ConfigLoader.defaults(null, ConfigFixtures.env(Map.of()));
+    assertThat(ConfigJson.fromJson(ConfigJson.toJson(c))).isEqualTo(c);
+  }
+}

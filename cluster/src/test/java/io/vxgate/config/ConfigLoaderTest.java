@@ -1,0 +1,600 @@
+package io.vxgate.config;
+
+import static io.vxgate.config.ConfigFixtures.SPEC_EXAMPLE;
+import static io.vxgate.config.ConfigFixtures.errors;
+import static io.vxgate.config.ConfigFixtures.parse;
+import static io.vxgate.config.ConfigFixtures.specFiles;
+import static io.vxgate.config.ConfigFixtures.upstream;
+import static io.vxgate.config.ConfigFixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vxgate.config.UpstreamConfig.KeepaliveConfig;
+import io.vxgate.config.UpstreamConfig.LocalityConfig;
+import io.vxgate.config.UpstreamConfig.PassiveConfig;
+import io.vxgate.config.UpstreamConfig.StickyConfig;
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private static final Map<String, String> TOKEN = Map.of("VXGATE_ADMIN_TOKEN", "s3cret");
+
+  @Test
+  void specExampleParsesWithEveryFieldAsWritten() {
+    specFiles(dir);
+    Path file = write(dir, "gw.yaml", SPEC_EXAMPLE);
+    GatewayConfig c = ConfigLoader.load(file, ConfigOverrides.none(), ConfigFixtures.env(TOKEN));
+
+    assertThat(c.node()).isEqualTo(new NodeConfig("gw-1", "dc1", null, Duration.ofSeconds(30)));
+    assertThat(c.cluster())
+        .isEqualTo(
+            new ClusterConfig(
+                "vxgate",
+                new HostPort("127.0.0.1", 5701),
+                List.of(new HostPort("10.0.0.2", 5701), new HostPort("10.0.0.3", 5701)),
+                "vxgate-hz.ns.svc.cluster.local"));
+    assertThat(c.listeners())
+        .containsExactly(
+            new ListenerConfig(
+                "web",
+                new HostPort("0.0.0.0", 8080),
+                8443,
+                Duration.ofSeconds(10),
+                16384,
+                100L << 20,
+                10_000,
+                null,
+                0),
+            new ListenerConfig(
+                "api",
+                new HostPort("0.0.0.0", 8081),
+                null,
+                Duration.ofSeconds(10),
+                16384,
+                100L << 20,
+                10_000,
+                null,
+                0),
+            new ListenerConfig(
+                "web-tls",
+                new HostPort("0.0.0.0", 8443),
+                null,
+                Duration.ofSeconds(10),
+                16384,
+                100L << 20,
+                10_000,
+                new TlsConfig(
+                    List.of(
+                        new TlsConfig.Certificate(
+                            dir.resolve("certs/site.crt").toString(),
+                            dir.resolve("certs/site.key").toString())),
+                    "TLSv1.2"),
+                31_536_000));
+    assertThat(c.admin()).isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), "s3cret"));
+    assertThat(c.trustedProxies()).containsExactly("127.0.0.1/32");
+    assertThat(c.dnsSync()).isNull();
+
+    assertThat(c.upstreams()).containsOnlyKeys("api", "ws", "web");
+    UpstreamConfig api = c.upstreams().get("api");
+    assertThat(api)
+        .isEqualTo(
+            new UpstreamConfig(
+                "api",
+                new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null),
+                List.of(
+                    new ServerConfig(
+                        "api1", new HostPort("127.0.0.1", 9001), 2, "dc1", false, 0, false),
+                    new ServerConfig(
+                        "api2", new HostPort("127.0.0.1", 9002), 2, "dc2", false, 0, false),
+                    new ServerConfig(
+                        "api3", new HostPort("127.0.0.1", 9003), 1, null, true, 0, false)),
+                new HealthCheckConfig(
+                    HealthCheckConfig.Type.HTTP,
+                    "/health",
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(1),
+                    2,
+                    3,
+                    200,
+                    399),
+                new PassiveConfig(3, Duration.ofSeconds(30)),
+                new StickyConfig("VXROUTE", "/", true, false, "Lax", null),
+                2,
+                Set.of(
+                    RetryOn.CONNECT_FAILURE, RetryOn.TIMEOUT, RetryOn.HTTP_502, RetryOn.HTTP_503),
+                new TimeoutsConfig(
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                new KeepaliveConfig(64, Duration.ofSeconds(60)),
+                Duration.ZERO,
+                new LocalityConfig(true, 50)));
+    assertThat(c.upstreams().get("ws").servers())
+        .containsExactly(
+            new ServerConfig("ws1", new HostPort("::1", 9101), 1, null, false, 0, false));
+    assertThat(c.upstreams().get("web").servers())
+        .containsExactly(
+            new ServerConfig("web1", new HostPort("web.internal", 8443), 1, null, false, 0, true));
+
+    MatchConfig any = MatchConfig.any();
+    assertThat(c.routes())
+        .containsExactly(
+            new RouteConfig(
+                "ws",
+                new MatchConfig(
+                    null, null, null, null, List.of(), Map.of(), Map.of(), List.of(), true,
+                    List.of()),
+                "ws",
+                null),
+            new RouteConfig(
+                "api",
+                new MatchConfig(
+                    "/api/",
+                    null,
+                    null,
+                    null,
+                    List.of("GET", "POST"),
+                    Map.of(),
+                    Map.of(),
+                    List.of(),
+                    null,
+                    List.of()),
+                "api",
+                null),
+            new RouteConfig(
+                "admin-ui",
+                new MatchConfig(
+                    null,
+                    null,
+                    null,
+                    "admin.example.com",
+                    List.of(),
+                    Map.of(),
+                    Map.of(),
+                    List.of("10.0.0.0/8"),
+                    null,
+                    List.of()),
+                "web",
+                null),
+            new RouteConfig("default", any, "web", null));
+    assertThat(c.errorPages())
+        .isEqualTo(Map.of(502, "<h1>502</h1>", 503, "<h1>503</h1>", 504, "<h1>504</h1>"));
+  }
+
+  @Test
+  void emptyFileGivesEveryDefault() {
+    GatewayConfig c = parse("", dir);
+
+    assertThat(c.node())
+        .isEqualTo(new NodeConfig(ConfigFixtures.HOST, "default", null, Duration.ofSeconds(30)));
+    assertThat(c.cluster())
+        .isEqualTo(new ClusterConfig("vxgate", new HostPort("127.0.0.1", 5701), List.of(), null));
+    assertThat(c.cluster().standalone()).isTrue();
+    assertThat(c.listeners())
+        .containsExactly(
+            new ListenerConfig(
+                "web",
+                new HostPort("0.0.0.0", 8080),
+                null,
+                Duration.ofSeconds(10),
+                16 * 1024,
+                100L * 1024 * 1024,
+                10_000,
+                null,
+                0));
+    assertThat(c.admin()).isEqualTo(new AdminConfig(new HostPort("127.0.0.1", 9090), null));
+    assertThat(c.trustedProxies()).isEmpty();
+    assertThat(c.upstreams()).isEmpty();
+    assertThat(c.routes()).isEmpty();
+    assertThat(c.errorPages()).isEmpty();
+    assertThat(c.dnsSync()).isNull();
+  }
+
+  @Test
+  void upstreamDefaults() {
+    GatewayConfig c =
+        parse(
+            """
+            upstreams:
+              api:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                health-check: {}
+                sticky: {cookie: SRV}
+            """,
+            dir);
+    UpstreamConfig u = c.upstreams().get("api");
+    assertThat(u.balance()).isEqualTo(new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null));
+    assertThat(u.servers())
+        .containsExactly(
+            new ServerConfig("a1", new HostPort("127.0.0.1", 9001), 1, null, false, 0, false));
+    assertThat(u.healthCheck())
+        .isEqualTo(
+            new HealthCheckConfig(
+                HealthCheckConfig.Type.HTTP,
+                "/",
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                2,
+                3,
+                200,
+                399));
+    assertThat(u.passive()).isEqualTo(new PassiveConfig(1, Duration.ofSeconds(10)));
+    assertThat(u.sticky()).isEqualTo(new StickyConfig("SRV", "/", true, false, "Lax", null));
+    assertThat(u.retries()).isEqualTo(2);
+    assertThat(u.retryOn())
+        .containsExactlyInAnyOrder(RetryOn.CONNECT_FAILURE, RetryOn.RESET, RetryOn.TIMEOUT);
+    assertThat(u.timeouts())
+        .isEqualTo(
+            new TimeoutsConfig(
+                Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60)));
+    assertThat(u.keepalive()).isEqualTo(new KeepaliveConfig(64, Duration.ofSeconds(60)));
+    assertThat(u.slowStart()).isZero();
+    assertThat(u.locality()).isEqualTo(new LocalityConfig(false, 50));
+  }
+
+  @Test
+  void noHealthCheckMeansNone() {
+    GatewayConfig c = parse(upstream(""), dir);
+    assertThat(c.upstreams().get("api").healthCheck()).isNull();
+    assertThat(c.upstreams().get("api").sticky()).isNull();
+  }
+
+  @Test
+  void healthCheckTimeoutDefaultsToIntervalWhenShorter() {
+    GatewayConfig c = parse(upstream("health-check: {interval: 500ms}"), dir);
+    assertThat(c.upstreams().get("api").healthCheck().timeout()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void listenerDefaultsApplyToEachListener() {
+    GatewayConfig c =
+        parse("listeners: [{name: a, bind: 127.0.0.1:0}, {name: b, bind: 127.0.0.1:0}]", dir);
+    assertThat(c.listeners()).hasSize(2);
+    ListenerConfig b = c.listeners().get(1);
+    assertThat(b.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(b.maxHeaderSize()).isEqualTo(16384);
+    assertThat(b.maxRequestBody()).isEqualTo(104_857_600L);
+    assertThat(b.maxConnections()).isEqualTo(10_000);
+    assertThat(b.hstsSeconds()).isZero();
+    assertThat(b.tls()).isNull();
+    assertThat(b.redirectHttps()).isNull();
+  }
+
+  @Test
+  void tlsMinVersionDefault() {
+    write(dir, "c.pem", "C");
+    write(dir, "k.pem", "K");
+    GatewayConfig c =
+        parse(
+            "listeners: [{name: s, bind: 0.0.0.0:8443, tls: {certificates: [{cert: c.pem, key:"
+                + " k.pem}]}}]",
+            dir);
+    assertThat(c.listeners().get(0).tls().minVersion()).isEqualTo("TLSv1.2");
+  }
+
+  @Test
+  void jsonFormIsAccepted() {
+    GatewayConfig c =
+        parse(
+            """
+            {
+              "node": {"id": "gw-2", "datacenter": "dc2"},
+              "listeners": [{"name": "web", "bind": "0.0.0.0:8080", "max-header-size": "8k"}],
+              "upstreams": {"api": {"balance": "header:X-User",
+                 "servers": [{"name": "a1", "address": "127.0.0.1:9001", "weight": 3}],
+                 "health-check": {"expect": 200, "interval": "5s"}}},
+              "routes": [{"name": "api", "match": {"path-prefix": "/api/"}, "upstream": "api"}]
+            }
+            """,
+            dir);
+    assertThat(c.node().id()).isEqualTo("gw-2");
+    assertThat(c.listeners().get(0).maxHeaderSize()).isEqualTo(8192);
+    UpstreamConfig u = c.upstreams().get("api");
+    assertThat(u.balance()).isEqualTo(new BalanceConfig(BalanceConfig.Kind.HEADER, "X-User"));
+    assertThat(u.servers().get(0).weight()).isEqualTo(3);
+    assertThat(u.healthCheck().expectMin()).isEqualTo(200);
+    assertThat(u.healthCheck().expectMax()).isEqualTo(200);
+    assertThat(c.routes().get(0).match().pathPrefix()).isEqualTo("/api/");
+  }
+
+  @Test
+  void envSubstitutionSetDefaultAndMissing() {
+    String yaml =
+        """
+        node: {id: "${NODE}", datacenter: "${DC:-dc9}"}
+        cluster: {members: ["${PEER}:5701"], name: "pre-${SUFFIX:-x}-post"}
+        upstreams:
+          api:
+            servers: [{name: a1, address: "${HOST:-127.0.0.1}:${PORT}", weight: "${W:-4}"}]
+        routes: [{name: default, upstream: api}]
+        """;
+    GatewayConfig c =
+        parse(
+            yaml,
+            dir,
+            Map.of("NODE", "n1", "PEER", "10.1.1.1", "PORT", "9005", "SUFFIX", ""),
+            ConfigOverrides.none());
+    assertThat(c.node().id()).isEqualTo("n1");
+    assertThat(c.node().datacenter()).isEqualTo("dc9");
+    assertThat(c.cluster().members()).containsExactly(new HostPort("10.1.1.1", 5701));
+    assertThat(c.cluster().name()).isEqualTo("pre-x-post");
+    ServerConfig s = c.upstreams().get("api").servers().get(0);
+    assertThat(s.address()).isEqualTo(new HostPort("127.0.0.1", 9005));
+    assertThat(s.weight()).isEqualTo(4);
+
+    assertThat(
+            errors(yaml, dir, Map.of("PEER", "10.1.1.1", "PORT", "9005"), ConfigOverrides.none()))
+        .containsExactly(
+            "gw.yaml: node.id: ${NODE} (expected: NODE set in the environment, or a default:"
+                + " ${NODE:-DEFAULT})");
+  }
+
+  @Test
+  void envSubstitutionInFlowMappingsAsInSpec() {
+    GatewayConfig c =
+        parse(
+            "admin: {bind: 0.0.0.0:9090, token: ${TOKEN}}\n"
+                + "cluster: {members: [${A}, ${B:-10.0.0.3:5701}]}",
+            dir,
+            Map.of("TOKEN", "t", "A", "10.0.0.2:5701"),
+            ConfigOverrides.none());
+    assertThat(c.admin().token()).isEqualTo("t");
+    assertThat(c.cluster().members())
+        .containsExactly(new HostPort("10.0.0.2", 5701), new HostPort("10.0.0.3", 5701));
+  }
+
+  @Test
+  void envSubstitutionEscapeAndSyntax() {
+    GatewayConfig c =
+        parse(
+            upstream("sticky: {cookie: C}") + "node: {id: n}\nadmin: {token: \"$${NOT_A_VAR}\"}",
+            dir);
+    assertThat(c.admin().token()).isEqualTo("${NOT_A_VAR}");
+    assertThat(errors("node: {id: \"${1BAD}\"}", dir))
+        .containsExactly("gw.yaml: node.id: ${1BAD} (expected: ${NAME} or ${NAME:-DEFAULT})");
+  }
+
+  @Test
+  void emptyTokenCountsAsUnset() {
+    assertThat(errors("admin: {bind: 0.0.0.0:9090, token: \"${T:-}\"}", dir))
+        .containsExactly(
+            "gw.yaml: admin.bind: 0.0.0.0:9090 (expected: a loopback address unless admin.token is"
+                + " set)");
+  }
+
+  @Test
+  void overridesWinOverFile() {
+    String yaml =
+        """
+        node: {id: file-id, datacenter: file-dc}
+        cluster: {bind: 127.0.0.1:5701, members: [10.0.0.9:5701]}
+        admin: {bind: 127.0.0.1:9090}
+        """;
+    ConfigOverrides flags =
+        new ConfigOverrides(
+            "flag-id", null, "127.0.0.1:5801", "10.0.0.2:5701, 10.0.0.3:5701", null, null);
+    ConfigOverrides env =
+        ConfigOverrides.fromEnv(
+            Map.of(
+                "VXGATE_NODE_ID", "env-id",
+                "VXGATE_DATACENTER", "env-dc",
+                "VXGATE_ADMIN_BIND", "0.0.0.0:9191",
+                "VXGATE_ADMIN_TOKEN", "tok"));
+    GatewayConfig c = parse(yaml, dir, Map.of(), flags.merge(env));
+    assertThat(c.node().id()).isEqualTo("flag-id");
+    assertThat(c.node().datacenter()).isEqualTo("env-dc");
+    assertThat(c.cluster().bind()).isEqualTo(new HostPort("127.0.0.1", 5801));
+    assertThat(c.cluster().members())
+        .containsExactly(new HostPort("10.0.0.2", 5701), new HostPort("10.0.0.3", 5701));
+    assertThat(c.admin()).isEqualTo(new AdminConfig(new HostPort("0.0.0.0", 9191), "tok"));
+  }
+
+  @Test
+  void overridesApplyToDefaultsAndEmptyMembersMeansStandalone() {
+    GatewayConfig c =
+        ConfigLoader.defaults(
+            new ConfigOverrides("n7", "dc7", null, "", null, null), ConfigFixtures.env(Map.of()));
+    assertThat(c.node().id()).isEqualTo("n7");
+    assertThat(c.node().datacenter()).isEqualTo("dc7");
+    assertThat(c.cluster().standalone()).isTrue();
+    GatewayConfig withMembers =
+        parse(
+            "cluster: {members: [10.0.0.2:5701]}",
+            dir,
+            Map.of(),
+            new ConfigOverrides(null, null, null, "", null, null));
+    assertThat(withMembers.cluster().members()).isEmpty();
+  }
+
+  @Test
+  void invalidOverridesAreReportedAsOverrides() {
+    assertThat(
+            errors(
+                "",
+                dir,
+                Map.of(),
+                new ConfigOverrides("bad id", null, "nope", "10.0.0.1", "0.0.0.0:9090", null)))
+        .containsExactly(
+            "overrides: node.id: bad id (expected: a name of letters, digits, '.', '_' or '-')",
+            "overrides: cluster.bind: nope (expected: HOST:PORT)",
+            "overrides: cluster.members[0]: 10.0.0.1 (expected: HOST:PORT)",
+            "overrides: admin.bind: 0.0.0.0:9090 (expected: a loopback address unless admin.token"
+                + " is set)");
+  }
+
+  @Test
+  void overridesFromEnvAndMerge() {
+    ConfigOverrides env =
+        ConfigOverrides.fromEnv(
+            Map.of(
+                "VXGATE_NODE_ID", "a",
+                "VXGATE_DATACENTER", "b",
+                "VXGATE_CLUSTER_BIND", "1.2.3.4:5",
+                "VXGATE_MEMBERS", "m:1",
+                "VXGATE_ADMIN_BIND", "127.0.0.1:1",
+                "VXGATE_ADMIN_TOKEN", "",
+                "OTHER", "x"));
+    assertThat(env)
+        .isEqualTo(new ConfigOverrides("a", "b", "1.2.3.4:5", "m:1", "127.0.0.1:1", null));
+    assertThat(ConfigOverrides.fromEnv(Map.of()).isEmpty()).isTrue();
+    ConfigOverrides flags = new ConfigOverrides(null, "flag-dc", null, null, null, "t");
+    assertThat(flags.merge(env))
+        .isEqualTo(new ConfigOverrides("a", "flag-dc", "1.2.3.4:5", "m:1", "127.0.0.1:1", "t"));
+    assertThat(flags.toString()).doesNotContain("t]").contains("adminToken=***");
+  }
+
+  @Test
+  void unknownKeysWithDidYouMean() {
+    assertThat(
+            errors(
+                """
+                upstream: {}
+                upstreams:
+                  api:
+                    servers: [{name: a1, address: 127.0.0.1:9001, wieght: 2, max_conns: 3}]
+                    helth-check: {}
+                routes: [{name: default, upstream: api, match: {path_prefix: /x}}]
+                """,
+                dir))
+        .containsExactly(
+            "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
+                + " trusted-proxies, upstreams, routes, error-pages; did you mean upstreams?)",
+            "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
+                + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality;"
+                + " did you mean health-check?)",
+            "gw.yaml: upstreams.api.servers[0]: wieght (expected: one of: name, address, weight,"
+                + " datacenter, backup, max-conns; did you mean weight?)",
+            "gw.yaml: upstreams.api.servers[0]: max_conns (expected: one of: name, address, weight,"
+                + " datacenter, backup, max-conns; did you mean max-conns?)",
+            "gw.yaml: routes[0].match: path_prefix (expected: one of: path-prefix, path,"
+                + " path-regex, host, methods, headers, query, source, websocket, country; did you"
+                + " mean path-prefix?)");
+    assertThat(errors("xyzzy: 1", dir))
+        .containsExactly(
+            "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
+                + " trusted-proxies, upstreams, routes, error-pages)");
+  }
+
+  @Test
+  void multipleErrorsAreAllReported() {
+    ConfigException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ConfigException.class,
+            () ->
+                parse(
+                    """
+                    listeners: [{name: web, bind: 0.0.0.0:8080, max-header-size: 16kb}]
+                    upstreams:
+                      api:
+                        balance: rr
+                        servers:
+                          - {name: a1, address: 127.0.0.1:9001, weight: 0}
+                          - {name: a2, address: 127.0.0.1, weight: 300}
+                        timeouts: {connect: 5}
+                    routes: [{name: default, upstream: apii}]
+                    """,
+                    dir));
+    List<String> lines =
+        List.of(
+            "gw.yaml: listeners[0].max-header-size: 16kb (expected: a size from 1k to 1m)",
+            "gw.yaml: upstreams.api.balance: rr (expected: one of: roundrobin, leastconn, source,"
+                + " uri, header:NAME, cookie:NAME, random)",
+            "gw.yaml: upstreams.api.servers[0].weight: 0 (expected: 1..256)",
+            "gw.yaml: upstreams.api.servers[1].address: 127.0.0.1 (expected: HOST:PORT or"
+                + " https://HOST:PORT)",
+            "gw.yaml: upstreams.api.servers[1].weight: 300 (expected: 1..256)",
+            "gw.yaml: upstreams.api.timeouts.connect: 5 (expected: a positive duration like 500ms,"
+                + " 2s, 1m or 1h)",
+            "gw.yaml: routes[0].upstream: apii (expected: one of the upstreams: api)");
+    assertThat(e.errors().stream().map(ConfigError::toString)).containsExactlyElementsOf(lines);
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", lines));
+  }
+
+  @Test
+  void yamlSyntaxErrorNamesLineAndColumn() {
+    assertThat(errors("node:\n  id: a\n  id: b\n", dir))
+        .singleElement()
+        .asString()
+        .startsWith("gw.yaml: line 3, column 3: found duplicate key id");
+    assertThat(errors("node: [a, b\n", dir))
+        .singleElement()
+        .asString()
+        .startsWith("gw.yaml: line ")
+        .endsWith("(expected: valid YAML)");
+    assertThat(errors("- a\n- b\n", dir))
+        .containsExactly("gw.yaml: [a, b] (expected: a mapping of sections)");
+  }
+
+  @Test
+  void loadReportsAnUnreadableFile() {
+    Path missing = dir.resolve("nope.yaml");
+    assertThatThrownBy(() -> ConfigLoader.load(missing, null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            missing
+                + ": cannot be read (NoSuchFileException) (expected: a readable YAML or JSON"
+                + " file)");
+  }
+
+  @Test
+  void errorPagesAreLoadedRelativeToTheConfigFile() {
+    Path sub = dir.resolve("etc");
+    write(sub, "pages/503.html", "sorry");
+    Path file = write(sub, "gw.yaml", "error-pages: {503: pages/503.html}\n");
+    GatewayConfig c = ConfigLoader.load(file, ConfigOverrides.none(), ConfigFixtures.env(Map.of()));
+    assertThat(c.errorPages()).containsExactly(Map.entry(503, "sorry"));
+  }
+
+  @Test
+  void dnsSyncAndAdvertiseOfSpecSection3() {
+    GatewayConfig c =
+        parse(
+            """
+            node: {id: gw-1, advertise: 203.0.113.10, shutdown-grace: 45s}
+            dns-sync: {server: 127.0.0.1:53, zone: example.test, name: gw.example.test, ttl: 30,
+                       tsig: {name: vxgate, algorithm: hmac-sha256, secret: c2VjcmV0}}
+            """,
+            dir);
+    assertThat(c.node())
+        .isEqualTo(new NodeConfig("gw-1", "default", "203.0.113.10", Duration.ofSeconds(45)));
+    assertThat(c.dnsSync())
+        .isEqualTo(
+            new DnsSyncConfig(
+                new HostPort("127.0.0.1", 53),
+                "example.test",
+                "gw.example.test",
+                30,
+                new DnsSyncConfig.TsigConfig("vxgate", "hmac-sha256", "c2VjcmV0")));
+    assertThat(c.dnsSync().tsig().toString()).doesNotContain("c2VjcmV0");
+  }
+
+  @Test
+  void defaultYamlIsValid() {
+    GatewayConfig c = ConfigLoader.defaults(null, ConfigFixtures.env(Map.of()));
+    assertThat(c.node().id()).isEqualTo(ConfigFixtures.HOST);
+    assertThat(c.listeners())
+        .extracting(ListenerConfig::name, l -> l.bind().toString())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("web", "0.0.0.0:8080"));
+    assertThat(c.admin().bind()).isEqualTo(new HostPort("127.0.0.1", 9090));
+    UpstreamConfig demo = c.upstreams().get("demo");
+    assertThat(demo.balance().kind()).isEqualTo(BalanceConfig.Kind.ROUNDROBIN);
+    assertThat(demo.servers())
+        .extracting(ServerConfig::name, s -> s.address().toString())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("demo1", "127.0.0.1:9001"),
+            org.assertj.core.groups.Tuple.tuple("demo2", "127.0.0.1:9002"),
+            org.assertj.core.groups.Tuple.tuple("demo3", "127.0.0.1:9003"));
+    assertThat(demo.healthCheck().type()).isEqualTo(HealthCheckConfig.Type.HTTP);
+    assertThat(demo.healthCheck().path()).isEqualTo("/health");
+    assertThat(demo.healthCheck().interval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.routes())
+        .containsExactly(new RouteConfig("default", MatchConfig.any(), "demo", null));
+    assertThat(ConfigLoader.defaultText()).contains("# ");
+  }
+}

@@ -1,0 +1,264 @@
+package io.vxgate.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vxgate.config.Cidr;
+import io.vxgate.config.GatewayConfig;
+import io.vxgate.config.ListenerConfig;
+import io.vxgate.config.ServerConfig;
+import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.proxy.ErrorPages;
+import io.vxgate.gateway.proxy.ForwardedHeaders;
+import io.vxgate.gateway.proxy.ListenerVerticle;
+import io.vxgate.gateway.proxy.ProxySnapshot;
+import io.vxgate.gateway.route.Router;
+import io.vxgate.gateway.upstream.HealthRegistry;
+import io.vxgate.gateway.upstream.ServerState;
+import io.vxgate.gateway.upstream.Upstream;
+import io.vxgate.gateway.upstream.UpstreamSelector;
+import io.vxgate.util.Ticker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node's data plane: its listeners (one verticle instance per event loop each), the
+ * live server states and connection pools, and the current {@link ProxySnapshot}. A new config is
+ * compiled into a new snapshot and swapped in with one volatile write; requests in flight finish on
+ * the snapshot they started with.
+ */
+public final class GatewayNode {
+  private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+
+  private final Vertx vertx;
+  private final Ticker ticker;
+  private final int instances;
+  private final HealthRegistry health;
+  private final SplittableRandom random = new SplittableRandom();
+  private final Map<String, ClientEntry> clients = new HashMap<>();
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final List<String> deployments = new ArrayList<>();
+  private final List<ListenerVerticle> verticles = new ArrayList<>();
+  private volatile ProxySnapshot snapshot;
+  private long version;
+
+  private record ClientKey(UpstreamConfig.KeepaliveConfig keepalive, Duration connect) {}
+
+  private record ClientEntry(ClientKey key, HttpClientAgent client) {}
+
+  private GatewayNode(Vertx vertx, Ticker ticker, int instances) {
+    this.vertx = vertx;
+    this.ticker = ticker;
+    this.instances = instances;
+    this.health = new HealthRegistry(vertx, ticker);
+  }
+
+  /**
+   * Starts a node: compiles {@code config}, then binds every listener with {@code instances}
+   * verticle instances (one per event loop).
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx, GatewayConfig config, Ticker ticker, int instances) {
+    requireNonNull(vertx, "vertx");
+    requireNonNull(config, "config");
+    GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances);
+    node.apply(config);
+    Future<Void> all = Future.succeededFuture();
+    for (ListenerConfig l : config.listeners()) {
+      all = all.compose(v -> node.deployListener(l));
+    }
+    return all.map(node)
+        .onFailure(t -> node.stop(Duration.ZERO));
+  }
+
+  private Future<Void> deployListener(ListenerConfig configured) {
+    // Port 0 (tests): pick a free port first so every event loop's instance shares one port.
+    ListenerConfig l =
+        configured.bind().port() == 0 ? withPort(configured, freePort(configured)) : configured;
+    AtomicInteger connections = new AtomicInteger();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < instances; i++) {
+      chain =
+          chain.compose(
+              v -> {
+                ListenerVerticle verticle =
+                    new ListenerVerticle(l, this::snapshot, connections, ticker);
+                verticles.add(verticle);
+                return vertx.deployVerticle(verticle).map(id -> {
+                  deployments.add(id);
+                  return (Void) null;
+                });
+              });
+    }
+    return chain.map(
+        v -> {
+          ports.put(l.name(), l.bind().port());
+          log.atInfo()
+              .addKeyValue("listener", l.name())
+              .addKeyValue("bind", l.bind())
+              .addKeyValue("event_loops", instances)
+              .log("listening");
+          return null;
+        });
+  }
+
+  private static int freePort(ListenerConfig l) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(l.bind().host()))) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free port on " + l.bind().host(), e);
+    }
+  }
+
+  private static ListenerConfig withPort(ListenerConfig l, int port) {
+    return new ListenerConfig(
+        l.name(),
+        new io.vxgate.config.HostPort(l.bind().host(), port),
+        l.redirectHttps(),
+        l.requestHeaderTimeout(),
+        l.maxHeaderSize(),
+        l.maxRequestBody(),
+        l.maxConnections(),
+        l.tls(),
+        l.hstsSeconds());
+  }
+
+  /**
+   * Compiles {@code config} (already validated) into a new snapshot and swaps it in. Listeners are
+   * node-local and are not rebound. Must be called from one thread at a time.
+   */
+  public synchronized ProxySnapshot apply(GatewayConfig config) {
+    Map<String, List<ServerState>> states = health.update(config);
+    Map<String, Upstream> upstreams = new HashMap<>();
+    Map<String, ClientEntry> unused = new HashMap<>(clients);
+    for (UpstreamConfig u : config.upstreams().values()) {
+      HttpClientAgent client = client(u);
+      unused.remove(u.name());
+      List<ServerState> primaries = new ArrayList<>();
+      List<ServerState> backups = new ArrayList<>();
+      for (ServerState s : states.get(u.name())) {
+        (s.config().backup() ? backups : primaries).add(s);
+      }
+      upstreams.put(u.name(), new Upstream(u, primaries, backups, client));
+    }
+    unused.forEach(
+        (name, e) -> {
+          clients.remove(name);
+          e.client().shutdown(Duration.ofSeconds(30));
+        });
+    Map<String, UpstreamSelector> selectors = new HashMap<>();
+    upstreams.forEach(
+        (name, u) -> selectors.put(name, new UpstreamSelector(u, ticker, random.split())));
+    List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).toList();
+    ProxySnapshot s =
+        new ProxySnapshot(
+            ++version,
+            config,
+            Router.compile(config.routes()),
+            upstreams,
+            selectors,
+            new ErrorPages(config.errorPages()),
+            new ForwardedHeaders(trusted));
+    snapshot = s;
+    log.atInfo()
+        .addKeyValue("version", s.version())
+        .addKeyValue("upstreams", upstreams.size())
+        .addKeyValue("routes", config.routes().size())
+        .log("config applied");
+    return s;
+  }
+
+  private HttpClientAgent client(UpstreamConfig u) {
+    ClientKey key = new ClientKey(u.keepalive(), u.timeouts().connect());
+    ClientEntry e = clients.get(u.name());
+    if (e != null && e.key().equals(key)) {
+      return e.client();
+    }
+    if (e != null) {
+      e.client().shutdown(Duration.ofSeconds(30));
+    }
+    boolean anyTls = u.servers().stream().anyMatch(ServerConfig::tls);
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout((int) Math.max(1, u.keepalive().idleTimeout().toSeconds()))
+            .setConnectTimeout((int) u.timeouts().connect().toMillis())
+            .setTcpNoDelay(true)
+            .setMaxHeaderSize(64 * 1024)
+            .setMaxInitialLineLength(64 * 1024)
+            .setDecompressionSupported(false)
+            .setMetricsName("upstream:" + u.name());
+    if (anyTls) {
+      options.setVerifyHost(true);
+    }
+    int pool = Math.max(1, u.keepalive().maxConnections());
+    HttpClientAgent client =
+        vertx
+            .httpClientBuilder()
+            .with(options)
+            .with(new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 32))
+            .build();
+    clients.put(u.name(), new ClientEntry(key, client));
+    return client;
+  }
+
+  /** The current snapshot (one volatile read). */
+  public ProxySnapshot snapshot() {
+    return snapshot;
+  }
+
+  /** The live server states. */
+  public HealthRegistry health() {
+    return health;
+  }
+
+  /** The bound port of each listener, by listener name. */
+  public Map<String, Integer> ports() {
+    return Map.copyOf(ports);
+  }
+
+  /** The bound port of one listener. */
+  public int port(String listener) {
+    Integer p = ports.get(listener);
+    if (p == null) {
+      throw new IllegalArgumentException("no listener " + listener);
+    }
+    return p;
+  }
+
+  /**
+   * Stops accepting, lets requests in flight finish for up to {@code grace}, then closes pools and
+   * checkers.
+   */
+  public Future<Void> stop(Duration grace) {
+    List<Future<Void>> draining = new ArrayList<>();
+    verticles.forEach(v -> draining.add(v.shutdown(grace)));
+    verticles.clear();
+    Future<Void> undeploy = Future.join(draining).otherwiseEmpty().mapEmpty();
+    for (String id : List.copyOf(deployments)) {
+      undeploy = undeploy.compose(v -> vertx.undeploy(id).otherwise((Void) null));
+    }
+    deployments.clear();
+    return undeploy.compose(
+        v -> {
+          health.close();
+          List<Future<Void>> closing = new ArrayList<>();
+          clients.values().forEach(e -> closing.add(e.client().shutdown(grace)));
+          clients.clear();
+          return Future.join(closing).mapEmpty();
+        });
+  }
+}

@@ -1,0 +1,228 @@
+package io.vxgate.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vxgate.config.ConfigException;
+import io.vxgate.config.ConfigLoader;
+import io.vxgate.config.ConfigOverrides;
+import io.vxgate.config.GatewayConfig;
+import io.vxgate.gateway.demo.DemoOrigins;
+import io.vxgate.util.Ticker;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bin/vxgate}: starts a node, or checks a config file. See {@link #USAGE}.
+ *
+ * <p>Exit codes: 0 success (or drained after SIGTERM), 1 invalid config, 2 bad command line, 3
+ * failed to start (e.g. a port in use).
+ */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  static final String USAGE =
+      """
+      Usage: vxgate [options]
+        --config FILE            config file (YAML or JSON); default: the embedded default config
+        --demo                   also start three demo origins on 127.0.0.1:9001-9003
+        --check-config FILE      validate FILE, print every error, exit 0 (valid) or 1 (invalid)
+        --node-id ID             node id (default: host name)            env VXGATE_NODE_ID
+        --datacenter DC          datacenter (default: "default")         env VXGATE_DATACENTER
+        --cluster-bind HOST:PORT cluster member endpoint                 env VXGATE_CLUSTER_BIND
+        --members H:P,H:P        cluster members to join                 env VXGATE_MEMBERS
+        --admin-bind HOST:PORT   admin listener                          env VXGATE_ADMIN_BIND
+        --event-loops N          event loops (default: CPU cores)        env VXGATE_EVENT_LOOPS
+        --shutdown-grace DUR     drain time on SIGTERM (default: 30s)
+        --help                   this text
+      Flags override VXGATE_* environment variables, which override the file.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command line; returns an exit code, or blocks while the node runs. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Args a;
+    try {
+      a = Args.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("vxgate: " + e.getMessage());
+      err.print(USAGE);
+      return 2;
+    }
+    if (a.help) {
+      out.print(USAGE);
+      return 0;
+    }
+    ConfigOverrides overrides = a.overrides().merge(ConfigOverrides.fromEnv(System.getenv()));
+    if (a.checkConfig != null) {
+      try {
+        ConfigLoader.load(Path.of(a.checkConfig), overrides);
+        out.println(a.checkConfig + ": ok");
+        return 0;
+      } catch (ConfigException e) {
+        err.println(e.getMessage());
+        return 1;
+      }
+    }
+    GatewayConfig config;
+    try {
+      config =
+          a.config == null
+              ? ConfigLoader.defaults(overrides)
+              : ConfigLoader.load(Path.of(a.config), overrides);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.println("vxgate: not started: the config is invalid");
+      return 1;
+    }
+    int loops = a.eventLoops > 0 ? a.eventLoops : envInt("VXGATE_EVENT_LOOPS", cores());
+    Vertx vertx =
+        Vertx.builder()
+            .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true))
+            .build();
+    GatewayNode node;
+    try {
+      if (a.demo) {
+        DemoOrigins.start(vertx, "127.0.0.1", 9001, 9002, 9003).await();
+        log.atInfo().addKeyValue("ports", "9001,9002,9003").log("demo origins started");
+      }
+      node = GatewayNode.start(vertx, config, Ticker.system(), loops).await();
+    } catch (Exception e) {
+      err.println("vxgate: failed to start: " + e.getMessage());
+      vertx.close();
+      return 3;
+    }
+    log.atInfo()
+        .addKeyValue("node", config.node().id())
+        .addKeyValue("datacenter", config.node().datacenter())
+        .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
+        .log("vxgate started");
+    CountDownLatch stopped = new CountDownLatch(1);
+    Duration grace = a.shutdownGrace;
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.atInfo().addKeyValue("grace", grace).log("draining");
+                  try {
+                    node.stop(grace).await();
+                    vertx.close().await();
+                  } catch (Exception e) {
+                    log.warn("unclean stop: {}", e.toString());
+                  }
+                  log.info("stopped");
+                  stopped.countDown();
+                },
+                "vxgate-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static int cores() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  private static int envInt(String name, int def) {
+    String v = System.getenv(name);
+    if (v == null || v.isBlank()) {
+      return def;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      return def;
+    }
+  }
+
+  /** The parsed command line. */
+  static final class Args {
+    String config;
+    String checkConfig;
+    boolean demo;
+    boolean help;
+    String nodeId;
+    String datacenter;
+    String clusterBind;
+    String members;
+    String adminBind;
+    int eventLoops;
+    Duration shutdownGrace = Duration.ofSeconds(30);
+
+    static Args parse(String[] argv) {
+      Args a = new Args();
+      List<String> args = new ArrayList<>(Arrays.asList(argv));
+      for (int i = 0; i < args.size(); i++) {
+        String arg = args.get(i);
+        String value = null;
+        int eq = arg.indexOf('=');
+        if (arg.startsWith("--") && eq > 0) {
+          value = arg.substring(eq + 1);
+          arg = arg.substring(0, eq);
+        }
+        switch (arg) {
+          case "--demo" -> a.demo = true;
+          case "--help", "-h" -> a.help = true;
+          case "--config", "-c" -> a.config = value != null ? value : next(args, ++i, arg);
+          case "--check-config" -> a.checkConfig = value != null ? value : next(args, ++i, arg);
+          case "--node-id" -> a.nodeId = value != null ? value : next(args, ++i, arg);
+          case "--datacenter" -> a.datacenter = value != null ? value : next(args, ++i, arg);
+          case "--cluster-bind" -> a.clusterBind = value != null ? value : next(args, ++i, arg);
+          case "--members" -> a.members = value != null ? value : next(args, ++i, arg);
+          case "--admin-bind" -> a.adminBind = value != null ? value : next(args, ++i, arg);
+          case "--event-loops" -> {
+            String v = value != null ? value : next(args, ++i, arg);
+            try {
+              a.eventLoops = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--event-loops: " + v + " (expected: a number)");
+            }
+          }
+          case "--shutdown-grace" -> {
+            String v = value != null ? value : next(args, ++i, arg);
+            a.shutdownGrace = parseSeconds(v);
+          }
+          default -> throw new IllegalArgumentException("unknown option " + arg);
+        }
+      }
+      return a;
+    }
+
+    private static Duration parseSeconds(String v) {
+      String s = v.endsWith("s") ? v.substring(0, v.length() - 1) : v;
+      try {
+        return Duration.ofSeconds(Long.parseLong(s));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--shutdown-grace: " + v + " (expected: seconds, e.g. 30s)");
+      }
+    }
+
+    private static String next(List<String> args, int i, String flag) {
+      if (i >= args.size()) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      return args.get(i);
+    }
+
+    ConfigOverrides overrides() {
+      return new ConfigOverrides(nodeId, datacenter, clusterBind, members, adminBind, null);
+    }
+  }
+}

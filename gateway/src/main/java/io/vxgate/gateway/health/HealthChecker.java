@@ -1,0 +1,292 @@
+package io.vxgate.gateway.health;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vxgate.config.HealthCheckConfig;
+import io.vxgate.config.HostPort;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the active health checks of <b>one</b> server and feeds the results into an {@link
+ * ActiveHealth}; the {@link HealthListener} hears about UP/DOWN transitions.
+ *
+ * <ul>
+ *   <li><b>HTTP</b>: {@code GET path} with {@code Host: host:port} and {@code User-Agent:
+ *       vxgate-health} on a fresh connection ({@code Connection: close}); the check passes when
+ *       {@link HealthCheckConfig#accepts(int)} accepts the status. The body is read and discarded.
+ *   <li><b>TCP</b>: the check passes when a connection is established (and, with TLS, the handshake
+ *       completes); it is closed at once.
+ * </ul>
+ *
+ * <p>Schedule (as HAProxy): the first check runs after a random delay within one {@code interval}
+ * (so checks of many servers and many nodes spread out, like {@code spread-checks}), each next
+ * check {@code interval} after the previous one finished, so at most one check is in flight. Each
+ * check must finish within {@code timeout} or it fails with {@code "timeout after …"}.
+ *
+ * <p>TLS: with {@code tls} set, checks use TLS with {@code trustAll} and no host verification. A
+ * check asks "is the server alive", not "is it who it claims to be": origins are commonly
+ * addressed by IP with internal or self-signed certificates, and the proxied traffic, not the
+ * probe, is where certificate verification belongs.
+ *
+ * <p>All checking runs on one Vert.x context taken at {@link #start()}; the listener is called
+ * there and must not block. Transitions are logged at INFO, nothing else is.
+ */
+public final class HealthChecker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
+  static final String USER_AGENT = "vxgate-health";
+
+  private final Vertx vertx;
+  private final HostPort target;
+  private final boolean tls;
+  private final HealthCheckConfig config;
+  private final ActiveHealth health;
+  private final RandomGenerator random;
+  private final HealthListener listener;
+  private final long intervalMs;
+  private final long timeoutMs;
+  private final String timeoutReason;
+
+  private volatile boolean running;
+  private volatile long timerId = -1;
+  private Context context;
+  private HttpClient httpClient;
+  private NetClient netClient;
+
+  /**
+   * @param target the server to check
+   * @param tls whether the server speaks TLS ({@code https://} servers)
+   * @param health receives every check result
+   * @param random draws the delay of the first check; pass a seeded generator in tests
+   */
+  public HealthChecker(
+      Vertx vertx,
+      HostPort target,
+      boolean tls,
+      HealthCheckConfig config,
+      ActiveHealth health,
+      RandomGenerator random,
+      HealthListener listener) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.target = requireNonNull(target, "target");
+    this.tls = tls;
+    this.config = requireNonNull(config, "config");
+    this.health = requireNonNull(health, "health");
+    this.random = requireNonNull(random, "random");
+    this.listener = requireNonNull(listener, "listener");
+    this.intervalMs = config.interval().toMillis();
+    this.timeoutMs = config.timeout().toMillis();
+    if (intervalMs < 1) {
+      throw new IllegalArgumentException(
+          "interval: " + config.interval() + " (expected: >= 1ms)");
+    }
+    if (timeoutMs < 1) {
+      throw new IllegalArgumentException("timeout: " + config.timeout() + " (expected: >= 1ms)");
+    }
+    if (config.type() == HealthCheckConfig.Type.HTTP && config.path() == null) {
+      throw new IllegalArgumentException("path: null (expected: a path for HTTP checks)");
+    }
+    this.timeoutReason = "timeout after " + format(config.timeout());
+  }
+
+  /** Starts checking; the first check runs within one interval. Can be called once. */
+  public synchronized void start() {
+    if (context != null) {
+      throw new IllegalStateException("already started: " + target);
+    }
+    context = vertx.getOrCreateContext();
+    int connectTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMs);
+    if (config.type() == HealthCheckConfig.Type.HTTP) {
+      httpClient =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setKeepAlive(false)
+                  .setConnectTimeout(connectTimeout)
+                  .setSsl(tls)
+                  .setTrustAll(true)
+                  .setVerifyHost(false),
+              new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(4));
+    } else {
+      netClient =
+          vertx.createNetClient(
+              new NetClientOptions()
+                  .setConnectTimeout(connectTimeout)
+                  .setSsl(tls)
+                  .setTrustAll(true)
+                  .setHostnameVerificationAlgorithm(""));
+    }
+    running = true;
+    long firstDelay = 1 + random.nextLong(intervalMs);
+    context.runOnContext(v -> schedule(firstDelay));
+  }
+
+  /** Stops checking: cancels the timer, drops any check in flight and closes the client. */
+  public synchronized Future<Void> stop() {
+    running = false;
+    vertx.cancelTimer(timerId);
+    Future<Void> closed = Future.succeededFuture();
+    if (httpClient != null) {
+      closed = httpClient.close();
+    } else if (netClient != null) {
+      closed = netClient.close();
+    }
+    return closed;
+  }
+
+  /** The state machine this checker feeds. */
+  public ActiveHealth health() {
+    return health;
+  }
+
+  /** The checked server. */
+  public HostPort target() {
+    return target;
+  }
+
+  private void schedule(long delayMs) {
+    if (running) {
+      timerId = vertx.setTimer(delayMs, id -> runCheck());
+    }
+  }
+
+  private void runCheck() {
+    if (!running) {
+      return;
+    }
+    check()
+        .onComplete(
+            (reason, failure) -> {
+              if (!running) {
+                return;
+              }
+              boolean ok = failure == null;
+              ActiveHealth.Transition t = health.record(ok);
+              if (t != ActiveHealth.Transition.NONE) {
+                String why = ok ? reason : failure.getMessage();
+                LOG.info("health {} {}: {}", target, t, why);
+                listener.onTransition(ok, why);
+              }
+              schedule(intervalMs);
+            });
+  }
+
+  /** One check: succeeds with a description of the good result, fails with the reason. */
+  Future<String> check() {
+    Promise<String> result = Promise.promise();
+    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(timeoutReason));
+    Future<String> attempt =
+        config.type() == HealthCheckConfig.Type.HTTP ? httpCheck(result) : tcpCheck();
+    attempt.onComplete(
+        (ok, err) -> {
+          vertx.cancelTimer(timer);
+          if (err == null) {
+            result.tryComplete(ok);
+          } else {
+            result.tryFail(reason(err));
+          }
+        });
+    return result.future();
+  }
+
+  private Future<String> httpCheck(Promise<String> result) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(target.host())
+            .setPort(target.port())
+            .setSsl(tls)
+            .setURI(config.path())
+            .setConnectTimeout(timeoutMs)
+            .setIdleTimeout(timeoutMs)
+            .putHeader(HttpHeaders.HOST, target.toString())
+            .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
+    return httpClient
+        .request(options)
+        .compose(
+            req -> {
+              // a timed-out check must not leave a request holding a pooled connection
+              result.future().onFailure(e -> req.reset());
+              return req.send();
+            })
+        .compose(
+            resp ->
+                resp.end()
+                    .compose(
+                        v -> {
+                          int status = resp.statusCode();
+                          return config.accepts(status)
+                              ? Future.succeededFuture("HTTP " + status)
+                              : Future.failedFuture(new CheckFailure("HTTP " + status));
+                        }));
+  }
+
+  private Future<String> tcpCheck() {
+    return netClient
+        .connect(target.port(), target.host())
+        .compose(
+            socket -> {
+              socket.close();
+              return Future.succeededFuture("TCP connect ok");
+            });
+  }
+
+  private String reason(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof CheckFailure) {
+        return t.getMessage();
+      }
+      if (t instanceof ConnectTimeoutException || t instanceof TimeoutException) {
+        return timeoutReason;
+      }
+      if (t instanceof ConnectException) {
+        String msg = String.valueOf(t.getMessage());
+        return msg.contains("refused") ? "connect refused" : "connect failed: " + msg;
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host " + target.host();
+      }
+      if (t instanceof SSLException) {
+        return "TLS: " + t.getMessage();
+      }
+    }
+    return err.getMessage() != null ? err.getMessage() : err.getClass().getSimpleName();
+  }
+
+  private static String format(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
+  /** A check that got an answer, and the answer was wrong. */
+  private static final class CheckFailure extends Exception {
+    CheckFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "HealthChecker{" + config.type() + " " + (tls ? "tls " : "") + target + '}';
+  }
+}

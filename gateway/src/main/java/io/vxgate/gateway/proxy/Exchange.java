@@ -1,0 +1,428 @@
+package io.vxgate.gateway.proxy;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vxgate.config.BalanceConfig;
+import io.vxgate.config.RetryOn;
+import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.lb.Endpoint;
+import io.vxgate.gateway.lb.PickContext;
+import io.vxgate.gateway.upstream.ServerState;
+import io.vxgate.gateway.upstream.UpstreamSelector;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client request on its way through the gateway: picks a server, sends, retries on the next
+ * server when allowed, streams the response back. Runs on the event loop of the client connection.
+ *
+ * <p>Retry rules (SPEC section 2): at most {@code retries} further attempts, each to a server not
+ * yet tried when one is available; only for failures listed in {@code retry-on}; a failure that
+ * may have reached the origin is retried only for idempotent methods without a body; nothing is
+ * retried once response bytes were sent to the client.
+ */
+final class Exchange implements PickContext {
+  private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+  private static final int STATE_NEW = 0;
+  private static final int STATE_STREAMING = 1;
+  private static final int STATE_DONE = 2;
+
+  private final ProxyHandler handler;
+  private final ProxySnapshot snapshot;
+  private final HttpServerRequest req;
+  private final HttpServerResponse resp;
+  private final String requestId;
+  private final String uri;
+  private final String hashPath;
+  private final UpstreamSelector selector;
+  private final UpstreamConfig upstream;
+  private final VertxRequestView view;
+  private final boolean hasBody;
+
+  private ServerState[] tried = new ServerState[2];
+  private int triedCount;
+  private int attempts;
+  private boolean bodyStarted;
+  private long bodyBytes;
+  private int state = STATE_NEW;
+  private UpstreamFailure lastFailure;
+  private ServerState server;
+  private HttpClientRequest creq;
+  private long responseTimer = -1;
+  private boolean hashKeyComputed;
+  private CharSequence hashKey;
+
+  Exchange(
+      ProxyHandler handler,
+      ProxySnapshot snapshot,
+      HttpServerRequest req,
+      String requestId,
+      String uri,
+      String hashPath,
+      UpstreamSelector selector,
+      VertxRequestView view,
+      boolean hasBody) {
+    this.handler = handler;
+    this.snapshot = snapshot;
+    this.req = req;
+    this.resp = req.response();
+    this.requestId = requestId;
+    this.uri = uri;
+    this.hashPath = hashPath;
+    this.selector = selector;
+    this.upstream = selector.upstream().config();
+    this.view = view;
+    this.hasBody = hasBody;
+  }
+
+  void start() {
+    if (hasBody) {
+      req.pause();
+    }
+    resp.closeHandler(v -> clientGone());
+    attempt();
+  }
+
+  // ---- PickContext
+
+  @Override
+  public CharSequence hashKey() {
+    if (!hashKeyComputed) {
+      hashKeyComputed = true;
+      hashKey = computeHashKey(upstream.balance());
+    }
+    return hashKey;
+  }
+
+  private CharSequence computeHashKey(BalanceConfig balance) {
+    return switch (balance.kind()) {
+      case SOURCE -> clientAddress();
+      case URI -> hashPath;
+      case HEADER -> req.getHeader(balance.argument());
+      case COOKIE -> {
+        var c = req.getCookie(balance.argument());
+        yield c == null ? null : c.getValue();
+      }
+      default -> null;
+    };
+  }
+
+  @Override
+  public boolean tried(Endpoint e) {
+    for (int i = 0; i < triedCount; i++) {
+      if (tried[i] == e) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- attempts
+
+  private void attempt() {
+    ServerState s = selector.pick(this);
+    if (s == null) {
+      finishWithError(lastFailure != null ? lastFailure : UpstreamFailure.NO_SERVER);
+      return;
+    }
+    if (triedCount == tried.length) {
+      tried = Arrays.copyOf(tried, triedCount * 2);
+    }
+    tried[triedCount++] = s;
+    attempts++;
+    server = s;
+    s.requestStarted();
+    var timeouts = upstream.timeouts();
+    RequestOptions options =
+        new RequestOptions()
+            .setServer(s.socketAddress())
+            .setMethod(req.method())
+            .setURI(uri)
+            .setConnectTimeout(timeouts.connect().toMillis())
+            .setIdleTimeout(timeouts.idle().toMillis());
+    if (s.config().tls()) {
+      options.setSsl(true);
+    }
+    ServerState attemptServer = s;
+    selector
+        .upstream()
+        .client()
+        .request(options)
+        .onComplete(
+            ar -> {
+              if (server != attemptServer || state == STATE_DONE) {
+                if (ar.succeeded()) {
+                  ar.result().reset();
+                }
+                return;
+              }
+              if (ar.failed()) {
+                onFailure(UpstreamFailure.ofConnect(ar.cause()), ar.cause());
+              } else {
+                send(ar.result());
+              }
+            });
+  }
+
+  private void send(HttpClientRequest r) {
+    creq = r;
+    // Failures are handled through r.response(); without a handler Vert.x logs resets at ERROR.
+    r.exceptionHandler(t -> {});
+    MultiMap out = r.headers();
+    out.setAll(req.headers());
+    out.remove(HttpHeaders.HOST);
+    HopByHop.strip(out);
+    setForwardedHeaders(out);
+    if (req.authority() != null) {
+      r.authority(req.authority());
+    }
+    r.response().onComplete(ar -> {
+      if (creq != r || state == STATE_DONE) {
+        return;
+      }
+      if (ar.failed()) {
+        onFailure(UpstreamFailure.ofExchange(ar.cause()), ar.cause());
+      } else {
+        onResponse(ar.result());
+      }
+    });
+    if (!hasBody) {
+      r.end();
+      startResponseTimer(r);
+      return;
+    }
+    if (!req.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      r.setChunked(true);
+    }
+    bodyStarted = true;
+    long max = handler.listener().maxRequestBody();
+    req.handler(
+        buf -> {
+          bodyBytes += buf.length();
+          if (max > 0 && bodyBytes > max) {
+            req.handler(null);
+            finishWithStatus(413);
+            return;
+          }
+          r.write(buf);
+          if (r.writeQueueFull()) {
+            req.pause();
+            r.drainHandler(v -> req.resume());
+          }
+        });
+    req.endHandler(
+        v -> {
+          r.end();
+          startResponseTimer(r);
+        });
+    req.exceptionHandler(t -> clientGone());
+    req.resume();
+  }
+
+  private void setForwardedHeaders(MultiMap out) {
+    ForwardedHeaders fwd = snapshot.forwarded();
+    String peer = view.peer();
+    boolean trusted = fwd.trusts(view.source());
+    String xff = req.getHeader("X-Forwarded-For");
+    out.set("X-Forwarded-For", fwd.forwardedFor(xff, peer, trusted));
+    out.set("X-Real-IP", fwd.realIp(xff, peer, trusted));
+    String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
+    out.set("X-Forwarded-Proto", proto != null ? proto : handler.tls() ? "https" : "http");
+    String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
+    if (fhost == null && req.authority() != null) {
+      fhost = req.authority().toString();
+    }
+    if (fhost != null) {
+      out.set("X-Forwarded-Host", fhost);
+    } else {
+      out.remove("X-Forwarded-Host");
+    }
+    out.set(RequestIds.HEADER, requestId);
+  }
+
+  private String clientAddress() {
+    ForwardedHeaders fwd = snapshot.forwarded();
+    String peer = view.peer();
+    boolean trusted = fwd.trusts(view.source());
+    return fwd.realIp(req.getHeader("X-Forwarded-For"), peer, trusted);
+  }
+
+  private void startResponseTimer(HttpClientRequest r) {
+    long ms = upstream.timeouts().response().toMillis();
+    if (ms <= 0 || state != STATE_NEW) {
+      return;
+    }
+    responseTimer =
+        handler
+            .vertx()
+            .setTimer(
+                ms,
+                id -> {
+                  responseTimer = -1;
+                  if (creq == r && state == STATE_NEW) {
+                    r.reset(0, new TimeoutException("no response within " + ms + " ms"));
+                  }
+                });
+  }
+
+  private void cancelResponseTimer() {
+    if (responseTimer >= 0) {
+      handler.vertx().cancelTimer(responseTimer);
+      responseTimer = -1;
+    }
+  }
+
+  private void onResponse(HttpClientResponse r) {
+    cancelResponseTimer();
+    RetryOn statusCondition = RetryOn.ofStatus(r.statusCode());
+    if (statusCondition != null && upstream.retryOn().contains(statusCondition)) {
+      server.passive().recordFailure();
+      if (mayRetry(statusCondition, true)) {
+        log.debug("retrying {} after status {} from {}", requestId, r.statusCode(), server);
+        endAttempt();
+        r.request().reset();
+        attempt();
+        return;
+      }
+    } else if (r.statusCode() < 500) {
+      server.passive().recordSuccess();
+    }
+    state = STATE_STREAMING;
+    resp.setStatusCode(r.statusCode());
+    String message = r.statusMessage();
+    if (message != null && !message.isEmpty()) {
+      resp.setStatusMessage(message);
+    }
+    MultiMap h = resp.headers();
+    h.setAll(r.headers());
+    HopByHop.strip(h);
+    if (!h.contains(RequestIds.HEADER)) {
+      h.set(RequestIds.HEADER, requestId);
+    }
+    if (handler.tls() && handler.listener().hstsSeconds() > 0) {
+      h.set("Strict-Transport-Security", "max-age=" + handler.listener().hstsSeconds());
+    }
+    boolean bodyless =
+        req.method() == HttpMethod.HEAD
+            || r.statusCode() == 204
+            || r.statusCode() == 304
+            || r.statusCode() < 200;
+    if (!bodyless && !h.contains(HttpHeaders.CONTENT_LENGTH)) {
+      if (req.version() == HttpVersion.HTTP_1_0) {
+        h.set(HttpHeaders.CONNECTION, "close");
+      } else {
+        resp.setChunked(true);
+      }
+    }
+    r.handler(
+        buf -> {
+          resp.write(buf);
+          if (resp.writeQueueFull()) {
+            r.pause();
+            resp.drainHandler(v -> r.resume());
+          }
+        });
+    r.exceptionHandler(
+        t -> {
+          if (state == STATE_STREAMING) {
+            log.debug("origin {} failed mid-response for {}: {}", server, requestId, t.toString());
+            server.passive().recordFailure();
+            state = STATE_DONE;
+            endAttempt();
+            resp.reset();
+          }
+        });
+    r.endHandler(
+        v -> {
+          if (state == STATE_STREAMING) {
+            state = STATE_DONE;
+            endAttempt();
+            resp.end();
+          }
+        });
+  }
+
+  private void onFailure(UpstreamFailure failure, Throwable cause) {
+    cancelResponseTimer();
+    if (failure.countsAgainstServer()) {
+      server.passive().recordFailure();
+    }
+    log.debug("attempt {} of {} to {} failed: {} ({})", attempts, requestId, server, failure.tag(), cause.toString());
+    lastFailure = failure;
+    endAttempt();
+    if (creq != null) {
+      creq.reset();
+      creq = null;
+    }
+    if (failure.retryOn() != null && mayRetry(failure.retryOn(), failure.mayHaveReachedOrigin())) {
+      attempt();
+    } else {
+      finishWithError(failure);
+    }
+  }
+
+  private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {
+    if (state != STATE_NEW || attempts > upstream.retries() || !upstream.retryOn().contains(condition)) {
+      return false;
+    }
+    if (!mayHaveReachedOrigin) {
+      return !bodyStarted;
+    }
+    return !hasBody && idempotent(req.method());
+  }
+
+  private static boolean idempotent(HttpMethod m) {
+    return m == HttpMethod.GET
+        || m == HttpMethod.HEAD
+        || m == HttpMethod.OPTIONS
+        || m == HttpMethod.TRACE
+        || m == HttpMethod.PUT
+        || m == HttpMethod.DELETE;
+  }
+
+  /** Releases the current server (in-flight count). */
+  private void endAttempt() {
+    if (server != null) {
+      server.requestEnded();
+      server = null;
+    }
+  }
+
+  private void finishWithError(UpstreamFailure failure) {
+    finishWithStatus(failure.status());
+  }
+
+  private void finishWithStatus(int status) {
+    if (state == STATE_DONE) {
+      return;
+    }
+    state = STATE_DONE;
+    cancelResponseTimer();
+    endAttempt();
+    if (creq != null) {
+      creq.reset();
+    }
+    snapshot.errorPages().send(resp, status, requestId, hasBody && !req.isEnded());
+  }
+
+  private void clientGone() {
+    if (state == STATE_DONE) {
+      return;
+    }
+    state = STATE_DONE;
+    cancelResponseTimer();
+    endAttempt();
+    if (creq != null) {
+      creq.reset();
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.vxgate.gateway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vxgate.config.ListenerConfig;
+import io.vxgate.gateway.route.PathNormalizer;
+import io.vxgate.gateway.route.Route;
+import io.vxgate.gateway.upstream.UpstreamSelector;
+import io.vxgate.util.Ticker;
+import java.util.function.Supplier;
+
+/**
+ * The request entry point of one listener on one event loop. Reads the node's current
+ * {@link ProxySnapshot} with one volatile read per request, routes, and hands the request to an
+ * {@link Exchange}. Confined to its event loop.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+  private final Vertx vertx;
+  private final ListenerConfig listener;
+  private final boolean tls;
+  private final Supplier<ProxySnapshot> snapshots;
+  private final Ticker ticker;
+
+  public ProxyHandler(
+      Vertx vertx, ListenerConfig listener, Supplier<ProxySnapshot> snapshots, Ticker ticker) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.listener = requireNonNull(listener, "listener");
+    this.tls = listener.tls() != null;
+    this.snapshots = requireNonNull(snapshots, "snapshots");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    ProxySnapshot s = snapshots.get();
+    String requestId = RequestIds.resolve(req.getHeader(RequestIds.HEADER));
+    if (listener.redirectHttps() != null && !tls) {
+      redirectToHttps(req, requestId);
+      return;
+    }
+    String rawPath = req.path();
+    String path = PathNormalizer.normalize(rawPath);
+    if (path == null || req.authority() == null && req.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+      reject(req, s, 400, requestId);
+      return;
+    }
+    long contentLength = contentLength(req);
+    if (contentLength == -2) {
+      reject(req, s, 400, requestId);
+      return;
+    }
+    if (listener.maxRequestBody() > 0 && contentLength > listener.maxRequestBody()) {
+      reject(req, s, 413, requestId);
+      return;
+    }
+    VertxRequestView view = new VertxRequestView(req, path);
+    Route route = s.router().route(view);
+    if (route == null) {
+      reject(req, s, 404, requestId);
+      return;
+    }
+    UpstreamSelector selector = s.selectors().get(route.upstream());
+    if (selector == null) {
+      reject(req, s, 503, requestId);
+      return;
+    }
+    String upstreamPath = stripPrefix(path, route.config().stripPrefix());
+    String query = req.query();
+    String uri = query == null ? upstreamPath : upstreamPath + "?" + query;
+    boolean hasBody = contentLength > 0 || req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    new Exchange(this, s, req, requestId, uri, upstreamPath, selector, view, hasBody).start();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  ListenerConfig listener() {
+    return listener;
+  }
+
+  boolean tls() {
+    return tls;
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  /**
+   * The declared body length: 0 when none, -1 when chunked, -2 when invalid (both Content-Length
+   * and Transfer-Encoding, several differing Content-Length values, or a non-numeric value).
+   */
+  static long contentLength(HttpServerRequest req) {
+    var all = req.headers().getAll(HttpHeaders.CONTENT_LENGTH);
+    boolean chunked = req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    if (all.isEmpty()) {
+      return chunked ? -1 : 0;
+    }
+    if (chunked) {
+      return -2;
+    }
+    long value = -1;
+    for (String v : all) {
+      long parsed;
+      try {
+        parsed = Long.parseLong(v.trim());
+      } catch (NumberFormatException e) {
+        return -2;
+      }
+      if (parsed < 0 || (value >= 0 && parsed != value)) {
+        return -2;
+      }
+      value = parsed;
+    }
+    return value;
+  }
+
+  static String stripPrefix(String path, String prefix) {
+    if (prefix == null || !path.startsWith(prefix)) {
+      return path;
+    }
+    String rest = path.substring(prefix.length());
+    return rest.startsWith("/") ? rest : "/" + rest;
+  }
+
+  private void redirectToHttps(HttpServerRequest req, String requestId) {
+    var authority = req.authority();
+    String host = authority == null ? "localhost" : authority.host();
+    int port = listener.redirectHttps();
+    String location =
+        "https://" + host + (port == 443 ? "" : ":" + port) + req.uri();
+    req.response()
+        .setStatusCode(301)
+        .putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(RequestIds.HEADER, requestId)
+        .putHeader(HttpHeaders.CONTENT_LENGTH, "0")
+        .end();
+  }
+
+  /** Answers an error the gateway decided on before contacting any origin. */
+  private static void reject(HttpServerRequest req, ProxySnapshot s, int status, String requestId) {
+    // An unread body would be parsed as the next request: close after answering instead.
+    s.errorPages().send(req.response(), status, requestId, !req.isEnded());
+  }
+}

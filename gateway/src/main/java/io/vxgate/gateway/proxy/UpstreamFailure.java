@@ -1,0 +1,97 @@
+package io.vxgate.gateway.proxy;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.StreamResetException;
+import io.vxgate.config.RetryOn;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Every way an attempt to an origin can fail, in one place: the status the client gets, the
+ * {@code retry-on} condition it corresponds to, whether anything may have reached the origin, and
+ * the metric/log tag (Zuul's {@code OutboundErrorType}).
+ */
+public enum UpstreamFailure {
+  /** TCP connect refused or unreachable: nothing was sent. */
+  CONNECT_FAILURE(502, RetryOn.CONNECT_FAILURE, false, "connect_failure"),
+  /** TCP connect did not finish within {@code timeouts.connect}: nothing was sent. */
+  CONNECT_TIMEOUT(504, RetryOn.CONNECT_FAILURE, false, "connect_timeout"),
+  /** The node's connection pool to this origin is full and its wait queue too. */
+  POOL_FULL(503, RetryOn.CONNECT_FAILURE, false, "pool_full"),
+  /** The connection closed or was reset before a complete response header. */
+  RESET(502, RetryOn.RESET, true, "reset"),
+  /** No response header within {@code timeouts.response}, or no data within {@code idle}. */
+  TIMEOUT(504, RetryOn.TIMEOUT, true, "timeout"),
+  /** The origin answered a status listed in {@code retry-on} and no retry was left. */
+  BAD_STATUS(502, null, true, "bad_status"),
+  /** No server of the upstream is available. */
+  NO_SERVER(503, null, false, "no_server");
+
+  private final int status;
+  private final RetryOn retryOn;
+  private final boolean mayHaveReachedOrigin;
+  private final String tag;
+
+  UpstreamFailure(int status, RetryOn retryOn, boolean mayHaveReachedOrigin, String tag) {
+    this.status = status;
+    this.retryOn = retryOn;
+    this.mayHaveReachedOrigin = mayHaveReachedOrigin;
+    this.tag = tag;
+  }
+
+  /** The status answered to the client when this failure is final. */
+  public int status() {
+    return status;
+  }
+
+  /** The {@code retry-on} condition that allows another attempt, or null. */
+  public RetryOn retryOn() {
+    return retryOn;
+  }
+
+  /** False when the request certainly never reached the origin (safe to retry any method). */
+  public boolean mayHaveReachedOrigin() {
+    return mayHaveReachedOrigin;
+  }
+
+  /** A short, stable name for logs and metrics. */
+  public String tag() {
+    return tag;
+  }
+
+  /** Whether this failure counts against the server's passive health. */
+  public boolean countsAgainstServer() {
+    return this != POOL_FULL && this != NO_SERVER;
+  }
+
+  /** Classifies an exception from connecting to an origin (before any byte was sent). */
+  public static UpstreamFailure ofConnect(Throwable t) {
+    if (t instanceof ConnectionPoolTooBusyException) {
+      return POOL_FULL;
+    }
+    if (t instanceof ConnectTimeoutException || t instanceof TimeoutException) {
+      return CONNECT_TIMEOUT;
+    }
+    if (t instanceof ConnectException
+        || t instanceof NoRouteToHostException
+        || t instanceof UnknownHostException) {
+      return CONNECT_FAILURE;
+    }
+    Throwable cause = t.getCause();
+    return cause != null && cause != t ? ofConnect(cause) : CONNECT_FAILURE;
+  }
+
+  /** Classifies an exception raised after the request was (possibly) sent. */
+  public static UpstreamFailure ofExchange(Throwable t) {
+    if (t instanceof TimeoutException || t.getCause() instanceof TimeoutException) {
+      return TIMEOUT;
+    }
+    if (t instanceof StreamResetException) {
+      return RESET;
+    }
+    return RESET;
+  }
+}

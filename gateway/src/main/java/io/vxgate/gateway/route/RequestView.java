@@ -1,0 +1,31 @@
+package io.vxgate.gateway.route;
+
+import io.vertx.core.http.HttpMethod;
+import java.net.InetAddress;
+
+/**
+ * The parts of a request that route matchers read. The proxy adapts a Vert.x request to this view
+ * after normalising the path, so matchers are testable without sockets.
+ */
+public interface RequestView {
+
+  /** The normalised path (see {@link PathNormalizer}), without the query. */
+  String path();
+
+  /** The host name from the Host header / authority, lower case, without port; may be empty. */
+  String host();
+
+  HttpMethod method();
+
+  /** A request header value (case-insensitive name), or null. */
+  String header(String name);
+
+  /** A decoded query parameter value, or null. */
+  String queryParam(String name);
+
+  /** The client address as seen by the gateway (or as vouched for by a trusted proxy). */
+  InetAddress source();
+
+  /** Whether the request asks for a WebSocket upgrade. */
+  boolean websocket();
+}

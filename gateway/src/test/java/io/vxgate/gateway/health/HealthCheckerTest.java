@@ -1,0 +1,302 @@
+package io.vxgate.gateway.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.junit5.VertxExtension;
+import io.vxgate.config.HealthCheckConfig;
+import io.vxgate.config.HostPort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Active checks against real Vert.x servers on ephemeral ports (interval 50ms, timeout 200ms). */
+@ExtendWith(VertxExtension.class)
+class HealthCheckerTest {
+
+  private static final Duration INTERVAL = Duration.ofMillis(50);
+  private static final Duration TIMEOUT = Duration.ofMillis(200);
+  private static final Duration AT_MOST = Duration.ofSeconds(5);
+  private static final int RISE = 2;
+  private static final int FALL = 3;
+
+  private Vertx vertx;
+  private final List<HealthChecker> checkers = new ArrayList<>();
+  private final List<String> transitions = new CopyOnWriteArrayList<>();
+
+  // the origin: answers `status` (or nothing when `status` is 0), counts answers per status
+  private final AtomicInteger status = new AtomicInteger(200);
+  private final Map<Integer, AtomicInteger> answered = new ConcurrentHashMap<>();
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicReference<MultiMap> lastHeaders = new AtomicReference<>();
+  private final AtomicReference<String> lastPath = new AtomicReference<>();
+  private int port;
+
+  @BeforeEach
+  void startOrigin(Vertx vertx) {
+    this.vertx = vertx;
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  requests.incrementAndGet();
+                  lastHeaders.set(req.headers());
+                  lastPath.set(req.path());
+                  int s = status.get();
+                  if (s == 0) {
+                    return; // never answer
+                  }
+                  answered.computeIfAbsent(s, k -> new AtomicInteger()).incrementAndGet();
+                  req.response().setStatusCode(s).end("ok");
+                });
+    port = server.listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  @AfterEach
+  void stopCheckers() {
+    checkers.forEach(c -> c.stop().await());
+  }
+
+  @Test
+  void healthyServerStaysUp() {
+    HealthChecker checker = start(http(200, 299), new ActiveHealth(RISE, FALL));
+
+    await().atMost(AT_MOST).until(() -> requests.get() >= 5);
+    assertThat(checker.health().isUp()).isTrue();
+    assertThat(transitions).isEmpty();
+  }
+
+  @Test
+  void sendsGetWithHostUserAgentAndConnectionClose() {
+    start(http(200, 299), new ActiveHealth(RISE, FALL));
+
+    await().atMost(AT_MOST).until(() -> requests.get() >= 1);
+    MultiMap headers = lastHeaders.get();
+    assertThat(lastPath.get()).isEqualTo("/health");
+    assertThat(headers.getAll("host")).containsExactly("127.0.0.1:" + port);
+    assertThat(headers.get("user-agent")).isEqualTo("vxgate-health");
+    assertThat(headers.get("connection")).isEqualToIgnoringCase("close");
+  }
+
+  @Test
+  void goesDownAfterFallFailuresAndUpAfterRiseSuccesses() {
+    AtomicInteger failuresAtDown = new AtomicInteger(-1);
+    AtomicInteger successesAtUp = new AtomicInteger(-1);
+    AtomicInteger okBase = new AtomicInteger();
+    HealthChecker checker =
+        start(
+            http(200, 299),
+            new ActiveHealth(RISE, FALL),
+            (up, reason) -> {
+              if (up) {
+                successesAtUp.set(count(200) - okBase.get());
+              } else {
+                failuresAtDown.set(count(500));
+              }
+            });
+    await().atMost(AT_MOST).until(() -> count(200) >= 2);
+
+    status.set(500);
+    await().atMost(AT_MOST).until(() -> transitions.size() == 1);
+    assertThat(transitions).containsExactly("DOWN HTTP 500");
+    assertThat(failuresAtDown).hasValue(FALL);
+    assertThat(checker.health().isUp()).isFalse();
+
+    okBase.set(count(200)); // no 200 can be answered while the origin answers 500
+    status.set(200);
+    await().atMost(AT_MOST).until(() -> transitions.size() == 2);
+    assertThat(transitions).containsExactly("DOWN HTTP 500", "UP HTTP 200");
+    assertThat(successesAtUp).hasValue(RISE);
+    assertThat(checker.health().isUp()).isTrue();
+  }
+
+  @Test
+  void unansweredChecksTimeOutAndDoNotExhaustThePool() {
+    status.set(0);
+    HealthChecker checker = start(http(200, 299), new ActiveHealth(RISE, FALL));
+
+    await().atMost(AT_MOST).until(() -> transitions.size() == 1);
+    assertThat(transitions).containsExactly("DOWN timeout after 200ms");
+    assertThat(checker.health().isUp()).isFalse();
+    // timed-out requests are reset, so later checks still get a connection (pool of 2)
+    await().atMost(AT_MOST).until(() -> requests.get() >= FALL + 3);
+  }
+
+  @Test
+  void expectRangeAccepts302() {
+    status.set(302);
+    HealthChecker checker = start(http(200, 399), new ActiveHealth(RISE, FALL, false));
+
+    await().atMost(AT_MOST).until(() -> checker.health().isUp());
+    assertThat(transitions).containsExactly("UP HTTP 302");
+  }
+
+  @Test
+  void expectRangeRejects404() {
+    status.set(404);
+    HealthChecker checker = start(http(200, 399), new ActiveHealth(RISE, FALL));
+
+    await().atMost(AT_MOST).until(() -> !checker.health().isUp());
+    assertThat(transitions).containsExactly("DOWN HTTP 404");
+  }
+
+  @Test
+  void tcpCheckSeesListeningServerUp() {
+    AtomicInteger connections = new AtomicInteger();
+    NetServer tcp = vertx.createNetServer().connectHandler(s -> connections.incrementAndGet());
+    int tcpPort = tcp.listen(0, "127.0.0.1").await().actualPort();
+    HealthChecker checker = start(tcp(), new ActiveHealth(RISE, FALL, false), tcpPort);
+
+    await().atMost(AT_MOST).until(() -> checker.health().isUp());
+    assertThat(transitions).containsExactly("UP TCP connect ok");
+    assertThat(connections.get()).isGreaterThanOrEqualTo(RISE);
+  }
+
+  @Test
+  void tcpCheckSeesClosedPortDown() {
+    NetServer tcp = vertx.createNetServer().connectHandler(s -> {});
+    int closedPort = tcp.listen(0, "127.0.0.1").await().actualPort();
+    tcp.close().await();
+    HealthChecker checker = start(tcp(), new ActiveHealth(RISE, FALL), closedPort);
+
+    await().atMost(AT_MOST).until(() -> !checker.health().isUp());
+    assertThat(transitions).containsExactly("DOWN connect refused");
+  }
+
+  @Test
+  void stopEndsTheChecks() {
+    HealthChecker checker = start(http(200, 299), new ActiveHealth(RISE, FALL));
+    await().atMost(AT_MOST).until(() -> requests.get() >= 2);
+
+    checker.stop().await();
+    int seen = requests.get();
+    await()
+        .during(INTERVAL.multipliedBy(6))
+        .atMost(AT_MOST)
+        .until(() -> requests.get() == seen);
+  }
+
+  @Test
+  void httpsCheckTrustsAnySelfSignedCertificate() {
+    SelfSignedCertificate cert = SelfSignedCertificate.create("origin.internal");
+    try {
+      HttpServer https =
+          vertx
+              .createHttpServer(
+                  new HttpServerOptions().setSsl(true).setKeyCertOptions(cert.keyCertOptions()))
+              .requestHandler(req -> req.response().end());
+      int httpsPort = https.listen(0, "127.0.0.1").await().actualPort();
+      HealthChecker checker =
+          start(
+              http(200, 299),
+              new ActiveHealth(RISE, FALL, false),
+              httpsPort,
+              true,
+              new SplittableRandom(42),
+              (up, reason) -> {});
+
+      await().atMost(AT_MOST).until(() -> checker.health().isUp());
+      assertThat(transitions).containsExactly("UP HTTP 200");
+    } finally {
+      cert.delete();
+    }
+  }
+
+  @Test
+  void firstCheckWaitsForTheRandomDelayWithinTheInterval() {
+    Duration interval = Duration.ofMillis(600);
+    RandomGenerator highest =
+        new RandomGenerator() {
+          @Override
+          public long nextLong() {
+            return -1L;
+          }
+
+          @Override
+          public long nextLong(long bound) {
+            return bound - 1; // the whole interval
+          }
+        };
+    start(
+        new HealthCheckConfig(
+            HealthCheckConfig.Type.HTTP, "/health", interval, TIMEOUT, RISE, FALL, 200, 299),
+        new ActiveHealth(RISE, FALL),
+        port,
+        false,
+        highest,
+        (up, reason) -> {});
+
+    await().during(Duration.ofMillis(400)).atMost(AT_MOST).until(() -> requests.get() == 0);
+    await().atMost(AT_MOST).until(() -> requests.get() >= 1);
+  }
+
+  private int count(int s) {
+    AtomicInteger n = answered.get(s);
+    return n == null ? 0 : n.get();
+  }
+
+  private static HealthCheckConfig http(int expectMin, int expectMax) {
+    return new HealthCheckConfig(
+        HealthCheckConfig.Type.HTTP, "/health", INTERVAL, TIMEOUT, RISE, FALL, expectMin, expectMax);
+  }
+
+  private static HealthCheckConfig tcp() {
+    return new HealthCheckConfig(
+        HealthCheckConfig.Type.TCP, null, INTERVAL, TIMEOUT, RISE, FALL, 0, 0);
+  }
+
+  private HealthChecker start(HealthCheckConfig config, ActiveHealth health) {
+    return start(config, health, (up, reason) -> {});
+  }
+
+  private HealthChecker start(HealthCheckConfig config, ActiveHealth health, int targetPort) {
+    return start(config, health, targetPort, false, new SplittableRandom(42), (up, reason) -> {});
+  }
+
+  private HealthChecker start(
+      HealthCheckConfig config, ActiveHealth health, HealthListener extra) {
+    return start(config, health, port, false, new SplittableRandom(42), extra);
+  }
+
+  private HealthChecker start(
+      HealthCheckConfig config,
+      ActiveHealth health,
+      int targetPort,
+      boolean tls,
+      RandomGenerator random,
+      HealthListener extra) {
+    HealthChecker checker =
+        new HealthChecker(
+            vertx,
+            new HostPort("127.0.0.1", targetPort),
+            tls,
+            config,
+            health,
+            random,
+            (up, reason) -> {
+              extra.onTransition(up, reason);
+              transitions.add((up ? "UP " : "DOWN ") + reason);
+            });
+    checkers.add(checker);
+    checker.start();
+    return checker;
+  }
+}
