@@ -161,7 +161,7 @@ final class Exchange implements PickContext {
             ar -> {
               if (server != attemptServer || state == STATE_DONE) {
                 if (ar.succeeded()) {
-                  ar.result().reset();
+                  ar.result().exceptionHandler(t -> {}).reset();
                 }
                 return;
               }

@@ -21,12 +21,15 @@ public enum UpstreamFailure {
   CONNECT_TIMEOUT(504, RetryOn.CONNECT_FAILURE, false, "connect_timeout"),
   /** The node's connection pool to this origin is full and its wait queue too. */
   POOL_FULL(503, RetryOn.CONNECT_FAILURE, false, "pool_full"),
+  /**
+   * No pooled connection became free within {@code timeouts.connect}: local congestion, not the
+   * origin's fault (Vert.x applies the connect timeout to the pool wait as well).
+   */
+  POOL_TIMEOUT(503, RetryOn.CONNECT_FAILURE, false, "pool_timeout"),
   /** The connection closed or was reset before a complete response header. */
   RESET(502, RetryOn.RESET, true, "reset"),
   /** No response header within {@code timeouts.response}, or no data within {@code idle}. */
   TIMEOUT(504, RetryOn.TIMEOUT, true, "timeout"),
-  /** The origin answered a status listed in {@code retry-on} and no retry was left. */
-  BAD_STATUS(502, null, true, "bad_status"),
   /** No server of the upstream is available. */
   NO_SERVER(503, null, false, "no_server");
 
@@ -64,7 +67,7 @@ public enum UpstreamFailure {
 
   /** Whether this failure counts against the server's passive health. */
   public boolean countsAgainstServer() {
-    return this != POOL_FULL && this != NO_SERVER;
+    return this != POOL_FULL && this != POOL_TIMEOUT && this != NO_SERVER;
   }
 
   /** Classifies an exception from connecting to an origin (before any byte was sent). */
@@ -72,8 +75,11 @@ public enum UpstreamFailure {
     if (t instanceof ConnectionPoolTooBusyException) {
       return POOL_FULL;
     }
-    if (t instanceof ConnectTimeoutException || t instanceof TimeoutException) {
+    if (t instanceof ConnectTimeoutException) {
       return CONNECT_TIMEOUT;
+    }
+    if (t instanceof TimeoutException) {
+      return POOL_TIMEOUT;
     }
     if (t instanceof ConnectException
         || t instanceof NoRouteToHostException
