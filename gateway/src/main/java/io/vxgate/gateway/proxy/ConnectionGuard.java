@@ -48,16 +48,20 @@ final class ConnectionGuard {
   }
 
   private final ContextInternal context;
-  private final long headerTimeoutMs;
-  private final long keepAliveMs;
+  private final long headerTimeoutNanos;
+  private final long keepAliveNanos;
   private ChannelHandlerContext bytesCtx;
   private Phase phase = Phase.HEADERS;
+  /** When the current phase started (System.nanoTime); the deadline follows from the phase. */
+  private long phaseStart = System.nanoTime();
+  /** The one pending timer of this connection, or -1. */
   private long timer = -1;
+  private boolean closed;
 
   private ConnectionGuard(ContextInternal context, Duration headerTimeout, Duration keepAlive) {
     this.context = context;
-    this.headerTimeoutMs = Math.max(1, headerTimeout.toMillis());
-    this.keepAliveMs = Math.max(1, keepAlive.toMillis());
+    this.headerTimeoutNanos = Math.max(1, headerTimeout.toNanos());
+    this.keepAliveNanos = Math.max(1, keepAlive.toNanos());
   }
 
   /** Installs the guard on an HTTP/1.x server connection; other connections are left alone. */
@@ -73,37 +77,56 @@ final class ConnectionGuard {
     ConnectionGuard guard = new ConnectionGuard(base.context(), headerTimeout, keepAlive);
     p.addBefore("httpDecoder", BYTES, guard.new Bytes());
     p.addAfter("httpEncoder", MESSAGES, guard.new Messages());
-    guard.schedule(guard.headerTimeoutMs);
+    guard.enter(Phase.HEADERS);
   }
 
-  private void schedule(long ms) {
-    cancel();
-    timer = context.setTimer(ms, id -> expired(id));
-  }
-
-  private void cancel() {
-    if (timer >= 0) {
-      context.owner().cancelTimer(timer);
-      timer = -1;
+  /**
+   * Moves to a phase. Timers are lazy (as in Netty's IdleStateHandler): a phase change only records
+   * the time. One timer per connection checks the current phase's deadline at least every
+   * request-header-timeout and re-arms itself, for exactly the time left when a deadline is near.
+   * So a request costs no timer operation.
+   */
+  private void enter(Phase next) {
+    phase = next;
+    phaseStart = System.nanoTime();
+    if (timer < 0 && !closed) {
+      arm(headerTimeoutNanos);
     }
   }
 
-  private void expired(long id) {
-    if (id != timer || bytesCtx == null) {
+  private long budget(Phase p) {
+    return p == Phase.HEADERS ? headerTimeoutNanos : keepAliveNanos;
+  }
+
+  private void arm(long nanos) {
+    timer = context.setTimer(Math.max(1, nanos / 1_000_000), id -> fired());
+  }
+
+  private void fired() {
+    timer = -1;
+    if (closed || bytesCtx == null) {
       return;
     }
-    timer = -1;
-    if (phase == Phase.HEADERS) {
+    if (phase == Phase.REQUEST) {
+      arm(headerTimeoutNanos);
+      return;
+    }
+    long left = budget(phase) - (System.nanoTime() - phaseStart);
+    if (left > 1_000_000) {
+      arm(Math.min(left, headerTimeoutNanos));
+    } else if (phase == Phase.HEADERS) {
+      closed = true;
       bytesCtx
           .writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT))
           .addListener(ChannelFutureListener.CLOSE);
-    } else if (phase == Phase.IDLE) {
+    } else {
+      closed = true;
       bytesCtx.close();
     }
   }
 
   private void uninstall(ChannelPipeline p) {
-    cancel();
+    closed = true;
     if (p.get(BYTES) != null) {
       p.remove(BYTES);
     }
@@ -122,15 +145,14 @@ final class ConnectionGuard {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (phase == Phase.IDLE) {
-        phase = Phase.HEADERS;
-        schedule(headerTimeoutMs);
+        enter(Phase.HEADERS);
       }
       ctx.fireChannelRead(msg);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      cancel();
+      closed = true;
       ctx.fireChannelInactive();
     }
   }
@@ -140,8 +162,7 @@ final class ConnectionGuard {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
-        phase = Phase.REQUEST;
-        cancel();
+        enter(Phase.REQUEST);
       }
       ctx.fireChannelRead(msg);
     }
@@ -151,8 +172,7 @@ final class ConnectionGuard {
       if (msg instanceof HttpResponse r && r.status().code() == 101) {
         uninstall(ctx.pipeline());
       } else if (msg instanceof LastHttpContent && phase == Phase.REQUEST) {
-        phase = Phase.IDLE;
-        schedule(keepAliveMs);
+        enter(Phase.IDLE);
       }
       ctx.write(msg, promise);
     }

@@ -1,6 +1,7 @@
 package io.vxgate.gateway.proxy;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.HashMap;
@@ -25,9 +26,11 @@ public final class ErrorPages {
    * Ends the response with the error page for {@code status}; resets the stream instead when the
    * response head was already sent.
    *
-   * @param close whether to close the connection afterwards (the request body was not read)
+   * @param closeAfter nullable; a connection to close once the response is written (the request
+   *     body was not read, or the request was malformed): Vert.x would otherwise wait for the
+   *     unread body
    */
-  public void send(HttpServerResponse resp, int status, String requestId, boolean close) {
+  public void send(HttpServerResponse resp, int status, String requestId, HttpConnection closeAfter) {
     if (resp.headWritten()) {
       resp.reset();
       return;
@@ -37,15 +40,18 @@ public final class ErrorPages {
     resp.headers().clear();
     resp.putHeader(RequestIds.HEADER, requestId);
     resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    if (close) {
+    if (closeAfter != null) {
       resp.putHeader(HttpHeaders.CONNECTION, "close");
     }
     if (page != null) {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8");
-      resp.end(page);
     } else {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-      resp.end(status + " " + resp.getStatusMessage() + "\n");
+      page = Buffer.buffer(status + " " + resp.getStatusMessage() + "\n");
+    }
+    var written = resp.end(page);
+    if (closeAfter != null) {
+      written.onComplete(ar -> closeAfter.close());
     }
   }
 }

@@ -411,7 +411,8 @@ final class Exchange implements PickContext {
     if (creq != null) {
       creq.reset();
     }
-    snapshot.errorPages().send(resp, status, requestId, hasBody && !req.isEnded());
+    boolean unreadBody = hasBody && !req.isEnded();
+    snapshot.errorPages().send(resp, status, requestId, unreadBody ? req.connection() : null);
   }
 
   private void clientGone() {

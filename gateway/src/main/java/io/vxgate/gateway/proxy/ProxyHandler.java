@@ -144,7 +144,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   /** Answers an error the gateway decided on before contacting any origin. */
   private static void reject(HttpServerRequest req, ProxySnapshot s, int status, String requestId) {
-    // An unread body would be parsed as the next request: close after answering instead.
-    s.errorPages().send(req.response(), status, requestId, !req.isEnded());
+    // A malformed request, or an unread body that would be parsed as the next request: close
+    // after answering.
+    boolean close = status == 400 || !req.isEnded();
+    s.errorPages().send(req.response(), status, requestId, close ? req.connection() : null);
   }
 }
