@@ -17,7 +17,6 @@ import io.vxgate.gateway.lb.PickContext;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import java.util.Arrays;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,6 @@ final class Exchange implements PickContext {
   private UpstreamFailure lastFailure;
   private ServerState server;
   private HttpClientRequest creq;
-  private long responseTimer = -1;
   private boolean hashKeyComputed;
   private CharSequence hashKey;
 
@@ -147,8 +145,11 @@ final class Exchange implements PickContext {
             .setServer(s.socketAddress())
             .setMethod(req.method())
             .setURI(uri)
-            .setConnectTimeout(timeouts.connect().toMillis())
-            .setIdleTimeout(timeouts.idle().toMillis());
+            .setConnectTimeout(timeouts.connect().toMillis());
+    if (!hasBody) {
+      // Time to the response head; Vert.x's request idle timer is lazy and counts received data.
+      options.setIdleTimeout(responseTimeoutMs());
+    }
     if (s.config().tls()) {
       options.setSsl(true);
     }
@@ -197,7 +198,6 @@ final class Exchange implements PickContext {
     });
     if (!hasBody) {
       r.end();
-      startResponseTimer(r);
       return;
     }
     if (!req.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
@@ -222,7 +222,8 @@ final class Exchange implements PickContext {
     req.endHandler(
         v -> {
           r.end();
-          startResponseTimer(r);
+          // The body is sent: from now on the origin has timeouts.response to answer.
+          r.idleTimeout(responseTimeoutMs());
         });
     req.exceptionHandler(t -> clientGone());
     req.resume();
@@ -256,33 +257,12 @@ final class Exchange implements PickContext {
     return fwd.realIp(req.getHeader("X-Forwarded-For"), peer, trusted);
   }
 
-  private void startResponseTimer(HttpClientRequest r) {
+  private long responseTimeoutMs() {
     long ms = upstream.timeouts().response().toMillis();
-    if (ms <= 0 || state != STATE_NEW) {
-      return;
-    }
-    responseTimer =
-        handler
-            .vertx()
-            .setTimer(
-                ms,
-                id -> {
-                  responseTimer = -1;
-                  if (creq == r && state == STATE_NEW) {
-                    r.reset(0, new TimeoutException("no response within " + ms + " ms"));
-                  }
-                });
-  }
-
-  private void cancelResponseTimer() {
-    if (responseTimer >= 0) {
-      handler.vertx().cancelTimer(responseTimer);
-      responseTimer = -1;
-    }
+    return ms > 0 ? ms : upstream.timeouts().idle().toMillis();
   }
 
   private void onResponse(HttpClientResponse r) {
-    cancelResponseTimer();
     RetryOn statusCondition = RetryOn.ofStatus(r.statusCode());
     if (statusCondition != null && upstream.retryOn().contains(statusCondition)) {
       server.passive().recordFailure();
@@ -297,6 +277,10 @@ final class Exchange implements PickContext {
       server.passive().recordSuccess();
     }
     state = STATE_STREAMING;
+    long idle = upstream.timeouts().idle().toMillis();
+    if (idle != responseTimeoutMs()) {
+      r.request().idleTimeout(idle);
+    }
     resp.setStatusCode(r.statusCode());
     String message = r.statusMessage();
     if (message != null && !message.isEmpty()) {
@@ -352,7 +336,6 @@ final class Exchange implements PickContext {
   }
 
   private void onFailure(UpstreamFailure failure, Throwable cause) {
-    cancelResponseTimer();
     if (failure.countsAgainstServer()) {
       server.passive().recordFailure();
     }
@@ -406,7 +389,6 @@ final class Exchange implements PickContext {
       return;
     }
     state = STATE_DONE;
-    cancelResponseTimer();
     endAttempt();
     if (creq != null) {
       creq.reset();
@@ -420,7 +402,6 @@ final class Exchange implements PickContext {
       return;
     }
     state = STATE_DONE;
-    cancelResponseTimer();
     endAttempt();
     if (creq != null) {
       creq.reset();

@@ -157,6 +157,57 @@ class FailoverIT {
   }
 
   @Test
+  void anOriginStallingMidBodyEndsTheClientResponseAfterTheIdleTimeout() throws Exception {
+    TestOrigin stall = h.origin("stall");
+    stall.mode = TestOrigin.Mode.STALL_BODY;
+    h.gateway(
+        """
+        %LISTENER%
+        upstreams:
+          app:
+            servers: [{name: stall, address: $S}]
+            timeouts: {response: 2s, idle: 300ms}
+        routes: [{name: default, upstream: app}]
+        """
+            .replace("$S", stall.address()));
+    long start = System.nanoTime();
+    String resp = h.raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(10));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(resp).startsWith("HTTP/1.1 200").endsWith("half.");
+    assertThat(ms).as("closed by the idle timeout, not by the client's read timeout").isLessThan(5000);
+  }
+
+  @Test
+  void anUploadSlowerThanTheResponseTimeoutStillSucceeds() throws Exception {
+    TestOrigin o = h.origin("o");
+    h.gateway(
+        """
+        %LISTENER%
+        upstreams:
+          app:
+            servers: [{name: o, address: $O}]
+            timeouts: {response: 300ms, idle: 300ms}
+        routes: [{name: default, upstream: app}]
+        """
+            .replace("$O", o.address()));
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.port)) {
+      s.setSoTimeout(5000);
+      var out = s.getOutputStream();
+      out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n".getBytes());
+      out.flush();
+      for (int i = 0; i < 4; i++) {
+        // 4 x 250 ms = 1 s of upload, longer than the 300 ms response timeout
+        await().pollDelay(Duration.ofMillis(250)).atMost(Duration.ofSeconds(1)).until(() -> true);
+        out.write("ab".getBytes());
+        out.flush();
+      }
+      String resp = Harness.readAll(s.getInputStream());
+      assertThat(resp).startsWith("HTTP/1.1 200");
+    }
+    assertThat(o.bodyBytes.get()).isEqualTo(8);
+  }
+
+  @Test
   void aTimeoutIsRetriedOnTheNextServerForGet() {
     TestOrigin slow = h.origin("slow");
     TestOrigin fast = h.origin("fast");

@@ -20,7 +20,9 @@ final class TestOrigin {
     STATUS,
     HANG,
     RESET,
-    DELAY
+    DELAY,
+    /** Sends the head and half the body, then nothing. */
+    STALL_BODY
   }
 
   final String name;
@@ -81,6 +83,10 @@ final class TestOrigin {
       }
       case RESET -> {
         req.connection().close();
+        return;
+      }
+      case STALL_BODY -> {
+        req.response().putHeader("Content-Length", "10").write("half.");
         return;
       }
       default -> {}
