@@ -193,7 +193,7 @@ class FailoverIT {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.port)) {
       s.setSoTimeout(5000);
       var out = s.getOutputStream();
-      out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 8\r\n\r\n".getBytes());
+      out.write("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 8\r\n\r\n".getBytes());
       out.flush();
       for (int i = 0; i < 4; i++) {
         // 4 x 250 ms = 1 s of upload, longer than the 300 ms response timeout
