@@ -17,8 +17,9 @@ import java.util.TreeMap;
  *
  * <p>The JSON form is complete (defaults written out): durations as strings ({@code "2s"}), sizes
  * as numbers of bytes. Unlike the file, {@code error-pages} maps each status to the page
- * <em>content</em>, certificate paths are taken as they are (absolute after loading), and {@code
- * ${VAR}} is not substituted. {@link #fromJson} validates like {@link ConfigLoader}, so {@code
+ * <em>content</em>, certificate and {@code geoip.database} paths are taken as they are (absolute
+ * after loading; not checked, since the file is read by the node that applies the config), and
+ * {@code ${VAR}} is not substituted. {@link #fromJson} validates like {@link ConfigLoader}, so {@code
  * fromJson(toJson(c)).equals(c)}.
  */
 public final class ConfigJson {
@@ -106,6 +107,9 @@ public final class ConfigJson {
     JsonObject pages = new JsonObject();
     new TreeMap<>(c.errorPages()).forEach((status, page) -> pages.put(status.toString(), page));
     json.put("error-pages", pages);
+    if (c.geoip() != null) {
+      json.put("geoip", new JsonObject().put("database", c.geoip().database()));
+    }
     return json;
   }
 

@@ -53,6 +53,9 @@ final class ConfigReader {
       "one of: roundrobin, leastconn, source, uri, header:NAME, cookie:NAME, random";
   static final String EXPECT = "a status like 200 or a range like 200-399, within 100..599";
   static final long MAX_PAGE = 1 << 20;
+  static final String GEOIP_DATABASE =
+      "a MaxMind DB file with country data (GeoIP2 or GeoLite2 Country or City)";
+  static final String GEOIP_NEEDED = "a top-level geoip: {database: FILE} to look countries up in";
 
   static final HostPort DEFAULT_CLUSTER_BIND = new HostPort("127.0.0.1", 5701);
   static final HostPort DEFAULT_ADMIN_BIND = new HostPort("127.0.0.1", 9090);
@@ -98,7 +101,8 @@ final class ConfigReader {
             "trusted-proxies",
             "upstreams",
             "routes",
-            "error-pages");
+            "error-pages",
+            "geoip");
     NodeConfig node = node(top.get("node"));
     List<Bound> binds = new ArrayList<>();
     ClusterConfig cluster = cluster(top.get("cluster"), binds);
@@ -109,13 +113,15 @@ final class ConfigReader {
     List<String> trusted = cidrs(top.get("trusted-proxies"));
     Set<String> upstreamNames = new TreeSet<>();
     Map<String, UpstreamConfig> upstreams = upstreams(top.get("upstreams"), upstreamNames);
-    List<RouteConfig> routes = routes(top.get("routes"), upstreamNames);
+    Cursor gc = top.get("geoip");
+    GeoIpConfig geoip = geoip(gc);
+    List<RouteConfig> routes = routes(top.get("routes"), upstreamNames, gc.present());
     Map<Integer, String> errorPages = errorPages(top.get("error-pages"));
     if (!ctx.errors.isEmpty()) {
       return null;
     }
     return new GatewayConfig(
-        node, cluster, listeners, admin, trusted, upstreams, routes, errorPages, dnsSync);
+        node, cluster, listeners, admin, trusted, upstreams, routes, errorPages, dnsSync, geoip);
   }
 
   // ---- node-local sections
@@ -666,7 +672,7 @@ final class ConfigReader {
 
   // ---- routes
 
-  private List<RouteConfig> routes(Cursor c, Set<String> upstreams) {
+  private List<RouteConfig> routes(Cursor c, Set<String> upstreams, boolean geoip) {
     List<RouteConfig> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     String matchAll = null;
@@ -685,7 +691,7 @@ final class ConfigReader {
             name != null ? name : Cursor.render(r.raw()),
             "no route after " + matchAll + ", which matches every request");
       }
-      MatchConfig match = match(f.get("match"));
+      MatchConfig match = match(f.get("match"), geoip);
       Cursor uc = f.get("upstream");
       String upstream = null;
       if (uc.require("the name of an upstream")) {
@@ -710,7 +716,11 @@ final class ConfigReader {
     return out;
   }
 
-  private static MatchConfig match(Cursor c) {
+  /**
+   * @param geoip whether the config has a {@code geoip} section (valid or not), which {@code
+   *     country} needs
+   */
+  private static MatchConfig match(Cursor c, boolean geoip) {
     Cursor.Fields f =
         c.fields(
             "path-prefix",
@@ -789,7 +799,11 @@ final class ConfigReader {
     }
     Boolean websocket = f.get("websocket").scalar(BOOL, Syntax::bool);
     List<String> country = new ArrayList<>();
-    for (Cursor s : f.get("country").items("a list of ISO 3166-1 alpha-2 codes")) {
+    Cursor cc = f.get("country");
+    if (cc.raw() instanceof List<?> l && !l.isEmpty() && !geoip) {
+      cc.error(GEOIP_NEEDED);
+    }
+    for (Cursor s : cc.items("a list of ISO 3166-1 alpha-2 codes")) {
       String expected = "an ISO 3166-1 alpha-2 country code like DE";
       if (s.require(expected)) {
         String v =
@@ -821,6 +835,40 @@ final class ConfigReader {
     String h = s.trim().toLowerCase(Locale.ROOT);
     String name = h.startsWith("*.") ? h.substring(2) : h;
     return Syntax.dnsName(name) || (!h.startsWith("*.") && Syntax.host(name)) ? h : null;
+  }
+
+  // ---- geoip
+
+  private GeoIpConfig geoip(Cursor c) {
+    if (!c.present()) {
+      return null;
+    }
+    Cursor.Fields f = c.fields("database");
+    Cursor dc = f.get("database");
+    if (!dc.require(GEOIP_DATABASE)) {
+      return null;
+    }
+    String s = dc.scalar(GEOIP_DATABASE, v -> v.isEmpty() ? null : v);
+    if (s == null) {
+      return null;
+    }
+    if (mode == Mode.JSON) {
+      return new GeoIpConfig(s);
+    }
+    Path p = resolve(dc, s);
+    if (p == null) {
+      return null;
+    }
+    if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      dc.error(s, GEOIP_DATABASE + ", looked for " + p);
+      return null;
+    }
+    String problem = GeoIpDatabases.problem(p);
+    if (problem != null) {
+      dc.error(s, GEOIP_DATABASE + "; " + p + " " + problem);
+      return null;
+    }
+    return new GeoIpConfig(p.toString());
   }
 
   // ---- error pages

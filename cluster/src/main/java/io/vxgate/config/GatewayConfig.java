@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin} and {@code dnsSync} are
  * node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link
- * #errorPages}) is cluster-wide and travels to other nodes, so it holds no reference to local
- * files.
+ * #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it holds no reference
+ * to local files, except {@link GeoIpConfig#database}, which every node must have at that path.
  *
  * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param upstreams by name
@@ -21,6 +21,7 @@ import java.util.Map;
  * @param errorPages HTTP status (400..599) to the page <b>content</b> (loaded from the file named
  *     in the config, relative to the config file's directory)
  * @param dnsSync nullable; no DNS sync when null
+ * @param geoip nullable; no GeoIP database when null (then no route matches on {@code country})
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -31,7 +32,8 @@ public record GatewayConfig(
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
     Map<Integer, String> errorPages,
-    DnsSyncConfig dnsSync) {
+    DnsSyncConfig dnsSync,
+    GeoIpConfig geoip) {
 
   public GatewayConfig {
     requireNonNull(node, "node");
@@ -44,7 +46,31 @@ public record GatewayConfig(
     errorPages = Map.copyOf(errorPages);
   }
 
-  /** A config without DNS sync. */
+  /** A config without a GeoIP database. */
+  public GatewayConfig(
+      NodeConfig node,
+      ClusterConfig cluster,
+      List<ListenerConfig> listeners,
+      AdminConfig admin,
+      List<String> trustedProxies,
+      Map<String, UpstreamConfig> upstreams,
+      List<RouteConfig> routes,
+      Map<Integer, String> errorPages,
+      DnsSyncConfig dnsSync) {
+    this(
+        node,
+        cluster,
+        listeners,
+        admin,
+        trustedProxies,
+        upstreams,
+        routes,
+        errorPages,
+        dnsSync,
+        null);
+  }
+
+  /** A config without DNS sync and without a GeoIP database. */
   public GatewayConfig(
       NodeConfig node,
       ClusterConfig cluster,
@@ -54,6 +80,7 @@ public record GatewayConfig(
       Map<String, UpstreamConfig> upstreams,
       List<RouteConfig> routes,
       Map<Integer, String> errorPages) {
-    this(node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null);
+    this(
+        node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null, null);
   }
 }

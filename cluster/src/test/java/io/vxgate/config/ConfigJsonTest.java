@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import io.vxgate.testing.MmdbWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,12 @@ class ConfigJsonTest {
 
   private GatewayConfig full() {
     specFiles(dir);
+    try {
+      Files.createDirectories(dir.resolve("geo"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    new MmdbWriter("GeoLite2-Country", 24).write(dir.resolve("geo/country.mmdb"));
     String yaml =
         SPEC_EXAMPLE
                 .replace("upstreams:\n", "upstreams:\n" + EXTRA)
@@ -53,6 +63,7 @@ class ConfigJsonTest {
                     """)
             + """
             node: {id: gw-1, datacenter: dc1, advertise: 203.0.113.10, shutdown-grace: 10s}
+            geoip: {database: geo/country.mmdb}
             dns-sync: {server: 127.0.0.1:53, zone: example.test, name: gw.example.test, ttl: 30,
                        tsig: {name: vxgate, algorithm: hmac-sha512, secret: c2VjcmV0}}
             """;
@@ -66,6 +77,8 @@ class ConfigJsonTest {
     GatewayConfig c = full();
     assertThat(c.upstreams()).containsKey("hashed");
     assertThat(c.dnsSync()).isNotNull();
+    assertThat(c.geoip())
+        .isEqualTo(new GeoIpConfig(dir.resolve("geo/country.mmdb").toAbsolutePath().toString()));
     assertThat(c.routes()).hasSize(5);
 
     JsonObject json = ConfigJson.toJson(c);
@@ -88,7 +101,10 @@ class ConfigJsonTest {
             "trusted-proxies",
             "upstreams",
             "routes",
-            "error-pages");
+            "error-pages",
+            "geoip");
+    assertThat(json.getJsonObject("geoip").getString("database"))
+        .isEqualTo(dir.resolve("geo/country.mmdb").toAbsolutePath().toString());
     JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");
     assertThat(api.getString("balance")).isEqualTo("roundrobin");
     assertThat(api.getJsonObject("health-check").getString("expect")).isEqualTo("200-399");

@@ -464,7 +464,7 @@ class ConfigLoaderTest {
                 dir))
         .containsExactly(
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages; did you mean upstreams?)",
+                + " trusted-proxies, upstreams, routes, error-pages, geoip; did you mean upstreams?)",
             "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
                 + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality;"
                 + " did you mean health-check?)",
@@ -478,7 +478,7 @@ class ConfigLoaderTest {
     assertThat(errors("xyzzy: 1", dir))
         .containsExactly(
             "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages)");
+                + " trusted-proxies, upstreams, routes, error-pages, geoip)");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static io.vxgate.config.ConfigFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vxgate.testing.MmdbWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -308,9 +309,9 @@ class ConfigValidationTest {
             route("- {name: r, match: {websocket: yes}, upstream: api}"),
             "routes[0].match.websocket: yes (expected: true or false)"),
         Arguments.of(
-            route("- {name: r, match: {country: [UK]}, upstream: api}"),
-            "routes[0].match.country[0]: UK (expected: an ISO 3166-1 alpha-2 country code like"
-                + " DE)"),
+            route("- {name: r, match: {country: [DE]}, upstream: api}"),
+            "routes[0].match.country: [DE] (expected: a top-level geoip: {database: FILE} to look"
+                + " countries up in)"),
         Arguments.of(
             route("- {name: r, match: {methods: GET}, upstream: api}"),
             "routes[0].match.methods: GET (expected: a list of methods)"),
@@ -381,25 +382,25 @@ class ConfigValidationTest {
 
   @Test
   void acceptsEveryMatchKey() {
-    GatewayConfig c =
-        parse(
-            route(
-                """
-                - name: r
-                  match:
-                    path-prefix: /a/
-                    path: /a/b
-                    path-regex: "^/a/[0-9]+$"
-                    host: "*.Example.com"
-                    methods: [GET, PURGE]
-                    headers: {X-Env: prod, X-Id: "~^[0-9]+$"}
-                    query: {debug: "1"}
-                    source: [10.0.0.0/8, "fd00::/8"]
-                    websocket: false
-                    country: [de, FR]
-                  upstream: api
-                """),
-            dir);
+    new MmdbWriter("GeoIP2-Country", 24).write(dir.resolve("country.mmdb"));
+    String routes =
+        route(
+            """
+            - name: r
+              match:
+                path-prefix: /a/
+                path: /a/b
+                path-regex: "^/a/[0-9]+$"
+                host: "*.Example.com"
+                methods: [GET, PURGE]
+                headers: {X-Env: prod, X-Id: "~^[0-9]+$"}
+                query: {debug: "1"}
+                source: [10.0.0.0/8, "fd00::/8"]
+                websocket: false
+                country: [de, FR]
+              upstream: api
+            """);
+    GatewayConfig c = parse("geoip: {database: country.mmdb}\n" + routes, dir);
     MatchConfig m = c.routes().get(0).match();
     assertThat(m.pathPrefix()).isEqualTo("/a/");
     assertThat(m.path()).isEqualTo("/a/b");

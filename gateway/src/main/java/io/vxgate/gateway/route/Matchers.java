@@ -3,6 +3,7 @@ package io.vxgate.gateway.route;
 import io.vertx.core.http.HttpMethod;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.MatchConfig;
+import io.vxgate.gateway.geoip.CountryResolver;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,10 @@ import java.util.stream.Collectors;
 final class Matchers {
   private Matchers() {}
 
-  static List<Matcher> compile(MatchConfig m) {
+  /**
+   * @param countries looks up the country of {@link RequestView#source()} for {@code country}
+   */
+  static List<Matcher> compile(MatchConfig m, CountryResolver countries) {
     List<Matcher> out = new ArrayList<>();
     if (m.path() != null) {
       String exact = m.path();
@@ -64,6 +68,19 @@ final class Matchers {
     if (m.websocket() != null) {
       boolean ws = m.websocket();
       out.add(r -> r.websocket() == ws);
+    }
+    if (!m.country().isEmpty()) {
+      // last: the other keys are cheaper than a database lookup
+      Set<String> codes = Set.copyOf(m.country());
+      out.add(
+          r -> {
+            InetAddress a = r.source();
+            if (a == null) {
+              return false;
+            }
+            String c = countries.country(a);
+            return c != null && codes.contains(c);
+          });
     }
     return List.copyOf(out);
   }
