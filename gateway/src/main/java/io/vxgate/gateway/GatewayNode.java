@@ -12,6 +12,7 @@ import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.ServerConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
 import io.vxgate.gateway.proxy.ListenerVerticle;
@@ -167,7 +168,7 @@ public final class GatewayNode {
         new ProxySnapshot(
             ++version,
             config,
-            Router.compile(config.routes()),
+            Router.compile(config.routes(), CountryResolver.forConfig(config.geoip())),
             upstreams,
             selectors,
             new ErrorPages(config.errorPages()),

@@ -103,7 +103,7 @@ final class Exchange implements PickContext {
 
   private CharSequence computeHashKey(BalanceConfig balance) {
     return switch (balance.kind()) {
-      case SOURCE -> clientAddress();
+      case SOURCE -> view.clientIp();
       case URI -> hashPath;
       case HEADER -> req.getHeader(balance.argument());
       case COOKIE -> {
@@ -231,11 +231,10 @@ final class Exchange implements PickContext {
 
   private void setForwardedHeaders(MultiMap out) {
     ForwardedHeaders fwd = snapshot.forwarded();
-    String peer = view.peer();
-    boolean trusted = fwd.trusts(view.source());
+    boolean trusted = view.peerTrusted();
     String xff = req.getHeader("X-Forwarded-For");
-    out.set("X-Forwarded-For", fwd.forwardedFor(xff, peer, trusted));
-    out.set("X-Real-IP", fwd.realIp(xff, peer, trusted));
+    out.set("X-Forwarded-For", fwd.forwardedFor(xff, view.peer(), trusted));
+    out.set("X-Real-IP", view.clientIp());
     String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
     out.set("X-Forwarded-Proto", proto != null ? proto : handler.tls() ? "https" : "http");
     String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
@@ -248,13 +247,6 @@ final class Exchange implements PickContext {
       out.remove("X-Forwarded-Host");
     }
     out.set(RequestIds.HEADER, requestId);
-  }
-
-  private String clientAddress() {
-    ForwardedHeaders fwd = snapshot.forwarded();
-    String peer = view.peer();
-    boolean trusted = fwd.trusts(view.source());
-    return fwd.realIp(req.getHeader("X-Forwarded-For"), peer, trusted);
   }
 
   private long responseTimeoutMs() {

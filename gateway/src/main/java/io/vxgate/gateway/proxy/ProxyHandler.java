@@ -57,7 +57,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reject(req, s, 413, requestId);
       return;
     }
-    VertxRequestView view = new VertxRequestView(req, path);
+    VertxRequestView view = new VertxRequestView(req, path, s.forwarded());
     Route route = s.router().route(view);
     if (route == null) {
       reject(req, s, 404, requestId);

@@ -7,16 +7,25 @@ import io.vxgate.gateway.route.RequestView;
 import java.net.InetAddress;
 import java.util.Locale;
 
-/** Adapts a Vert.x request (with its normalised path) to what route matchers read. */
+/**
+ * Adapts a Vert.x request (with its normalised path) to what route matchers read. The source
+ * address is the client as nginx's realip module sees it: the TCP peer, or, when the peer is a
+ * trusted proxy, the right-most untrusted address of X-Forwarded-For.
+ */
 final class VertxRequestView implements RequestView {
   private final HttpServerRequest req;
   private final String path;
+  private final ForwardedHeaders forwarded;
   private String host;
+  private InetAddress peerAddress;
+  private boolean peerTrusted;
+  private String clientIp;
   private InetAddress source;
 
-  VertxRequestView(HttpServerRequest req, String path) {
+  VertxRequestView(HttpServerRequest req, String path, ForwardedHeaders forwarded) {
     this.req = req;
     this.path = path;
+    this.forwarded = forwarded;
   }
 
   @Override
@@ -50,10 +59,34 @@ final class VertxRequestView implements RequestView {
 
   @Override
   public InetAddress source() {
-    if (source == null && req.remoteAddress() != null) {
-      source = Addresses.parseLiteral(req.remoteAddress().hostAddress());
+    if (source == null) {
+      String ip = clientIp();
+      source = ip.equals(peer()) ? peerAddress() : Addresses.parseLiteral(ip);
     }
     return source;
+  }
+
+  /** The TCP peer's address (the client, or the proxy in front of it). */
+  InetAddress peerAddress() {
+    if (peerAddress == null && req.remoteAddress() != null) {
+      peerAddress = Addresses.parseLiteral(req.remoteAddress().hostAddress());
+      peerTrusted = forwarded.trusts(peerAddress);
+    }
+    return peerAddress;
+  }
+
+  /** Whether the TCP peer is a trusted proxy (may set X-Forwarded-*). */
+  boolean peerTrusted() {
+    peerAddress();
+    return peerTrusted;
+  }
+
+  /** The client address as text: see the class comment. */
+  String clientIp() {
+    if (clientIp == null) {
+      clientIp = forwarded.realIp(req.getHeader("X-Forwarded-For"), peer(), peerTrusted());
+    }
+    return clientIp;
   }
 
   @Override
