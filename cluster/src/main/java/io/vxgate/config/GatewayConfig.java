@@ -21,6 +21,7 @@ import java.util.Map;
  * @param errorPages HTTP status (400..599) to the page <b>content</b> (loaded from the file named
  *     in the config, relative to the config file's directory)
  * @param dnsSync nullable; no DNS sync when null
+ * @param secrets cluster-wide secrets; {@link SecretsConfig#NONE} when none is configured
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -31,9 +32,11 @@ public record GatewayConfig(
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
     Map<Integer, String> errorPages,
-    DnsSyncConfig dnsSync) {
+    DnsSyncConfig dnsSync,
+    SecretsConfig secrets) {
 
   public GatewayConfig {
+    secrets = secrets == null ? SecretsConfig.NONE : secrets;
     requireNonNull(node, "node");
     requireNonNull(cluster, "cluster");
     requireNonNull(admin, "admin");
@@ -42,6 +45,22 @@ public record GatewayConfig(
     upstreams = Map.copyOf(upstreams);
     routes = List.copyOf(routes);
     errorPages = Map.copyOf(errorPages);
+  }
+
+  /** A config without secrets. */
+  public GatewayConfig(
+      NodeConfig node,
+      ClusterConfig cluster,
+      List<ListenerConfig> listeners,
+      AdminConfig admin,
+      List<String> trustedProxies,
+      Map<String, UpstreamConfig> upstreams,
+      List<RouteConfig> routes,
+      Map<Integer, String> errorPages,
+      DnsSyncConfig dnsSync) {
+    this(
+        node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, dnsSync,
+        SecretsConfig.NONE);
   }
 
   /** A config without DNS sync. */
