@@ -9,8 +9,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.RetryOn;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.lb.Endpoint;
 import io.vxgate.gateway.lb.PickContext;
@@ -47,6 +49,9 @@ final class Exchange implements PickContext {
   private final UpstreamConfig upstream;
   private final VertxRequestView view;
   private final boolean hasBody;
+  private final RouteConfig route;
+  private final StickySessions.Table sticky;
+  private ServerState cookieServer;
 
   private ServerState[] tried = new ServerState[2];
   private int triedCount;
@@ -70,7 +75,9 @@ final class Exchange implements PickContext {
       String hashPath,
       UpstreamSelector selector,
       VertxRequestView view,
-      boolean hasBody) {
+      boolean hasBody,
+      RouteConfig route,
+      StickySessions.Table sticky) {
     this.handler = handler;
     this.snapshot = snapshot;
     this.req = req;
@@ -82,6 +89,8 @@ final class Exchange implements PickContext {
     this.upstream = selector.upstream().config();
     this.view = view;
     this.hasBody = hasBody;
+    this.route = route;
+    this.sticky = sticky;
   }
 
   void start() {
@@ -98,14 +107,20 @@ final class Exchange implements PickContext {
   public CharSequence hashKey() {
     if (!hashKeyComputed) {
       hashKeyComputed = true;
-      hashKey = computeHashKey(upstream.balance());
+      hashKey = hashKey(upstream.balance(), snapshot, req, view, hashPath);
     }
     return hashKey;
   }
 
-  private CharSequence computeHashKey(BalanceConfig balance) {
+  /** The key a hashing balance hashes for this request. */
+  static CharSequence hashKey(
+      BalanceConfig balance,
+      ProxySnapshot snapshot,
+      HttpServerRequest req,
+      VertxRequestView view,
+      String hashPath) {
     return switch (balance.kind()) {
-      case SOURCE -> clientAddress();
+      case SOURCE -> clientAddress(snapshot, req, view);
       case URI -> hashPath;
       case HEADER -> req.getHeader(balance.argument());
       case COOKIE -> {
@@ -129,7 +144,7 @@ final class Exchange implements PickContext {
   // ---- attempts
 
   private void attempt() {
-    ServerState s = selector.pick(this);
+    ServerState s = pick();
     if (s == null) {
       finishWithError(lastFailure != null ? lastFailure : UpstreamFailure.NO_SERVER);
       return;
@@ -173,6 +188,20 @@ final class Exchange implements PickContext {
             });
   }
 
+  /**
+   * The server of the next attempt: on the first, the server the sticky cookie names when it is
+   * available (bypassing the balancer); else the balancer's pick.
+   */
+  private ServerState pick() {
+    if (triedCount == 0 && sticky != null) {
+      cookieServer = sticky.pinned(req);
+      if (cookieServer != null && cookieServer.available(handler.ticker().nanoTime())) {
+        return cookieServer;
+      }
+    }
+    return selector.pick(this);
+  }
+
   private void send(HttpClientRequest r) {
     creq = r;
     // Failures are handled through r.response(); without a handler Vert.x logs resets at ERROR.
@@ -181,10 +210,9 @@ final class Exchange implements PickContext {
     out.setAll(req.headers());
     out.remove(HttpHeaders.HOST);
     HopByHop.strip(out);
-    setForwardedHeaders(out);
-    if (req.authority() != null) {
-      r.authority(req.authority());
-    }
+    setForwardedHeaders(out, snapshot, req, view, handler.tls(), requestId);
+    RouteActions.apply(route.requestHeaders(), out);
+    setAuthority(r, out, req);
     r.response().onComplete(ar -> {
       if (creq != r || state == STATE_DONE) {
         return;
@@ -228,7 +256,26 @@ final class Exchange implements PickContext {
     req.resume();
   }
 
-  private void setForwardedHeaders(MultiMap out) {
+  /** The origin's Host: the one a route's request-headers set, else the client's. */
+  static void setAuthority(HttpClientRequest r, MultiMap out, HttpServerRequest req) {
+    String host = out.get(HttpHeaders.HOST);
+    HostAndPort set = host == null ? null : HostAndPort.parseAuthority(host, -1);
+    out.remove(HttpHeaders.HOST);
+    if (set != null) {
+      r.authority(set);
+    } else if (req.authority() != null) {
+      r.authority(req.authority());
+    }
+  }
+
+  /** Sets X-Forwarded-*, X-Real-IP and X-Request-Id on the headers sent to an origin. */
+  static void setForwardedHeaders(
+      MultiMap out,
+      ProxySnapshot snapshot,
+      HttpServerRequest req,
+      VertxRequestView view,
+      boolean tls,
+      String requestId) {
     ForwardedHeaders fwd = snapshot.forwarded();
     String peer = view.peer();
     boolean trusted = fwd.trusts(view.source());
@@ -236,7 +283,7 @@ final class Exchange implements PickContext {
     out.set("X-Forwarded-For", fwd.forwardedFor(xff, peer, trusted));
     out.set("X-Real-IP", fwd.realIp(xff, peer, trusted));
     String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
-    out.set("X-Forwarded-Proto", proto != null ? proto : handler.tls() ? "https" : "http");
+    out.set("X-Forwarded-Proto", proto != null ? proto : tls ? "https" : "http");
     String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
     if (fhost == null && req.authority() != null) {
       fhost = req.authority().toString();
@@ -249,7 +296,8 @@ final class Exchange implements PickContext {
     out.set(RequestIds.HEADER, requestId);
   }
 
-  private String clientAddress() {
+  private static String clientAddress(
+      ProxySnapshot snapshot, HttpServerRequest req, VertxRequestView view) {
     ForwardedHeaders fwd = snapshot.forwarded();
     String peer = view.peer();
     boolean trusted = fwd.trusts(view.source());
@@ -311,6 +359,13 @@ final class Exchange implements PickContext {
     if (handler.tls() && handler.listener().hstsSeconds() > 0) {
       h.set("Strict-Transport-Security", "max-age=" + handler.listener().hstsSeconds());
     }
+    if (sticky != null && server != cookieServer) {
+      String cookie = sticky.setCookie(server, handler.tls());
+      if (cookie != null) {
+        h.add(HttpHeaders.SET_COOKIE, cookie);
+      }
+    }
+    RouteActions.apply(route.responseHeaders(), h);
     boolean bodyless =
         req.method() == HttpMethod.HEAD
             || r.statusCode() == 204
@@ -411,7 +466,7 @@ final class Exchange implements PickContext {
     if (creq != null) {
       creq.reset();
     }
-    snapshot.errorPages().send(resp, status, requestId, hasBody && !req.isEnded());
+    snapshot.errorPages().send(resp, status, requestId, hasBody && ProxyHandler.mustClose(req));
   }
 
   private void clientGone() {

@@ -5,12 +5,18 @@ import static java.util.Objects.requireNonNull;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.gateway.route.PathNormalizer;
 import io.vxgate.gateway.route.Route;
+import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +30,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final boolean tls;
   private final Supplier<ProxySnapshot> snapshots;
   private final Ticker ticker;
+  private ProxySnapshot stickySnapshot;
+  private Map<String, StickySessions.Table> stickyTables = Map.of();
 
   public ProxyHandler(
       Vertx vertx, ListenerConfig listener, Supplier<ProxySnapshot> snapshots, Ticker ticker) {
@@ -63,16 +71,67 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reject(req, s, 404, requestId);
       return;
     }
+    RouteConfig rc = route.config();
+    String upstreamPath = stripPrefix(path, rc.stripPrefix());
+    if (rc.redirect() != null) {
+      RouteActions.redirect(req, rc, upstreamPath, requestId, mustClose(req));
+      return;
+    }
+    if (rc.fixedResponse() != null) {
+      RouteActions.fixed(req, rc, requestId, mustClose(req));
+      return;
+    }
     UpstreamSelector selector = s.selectors().get(route.upstream());
     if (selector == null) {
       reject(req, s, 503, requestId);
       return;
     }
-    String upstreamPath = stripPrefix(path, route.config().stripPrefix());
     String query = req.query();
     String uri = query == null ? upstreamPath : upstreamPath + "?" + query;
+    StickySessions.Table sticky = stickyTable(s, route.upstream());
+    if (view.websocket() && WebSocketTunnel.isUpgrade(req)) {
+      new WebSocketTunnel(this, s, req, requestId, uri, selector, view, rc, sticky).start();
+      return;
+    }
     boolean hasBody = contentLength > 0 || req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    new Exchange(this, s, req, requestId, uri, upstreamPath, selector, view, hasBody).start();
+    if (!hasBody && contentLength == 0 && req.version() == HttpVersion.HTTP_2) {
+      // HTTP/2 frames a body without Content-Length: a stream still open may carry one.
+      hasBody = !req.isEnded() && mayHaveBody(req.method());
+    }
+    new Exchange(this, s, req, requestId, uri, upstreamPath, selector, view, hasBody, rc, sticky)
+        .start();
+  }
+
+  private static boolean mayHaveBody(HttpMethod m) {
+    return m != HttpMethod.GET
+        && m != HttpMethod.HEAD
+        && m != HttpMethod.OPTIONS
+        && m != HttpMethod.DELETE
+        && m != HttpMethod.TRACE;
+  }
+
+  /** Whether the connection must close after an early answer (an unread HTTP/1 body). */
+  static boolean mustClose(HttpServerRequest req) {
+    return req.version() != HttpVersion.HTTP_2 && !req.isEnded();
+  }
+
+  /** This loop's sticky table of an upstream in snapshot {@code s}, rebuilt when s changed. */
+  private StickySessions.Table stickyTable(ProxySnapshot s, String upstream) {
+    if (s != stickySnapshot) {
+      Map<String, StickySessions.Table> tables = new HashMap<>();
+      byte[] key = null;
+      for (Upstream u : s.upstreams().values()) {
+        if (u.config().sticky() != null) {
+          if (key == null) {
+            key = StickySessions.key(s.config().secrets());
+          }
+          tables.put(u.name(), StickySessions.Table.of(u, key));
+        }
+      }
+      stickyTables = tables;
+      stickySnapshot = s;
+    }
+    return stickyTables.get(upstream);
   }
 
   Vertx vertx() {
@@ -145,6 +204,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   /** Answers an error the gateway decided on before contacting any origin. */
   private static void reject(HttpServerRequest req, ProxySnapshot s, int status, String requestId) {
     // An unread body would be parsed as the next request: close after answering instead.
-    s.errorPages().send(req.response(), status, requestId, !req.isEnded());
+    s.errorPages().send(req.response(), status, requestId, mustClose(req));
   }
 }
