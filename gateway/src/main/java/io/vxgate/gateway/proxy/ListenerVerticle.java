@@ -31,6 +31,7 @@ public final class ListenerVerticle extends VerticleBase {
   private final AtomicInteger connections;
   private final Ticker ticker;
   private HttpServer server;
+  private ProxyHandler handler;
 
   /**
    * @param connections the listener's open-connection count, shared by its instances
@@ -69,7 +70,7 @@ public final class ListenerVerticle extends VerticleBase {
     if (vertx.isNativeTransportEnabled()) {
       options.setReusePort(true).setTcpQuickAck(true);
     }
-    ProxyHandler handler = new ProxyHandler(vertx, config, snapshots, ticker);
+    handler = new ProxyHandler(vertx, config, snapshots, ticker);
     server = vertx.createHttpServer(options);
     server.connectionHandler(
         conn -> {
@@ -124,6 +125,7 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return handler == null ? closed : closed.eventually(() -> handler.close());
   }
 }

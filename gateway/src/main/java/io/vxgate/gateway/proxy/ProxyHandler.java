@@ -2,12 +2,16 @@ package io.vxgate.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.gateway.route.PathNormalizer;
@@ -15,7 +19,9 @@ import io.vxgate.gateway.route.Route;
 import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -32,6 +38,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Ticker ticker;
   private ProxySnapshot stickySnapshot;
   private Map<String, StickySessions.Table> stickyTables = Map.of();
+  private final Map<String, TunnelClient> tunnelClients = new HashMap<>();
+
+  private record TunnelClient(UpstreamClients.Key key, HttpClient client) {}
 
   public ProxyHandler(
       Vertx vertx, ListenerConfig listener, Supplier<ProxySnapshot> snapshots, Ticker ticker) {
@@ -136,6 +145,40 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /**
+   * This loop's client for WebSocket handshakes to an upstream. Apart from the request pool: an
+   * upgraded connection keeps its slot in a Vert.x pool while it lives, so tunnels get a pool of
+   * their own, without a practical size limit (each slot is one open
+   * socket anyway). Rebuilt when the upstream's client settings change; the old one lets its
+   * tunnels run for up to {@code timeouts.idle}.
+   */
+  HttpClient tunnelClient(UpstreamConfig u) {
+    UpstreamClients.Key key = UpstreamClients.key(u);
+    TunnelClient t = tunnelClients.get(u.name());
+    if (t != null && t.key().equals(key)) {
+      return t.client();
+    }
+    if (t != null) {
+      t.client().shutdown(u.timeouts().idle());
+    }
+    HttpClient client =
+        vertx
+            .httpClientBuilder()
+            .with(UpstreamClients.options(u).setMetricsName("tunnel:" + u.name()))
+            .with(new PoolOptions().setHttp1MaxSize(1 << 20).setMaxWaitQueueSize(1 << 16))
+            .build();
+    tunnelClients.put(u.name(), new TunnelClient(key, client));
+    return client;
+  }
+
+  /** Closes this loop's tunnel clients (and their tunnels). */
+  Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    tunnelClients.values().forEach(t -> closing.add(t.client().close()));
+    tunnelClients.clear();
+    return Future.join(closing).mapEmpty();
   }
 
   ListenerConfig listener() {

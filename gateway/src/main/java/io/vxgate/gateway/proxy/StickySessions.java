@@ -104,15 +104,13 @@ final class StickySessions {
     private final byte[][] digests;
     private final String[] values;
 
-    Table(Upstream upstream, byte[] key) {
-      this.config = requireNonNull(upstream.config().sticky(), "sticky");
-      List<ServerState> all = new ArrayList<>(upstream.primaries());
-      all.addAll(upstream.backups());
+    Table(StickyConfig config, String upstream, List<ServerState> all, byte[] key) {
+      this.config = requireNonNull(config, "config");
       servers = all.toArray(new ServerState[0]);
       digests = new byte[servers.length][];
       values = new String[servers.length];
       for (int i = 0; i < servers.length; i++) {
-        digests[i] = digest(key, upstream.name(), servers[i].name());
+        digests[i] = digest(key, upstream, servers[i].name());
         values[i] = ENCODER.encodeToString(digests[i]);
       }
     }
@@ -120,7 +118,12 @@ final class StickySessions {
     /** The table of an upstream, or null when it is not sticky. */
     static Table of(Upstream upstream, byte[] key) {
       UpstreamConfig c = upstream.config();
-      return c.sticky() == null ? null : new Table(upstream, key);
+      if (c.sticky() == null) {
+        return null;
+      }
+      List<ServerState> all = new ArrayList<>(upstream.primaries());
+      all.addAll(upstream.backups());
+      return new Table(c.sticky(), upstream.name(), all, key);
     }
 
     String cookieName() {

@@ -171,9 +171,8 @@ final class WebSocketTunnel implements PickContext {
       options.setSsl(true);
     }
     ServerState attemptServer = s;
-    selector
-        .upstream()
-        .client()
+    handler
+        .tunnelClient(upstream)
         .request(options)
         .onComplete(
             ar -> {
