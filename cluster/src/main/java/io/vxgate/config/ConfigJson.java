@@ -110,6 +110,9 @@ public final class ConfigJson {
     if (c.geoip() != null) {
       json.put("geoip", new JsonObject().put("database", c.geoip().database()));
     }
+    if (c.secrets().sticky() != null) {
+      json.put("secrets", new JsonObject().put("sticky", c.secrets().sticky()));
+    }
     return json;
   }
 
@@ -155,7 +158,9 @@ public final class ConfigJson {
                 "locality",
                 new JsonObject()
                     .put("prefer-datacenter", u.locality().preferDatacenter())
-                    .put("min-healthy-percent", u.locality().minHealthyPercent()));
+                    .put("min-healthy-percent", u.locality().minHealthyPercent()))
+            .put("tls-verify", u.tlsVerify());
+    putIf(o, "tls-ca", u.tlsCa());
     HealthCheckConfig h = u.healthCheck();
     if (h != null) {
       o.put(
@@ -217,8 +222,44 @@ public final class ConfigJson {
     if (!match.isEmpty()) {
       o.put("match", match);
     }
-    o.put("upstream", r.upstream());
+    putIf(o, "upstream", r.upstream());
     putIf(o, "strip-prefix", r.stripPrefix());
+    putIf(o, "request-headers", headerActions(r.requestHeaders()));
+    putIf(o, "response-headers", headerActions(r.responseHeaders()));
+    RouteConfig.RedirectConfig rd = r.redirect();
+    if (rd != null) {
+      o.put(
+          "redirect",
+          new JsonObject()
+              .put("location", rd.location())
+              .put("status", rd.status())
+              .put("keep-path", rd.keepPath()));
+    }
+    RouteConfig.ReturnConfig rt = r.fixedResponse();
+    if (rt != null) {
+      o.put(
+          "return",
+          new JsonObject()
+              .put("status", rt.status())
+              .put("body", rt.body())
+              .put("content-type", rt.contentType()));
+    }
+    return o;
+  }
+
+  private static JsonObject headerActions(RouteConfig.HeaderActions a) {
+    if (a.isEmpty()) {
+      return null;
+    }
+    JsonObject o = new JsonObject();
+    if (!a.set().isEmpty()) {
+      JsonObject set = new JsonObject();
+      a.set().forEach(set::put);
+      o.put("set", set);
+    }
+    if (!a.remove().isEmpty()) {
+      o.put("remove", new JsonArray(a.remove()));
+    }
     return o;
   }
 

@@ -102,7 +102,8 @@ final class ConfigReader {
             "upstreams",
             "routes",
             "error-pages",
-            "geoip");
+            "geoip",
+            "secrets");
     NodeConfig node = node(top.get("node"));
     List<Bound> binds = new ArrayList<>();
     ClusterConfig cluster = cluster(top.get("cluster"), binds);
@@ -117,11 +118,13 @@ final class ConfigReader {
     GeoIpConfig geoip = geoip(gc);
     List<RouteConfig> routes = routes(top.get("routes"), upstreamNames, gc.present());
     Map<Integer, String> errorPages = errorPages(top.get("error-pages"));
+    SecretsConfig secrets = secrets(top.get("secrets"));
     if (!ctx.errors.isEmpty()) {
       return null;
     }
     return new GatewayConfig(
-        node, cluster, listeners, admin, trusted, upstreams, routes, errorPages, dnsSync, geoip);
+        node, cluster, listeners, admin, trusted, upstreams, routes, errorPages, dnsSync,
+        geoip, secrets);
   }
 
   // ---- node-local sections
@@ -452,7 +455,9 @@ final class ConfigReader {
             "timeouts",
             "keepalive",
             "slow-start",
-            "locality");
+            "locality",
+            "tls-verify",
+            "tls-ca");
     if (!c.present()) {
       c.missing("an upstream with servers");
       return null;
@@ -494,9 +499,31 @@ final class ConfigReader {
         new LocalityConfig(
             lf.get("prefer-datacenter").scalar(BOOL, Syntax::bool, false),
             lf.get("min-healthy-percent").scalar("0..100", s -> integer(s, 0, 100), 50));
+    boolean tlsVerify = f.get("tls-verify").scalar(BOOL, Syntax::bool, true);
+    String tlsCa = tlsCa(f.get("tls-ca"));
     return new UpstreamConfig(
         name, balance, servers, hc, passive, sticky, retries, retryOn, timeouts, keepalive,
-        slowStart, locality);
+        slowStart, locality, tlsVerify, tlsCa);
+  }
+
+  static final String PEM_CA = "a PEM file of CA certificates";
+
+  /** CA certificates: read from a file in FILE mode, the PEM content itself in JSON mode. */
+  private String tlsCa(Cursor c) {
+    String expected = mode == Mode.FILE ? PEM_CA : "PEM CA certificates";
+    String v = c.text(expected);
+    if (v == null) {
+      return null;
+    }
+    String pem = mode == Mode.FILE ? readPage(c, v) : v;
+    if (pem == null) {
+      return null;
+    }
+    if (!Pem.isCertificates(pem)) {
+      c.error(mode == Mode.FILE ? v : Cursor.render(v), expected);
+      return null;
+    }
+    return pem;
   }
 
   private static BalanceConfig balance(Cursor c) {
@@ -677,7 +704,16 @@ final class ConfigReader {
     Map<String, String> names = new HashMap<>();
     String matchAll = null;
     for (Cursor r : c.items("a list of routes")) {
-      Cursor.Fields f = r.fields("name", "match", "upstream", "strip-prefix");
+      Cursor.Fields f =
+          r.fields(
+              "name",
+              "match",
+              "upstream",
+              "strip-prefix",
+              "request-headers",
+              "response-headers",
+              "redirect",
+              "return");
       if (!r.present()) {
         r.missing("a route");
         continue;
@@ -694,7 +730,22 @@ final class ConfigReader {
       MatchConfig match = match(f.get("match"), geoip);
       Cursor uc = f.get("upstream");
       String upstream = null;
-      if (uc.require("the name of an upstream")) {
+      List<String> actions = new ArrayList<>();
+      for (String a : List.of("upstream", "redirect", "return")) {
+        if (f.get(a).present()) {
+          actions.add(a);
+        }
+      }
+      if (actions.size() != 1) {
+        r.error(
+            actions.isEmpty() ? (name != null ? name : Cursor.render(r.raw())) : String.join(", ", actions),
+            "exactly one of: upstream, redirect, return");
+      }
+      RouteConfig.RedirectConfig redirect = redirect(f.get("redirect"));
+      RouteConfig.ReturnConfig fixed = fixedResponse(f.get("return"));
+      RouteConfig.HeaderActions requestHeaders = headerActions(f.get("request-headers"));
+      RouteConfig.HeaderActions responseHeaders = headerActions(f.get("response-headers"));
+      if (uc.present()) {
         upstream = uc.text("the name of an upstream");
         if (upstream != null && !upstreams.contains(upstream)) {
           uc.error(
@@ -709,11 +760,127 @@ final class ConfigReader {
         matchAll = r.path() + " " + (name == null ? "" : name);
         matchAll = matchAll.trim();
       }
-      if (name != null && match != null && upstream != null) {
-        out.add(new RouteConfig(name, match, upstream, strip));
+      boolean complete = upstream != null || redirect != null || fixed != null;
+      if (name != null && match != null && complete && actions.size() == 1) {
+        out.add(
+            new RouteConfig(
+                name, match, upstream, strip, requestHeaders, responseHeaders, redirect, fixed));
       }
     }
     return out;
+  }
+
+  static final String REDIRECT_STATUS = "301, 302, 307 or 308";
+  static final String LOCATION = "an absolute http(s) URL or a path starting with '/'";
+
+  private static RouteConfig.RedirectConfig redirect(Cursor c) {
+    if (!c.present()) {
+      return null;
+    }
+    Cursor.Fields f = c.fields("location", "status", "keep-path");
+    Cursor lc = f.get("location");
+    String location = lc.require(LOCATION) ? lc.scalar(LOCATION, ConfigReader::location) : null;
+    int status =
+        f.get("status")
+            .scalar(
+                REDIRECT_STATUS,
+                s -> {
+                  Integer v = integer(s, 301, 308);
+                  return v != null && (v == 301 || v == 302 || v == 307 || v == 308) ? v : null;
+                },
+                302);
+    boolean keepPath = f.get("keep-path").scalar(BOOL, Syntax::bool, false);
+    return location == null ? null : new RouteConfig.RedirectConfig(location, status, keepPath);
+  }
+
+  private static String location(String s) {
+    if (!headerValue(s)) {
+      return null;
+    }
+    if (s.startsWith("/") && !s.startsWith("//")) {
+      return s;
+    }
+    try {
+      java.net.URI u = new java.net.URI(s);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && u.getHost() != null ? s : null;
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
+  }
+
+  static final String DEFAULT_RETURN_TYPE = "text/plain; charset=utf-8";
+
+  private static RouteConfig.ReturnConfig fixedResponse(Cursor c) {
+    if (!c.present()) {
+      return null;
+    }
+    Cursor.Fields f = c.fields("status", "body", "content-type");
+    Cursor sc = f.get("status");
+    Integer status = sc.require("200..599") ? sc.scalar("200..599", s -> integer(s, 200, 599)) : null;
+    Cursor bc = f.get("body");
+    String body = bc.text("a text");
+    if (body != null && body.length() > MAX_PAGE) {
+      bc.error(Cursor.render(body), "a text of at most 1m");
+      body = null;
+    }
+    String type =
+        f.get("content-type")
+            .scalar("a media type like text/html", s -> headerValue(s) && !s.isBlank() ? s : null,
+                DEFAULT_RETURN_TYPE);
+    return status == null
+        ? null
+        : new RouteConfig.ReturnConfig(status, body == null ? "" : body, type);
+  }
+
+  private static RouteConfig.HeaderActions headerActions(Cursor c) {
+    if (!c.present()) {
+      return RouteConfig.HeaderActions.NONE;
+    }
+    Cursor.Fields f = c.fields("set", "remove");
+    Cursor sc = f.get("set");
+    Map<String, String> set = new LinkedHashMap<>();
+    for (Map.Entry<String, Cursor> e :
+        sc.entries("a mapping of header names to values").entrySet()) {
+      if (Syntax.token(e.getKey()) == null) {
+        sc.error(e.getKey().isEmpty() ? "\"\"" : e.getKey(), "a header name");
+        continue;
+      }
+      Cursor vc = e.getValue();
+      String v = vc.text("a header value");
+      if (v == null) {
+        if (!vc.present()) {
+          vc.missing("a header value");
+        }
+        continue;
+      }
+      if (!headerValue(v)) {
+        vc.error(Cursor.render(v), "a header value without control characters");
+        continue;
+      }
+      set.put(e.getKey(), v);
+    }
+    List<String> remove = new ArrayList<>();
+    for (Cursor item : f.get("remove").items("a list of header names")) {
+      String v = item.scalar("a header name", Syntax::token);
+      if (v != null) {
+        remove.add(v);
+      } else if (!item.present()) {
+        item.missing("a header name");
+      }
+    }
+    return new RouteConfig.HeaderActions(set, remove);
+  }
+
+  /** Printable text and tabs only: no CR/LF that could split a header. */
+  private static boolean headerValue(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -869,6 +1036,20 @@ final class ConfigReader {
       return null;
     }
     return new GeoIpConfig(p.toString());
+  }
+
+  // ---- secrets
+
+  static final int MIN_SECRET = 16;
+
+  private static SecretsConfig secrets(Cursor c) {
+    Cursor.Fields f = c.fields("sticky");
+    String sticky =
+        f.get("sticky")
+            .scalar(
+                "a secret of at least " + MIN_SECRET + " characters",
+                s -> s.length() >= MIN_SECRET ? s : null);
+    return sticky == null ? SecretsConfig.NONE : new SecretsConfig(sticky);
   }
 
   // ---- error pages

@@ -22,6 +22,7 @@ import java.util.Map;
  *     in the config, relative to the config file's directory)
  * @param dnsSync nullable; no DNS sync when null
  * @param geoip nullable; no GeoIP database when null (then no route matches on {@code country})
+ * @param secrets cluster-wide secrets; {@link SecretsConfig#NONE} when none is configured
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -33,9 +34,11 @@ public record GatewayConfig(
     List<RouteConfig> routes,
     Map<Integer, String> errorPages,
     DnsSyncConfig dnsSync,
-    GeoIpConfig geoip) {
+    GeoIpConfig geoip,
+    SecretsConfig secrets) {
 
   public GatewayConfig {
+    secrets = secrets == null ? SecretsConfig.NONE : secrets;
     requireNonNull(node, "node");
     requireNonNull(cluster, "cluster");
     requireNonNull(admin, "admin");
@@ -46,7 +49,7 @@ public record GatewayConfig(
     errorPages = Map.copyOf(errorPages);
   }
 
-  /** A config without a GeoIP database. */
+  /** A config without a GeoIP database and without secrets. */
   public GatewayConfig(
       NodeConfig node,
       ClusterConfig cluster,
@@ -58,19 +61,11 @@ public record GatewayConfig(
       Map<Integer, String> errorPages,
       DnsSyncConfig dnsSync) {
     this(
-        node,
-        cluster,
-        listeners,
-        admin,
-        trustedProxies,
-        upstreams,
-        routes,
-        errorPages,
-        dnsSync,
-        null);
+        node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, dnsSync,
+        null, SecretsConfig.NONE);
   }
 
-  /** A config without DNS sync and without a GeoIP database. */
+  /** A config without DNS sync, GeoIP database or secrets. */
   public GatewayConfig(
       NodeConfig node,
       ClusterConfig cluster,
@@ -80,7 +75,6 @@ public record GatewayConfig(
       Map<String, UpstreamConfig> upstreams,
       List<RouteConfig> routes,
       Map<Integer, String> errorPages) {
-    this(
-        node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null, null);
+    this(node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null);
   }
 }

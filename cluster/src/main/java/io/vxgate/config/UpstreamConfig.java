@@ -12,6 +12,10 @@ import java.util.Set;
  * @param healthCheck nullable; no active checks when null
  * @param sticky nullable; no sticky sessions when null
  * @param retries how many further servers are tried after the first attempt failed
+ * @param tlsVerify whether the certificates of {@code https://} servers are verified (chain and
+ *     host name)
+ * @param tlsCa nullable; PEM content of extra CA certificates trusted besides the JDK's (the
+ *     content, not the file, so that the config can travel to other nodes)
  */
 public record UpstreamConfig(
     String name,
@@ -25,7 +29,9 @@ public record UpstreamConfig(
     TimeoutsConfig timeouts,
     KeepaliveConfig keepalive,
     Duration slowStart,
-    LocalityConfig locality) {
+    LocalityConfig locality,
+    boolean tlsVerify,
+    String tlsCa) {
   public UpstreamConfig {
     requireNonNull(name, "name");
     requireNonNull(balance, "balance");
@@ -36,6 +42,25 @@ public record UpstreamConfig(
     requireNonNull(keepalive, "keepalive");
     requireNonNull(slowStart, "slowStart");
     requireNonNull(locality, "locality");
+  }
+
+  /** An upstream that verifies TLS servers against the JDK's trust store. */
+  public UpstreamConfig(
+      String name,
+      BalanceConfig balance,
+      List<ServerConfig> servers,
+      HealthCheckConfig healthCheck,
+      PassiveConfig passive,
+      StickyConfig sticky,
+      int retries,
+      Set<RetryOn> retryOn,
+      TimeoutsConfig timeouts,
+      KeepaliveConfig keepalive,
+      Duration slowStart,
+      LocalityConfig locality) {
+    this(
+        name, balance, servers, healthCheck, passive, sticky, retries, retryOn, timeouts,
+        keepalive, slowStart, locality, true, null);
   }
 
   /** Nginx-style passive checks: {@code maxFails} failures within {@code failTimeout}. */

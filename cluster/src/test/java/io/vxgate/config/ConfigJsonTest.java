@@ -29,6 +29,8 @@ class ConfigJsonTest {
           sticky: {cookie: S, path: /app, http-only: false, secure: true, same-site: None, max-age: 1h}
           retry-on: [reset, 500, 504]
           slow-start: 30s
+          tls-verify: false
+          tls-ca: ca.pem
       """;
 
   private GatewayConfig full() {
@@ -60,6 +62,11 @@ class ConfigJsonTest {
                           country: [DE]
                         upstream: hashed
                         strip-prefix: /a
+                        request-headers: {set: {X-In: "1", Host: example.org}, remove: [Cookie]}
+                        response-headers: {set: {X-Out: "2"}, remove: [Server, X-Powered-By]}
+                      - {name: moved, match: {path: /old}, redirect: {location: "https://x.test/new", status: 308, keep-path: true}}
+                      - {name: gone, match: {path: /gone}, return: {status: 410, body: "gone", content-type: text/html}}
+                      - {name: empty, match: {path: /empty}, return: {status: 204}}
                     """)
             + """
             node: {id: gw-1, datacenter: dc1, advertise: 203.0.113.10, shutdown-grace: 10s}
@@ -68,8 +75,22 @@ class ConfigJsonTest {
                        tsig: {name: vxgate, algorithm: hmac-sha512, secret: c2VjcmV0}}
             """;
     yaml = yaml.replaceFirst("node: +\\{id: gw-1, datacenter: dc1\\}.*\n", "");
+    yaml += "secrets: {sticky: \"${STICKY}\"}\n";
+    ConfigFixtures.write(
+        dir, "ca.pem", io.vertx.core.net.SelfSignedCertificate.create("ca.test").certificatePath().transform(ConfigJsonTest::read));
     return ConfigFixtures.parse(
-        yaml, dir, Map.of("VXGATE_ADMIN_TOKEN", "tok"), ConfigOverrides.none());
+        yaml,
+        dir,
+        Map.of("VXGATE_ADMIN_TOKEN", "tok", "STICKY", "0123456789abcdef-sticky"),
+        ConfigOverrides.none());
+  }
+
+  private static String read(String file) {
+    try {
+      return java.nio.file.Files.readString(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -79,7 +100,18 @@ class ConfigJsonTest {
     assertThat(c.dnsSync()).isNotNull();
     assertThat(c.geoip())
         .isEqualTo(new GeoIpConfig(dir.resolve("geo/country.mmdb").toAbsolutePath().toString()));
-    assertThat(c.routes()).hasSize(5);
+    assertThat(c.routes()).hasSize(8);
+    assertThat(c.secrets().sticky()).isEqualTo("0123456789abcdef-sticky");
+    assertThat(c.upstreams().get("hashed").tlsVerify()).isFalse();
+    assertThat(c.upstreams().get("hashed").tlsCa()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(c.routes().get(1).redirect())
+        .isEqualTo(new RouteConfig.RedirectConfig("https://x.test/new", 308, true));
+    assertThat(c.routes().get(2).fixedResponse())
+        .isEqualTo(new RouteConfig.ReturnConfig(410, "gone", "text/html"));
+    assertThat(c.routes().get(3).fixedResponse())
+        .isEqualTo(new RouteConfig.ReturnConfig(204, "", "text/plain; charset=utf-8"));
+    assertThat(c.routes().get(0).requestHeaders().set())
+        .containsExactly(Map.entry("X-In", "1"), Map.entry("Host", "example.org"));
 
     JsonObject json = ConfigJson.toJson(c);
     GatewayConfig back = ConfigJson.fromJson(json);
@@ -102,7 +134,8 @@ class ConfigJsonTest {
             "upstreams",
             "routes",
             "error-pages",
-            "geoip");
+            "geoip",
+            "secrets");
     assertThat(json.getJsonObject("geoip").getString("database"))
         .isEqualTo(dir.resolve("geo/country.mmdb").toAbsolutePath().toString());
     JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");
@@ -121,7 +154,7 @@ class ConfigJsonTest {
     assertThat(json.getJsonArray("listeners").getJsonObject(1).getLong("max-request-body"))
         .isEqualTo(104_857_600L);
     assertThat(json.getJsonObject("error-pages").getString("502")).isEqualTo("<h1>502</h1>");
-    assertThat(json.getJsonArray("routes").getJsonObject(4).containsKey("match")).isFalse();
+    assertThat(json.getJsonArray("routes").getJsonObject(7).containsKey("match")).isFalse();
   }
 
   @Test

@@ -464,10 +464,10 @@ class ConfigLoaderTest {
                 dir))
         .containsExactly(
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip; did you mean upstreams?)",
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets; did you mean upstreams?)",
             "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
-                + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality;"
-                + " did you mean health-check?)",
+                + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality,"
+                + " tls-verify, tls-ca; did you mean health-check?)",
             "gw.yaml: upstreams.api.servers[0]: wieght (expected: one of: name, address, weight,"
                 + " datacenter, backup, max-conns; did you mean weight?)",
             "gw.yaml: upstreams.api.servers[0]: max_conns (expected: one of: name, address, weight,"
@@ -478,7 +478,7 @@ class ConfigLoaderTest {
     assertThat(errors("xyzzy: 1", dir))
         .containsExactly(
             "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip)");
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets)");
   }
 
   @Test

@@ -255,7 +255,7 @@ class ConfigValidationTest {
             "routes[1].name: default (expected: a name not used by routes[0])"),
         Arguments.of(
             route("- {name: r}"),
-            "routes[0].upstream: (missing) (expected: the name of an upstream)"),
+            "routes[0]: r (expected: exactly one of: upstream, redirect, return)"),
         Arguments.of(
             "routes: [{name: r, upstream: api}]",
             "routes[0].upstream: api (expected: the name of an upstream (none is defined))"),
@@ -344,7 +344,45 @@ class ConfigValidationTest {
         Arguments.of(
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",
             "routes[0]: default (expected: a mapping with keys: name, match, upstream,"
-                + " strip-prefix)"),
+                + " strip-prefix, request-headers, response-headers, redirect, return)"),
+        // route actions
+        Arguments.of(
+            route("- {name: r, upstream: api, return: {status: 200}}"),
+            "routes[0]: upstream, return (expected: exactly one of: upstream, redirect, return)"),
+        Arguments.of(
+            route("- {name: r, redirect: {location: 'ftp://x'}}"),
+            "routes[0].redirect.location: ftp://x (expected: an absolute http(s) URL or a path"
+                + " starting with '/')"),
+        Arguments.of(
+            route("- {name: r, redirect: {location: /x, status: 303}}"),
+            "routes[0].redirect.status: 303 (expected: 301, 302, 307 or 308)"),
+        Arguments.of(
+            route("- {name: r, return: {body: hi}}"),
+            "routes[0].return.status: (missing) (expected: 200..599)"),
+        Arguments.of(
+            route("- {name: r, return: {status: 99}}"),
+            "routes[0].return.status: 99 (expected: 200..599)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, request-headers: {set: {'X A': v}}}"),
+            "routes[0].request-headers.set: X A (expected: a header name)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, response-headers: {remove: ['a:b']}}"),
+            "routes[0].response-headers.remove[0]: a:b (expected: a header name)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, response-headers: {set: {X-A: \"a\\nb\"}}}"),
+            "routes[0].response-headers.set.X-A: a\nb (expected: a header value without control"
+                + " characters)"),
+        // secrets and upstream TLS
+        Arguments.of(
+            route("- {name: r, upstream: api}") + "secrets: {sticky: short}",
+            "secrets.sticky: short (expected: a secret of at least 16 characters)"),
+        Arguments.of(
+            route("- {name: r, upstream: api}") + "secrets: {stiky: 0123456789abcdefg}",
+            "secrets: stiky (expected: one of: sticky; did you mean sticky?)"),
+        Arguments.of(
+            "upstreams: {api: {servers: [{name: a1, address: 127.0.0.1:9001}], tls-verify: no}}\n"
+                + "routes: [{name: r, upstream: api}]",
+            "upstreams.api.tls-verify: no (expected: true or false)"),
         // node
         Arguments.of(
             "node: {shutdown-grace: forever}",

@@ -10,13 +10,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.ListenerConfig;
-import io.vxgate.config.ServerConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
 import io.vxgate.gateway.proxy.ListenerVerticle;
 import io.vxgate.gateway.proxy.ProxySnapshot;
+import io.vxgate.gateway.proxy.UpstreamClients;
 import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.upstream.HealthRegistry;
 import io.vxgate.gateway.upstream.ServerState;
@@ -55,9 +55,7 @@ public final class GatewayNode {
   private volatile ProxySnapshot snapshot;
   private long version;
 
-  private record ClientKey(UpstreamConfig.KeepaliveConfig keepalive, Duration connect) {}
-
-  private record ClientEntry(ClientKey key, HttpClientAgent client) {}
+  private record ClientEntry(UpstreamClients.Key key, HttpClientAgent client) {}
 
   private GatewayNode(Vertx vertx, Ticker ticker, int instances) {
     this.vertx = vertx;
@@ -183,7 +181,7 @@ public final class GatewayNode {
   }
 
   private HttpClientAgent client(UpstreamConfig u) {
-    ClientKey key = new ClientKey(u.keepalive(), u.timeouts().connect());
+    UpstreamClients.Key key = UpstreamClients.key(u);
     ClientEntry e = clients.get(u.name());
     if (e != null && e.key().equals(key)) {
       return e.client();
@@ -191,20 +189,7 @@ public final class GatewayNode {
     if (e != null) {
       e.client().shutdown(Duration.ofSeconds(30));
     }
-    boolean anyTls = u.servers().stream().anyMatch(ServerConfig::tls);
-    HttpClientOptions options =
-        new HttpClientOptions()
-            .setKeepAlive(true)
-            .setKeepAliveTimeout((int) Math.max(1, u.keepalive().idleTimeout().toSeconds()))
-            .setConnectTimeout((int) u.timeouts().connect().toMillis())
-            .setTcpNoDelay(true)
-            .setMaxHeaderSize(64 * 1024)
-            .setMaxInitialLineLength(64 * 1024)
-            .setDecompressionSupported(false)
-            .setMetricsName("upstream:" + u.name());
-    if (anyTls) {
-      options.setVerifyHost(true);
-    }
+    HttpClientOptions options = UpstreamClients.options(u);
     int pool = Math.max(1, u.keepalive().maxConnections());
     HttpClientAgent client =
         vertx

@@ -9,8 +9,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.RetryOn;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.lb.Endpoint;
 import io.vxgate.gateway.lb.PickContext;
@@ -46,6 +48,9 @@ final class Exchange implements PickContext {
   private final UpstreamConfig upstream;
   private final VertxRequestView view;
   private final boolean hasBody;
+  private final RouteConfig route;
+  private final StickySessions.Table sticky;
+  private ServerState cookieServer;
 
   private ServerState[] tried = new ServerState[2];
   private int triedCount;
@@ -68,7 +73,9 @@ final class Exchange implements PickContext {
       String hashPath,
       UpstreamSelector selector,
       VertxRequestView view,
-      boolean hasBody) {
+      boolean hasBody,
+      RouteConfig route,
+      StickySessions.Table sticky) {
     this.handler = handler;
     this.snapshot = snapshot;
     this.req = req;
@@ -80,6 +87,8 @@ final class Exchange implements PickContext {
     this.upstream = selector.upstream().config();
     this.view = view;
     this.hasBody = hasBody;
+    this.route = route;
+    this.sticky = sticky;
   }
 
   void start() {
@@ -96,12 +105,18 @@ final class Exchange implements PickContext {
   public CharSequence hashKey() {
     if (!hashKeyComputed) {
       hashKeyComputed = true;
-      hashKey = computeHashKey(upstream.balance());
+      hashKey = hashKey(upstream.balance(), snapshot, req, view, hashPath);
     }
     return hashKey;
   }
 
-  private CharSequence computeHashKey(BalanceConfig balance) {
+  /** The key a hashing balance hashes for this request. */
+  static CharSequence hashKey(
+      BalanceConfig balance,
+      ProxySnapshot snapshot,
+      HttpServerRequest req,
+      VertxRequestView view,
+      String hashPath) {
     return switch (balance.kind()) {
       case SOURCE -> view.clientIp();
       case URI -> hashPath;
@@ -127,7 +142,7 @@ final class Exchange implements PickContext {
   // ---- attempts
 
   private void attempt() {
-    ServerState s = selector.pick(this);
+    ServerState s = pick();
     if (s == null) {
       finishWithError(lastFailure != null ? lastFailure : UpstreamFailure.NO_SERVER);
       return;
@@ -174,6 +189,20 @@ final class Exchange implements PickContext {
             });
   }
 
+  /**
+   * The server of the next attempt: on the first, the server the sticky cookie names when it is
+   * available (bypassing the balancer); else the balancer's pick.
+   */
+  private ServerState pick() {
+    if (triedCount == 0 && sticky != null) {
+      cookieServer = sticky.pinned(req);
+      if (cookieServer != null && cookieServer.available(handler.ticker().nanoTime())) {
+        return cookieServer;
+      }
+    }
+    return selector.pick(this);
+  }
+
   private void send(HttpClientRequest r) {
     creq = r;
     // Failures are handled through r.response(); without a handler Vert.x logs resets at ERROR.
@@ -182,10 +211,9 @@ final class Exchange implements PickContext {
     out.setAll(req.headers());
     out.remove(HttpHeaders.HOST);
     HopByHop.strip(out);
-    setForwardedHeaders(out);
-    if (req.authority() != null) {
-      r.authority(req.authority());
-    }
+    setForwardedHeaders(out, snapshot, req, view, handler.tls(), requestId);
+    RouteActions.apply(route.requestHeaders(), out);
+    setAuthority(r, out, req);
     r.response().onComplete(ar -> {
       if (creq != r || state == STATE_DONE) {
         return;
@@ -229,14 +257,33 @@ final class Exchange implements PickContext {
     req.resume();
   }
 
-  private void setForwardedHeaders(MultiMap out) {
+  /** The origin's Host: the one a route's request-headers set, else the client's. */
+  static void setAuthority(HttpClientRequest r, MultiMap out, HttpServerRequest req) {
+    String host = out.get(HttpHeaders.HOST);
+    HostAndPort set = host == null ? null : HostAndPort.parseAuthority(host, -1);
+    out.remove(HttpHeaders.HOST);
+    if (set != null) {
+      r.authority(set);
+    } else if (req.authority() != null) {
+      r.authority(req.authority());
+    }
+  }
+
+  /** Sets X-Forwarded-*, X-Real-IP and X-Request-Id on the headers sent to an origin. */
+  static void setForwardedHeaders(
+      MultiMap out,
+      ProxySnapshot snapshot,
+      HttpServerRequest req,
+      VertxRequestView view,
+      boolean tls,
+      String requestId) {
     ForwardedHeaders fwd = snapshot.forwarded();
     boolean trusted = view.peerTrusted();
     String xff = req.getHeader("X-Forwarded-For");
     out.set("X-Forwarded-For", fwd.forwardedFor(xff, view.peer(), trusted));
     out.set("X-Real-IP", view.clientIp());
     String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
-    out.set("X-Forwarded-Proto", proto != null ? proto : handler.tls() ? "https" : "http");
+    out.set("X-Forwarded-Proto", proto != null ? proto : tls ? "https" : "http");
     String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
     if (fhost == null && req.authority() != null) {
       fhost = req.authority().toString();
@@ -287,6 +334,13 @@ final class Exchange implements PickContext {
     if (handler.tls() && handler.listener().hstsSeconds() > 0) {
       h.set("Strict-Transport-Security", "max-age=" + handler.listener().hstsSeconds());
     }
+    if (sticky != null && server != cookieServer) {
+      String cookie = sticky.setCookie(server, handler.tls());
+      if (cookie != null) {
+        h.add(HttpHeaders.SET_COOKIE, cookie);
+      }
+    }
+    RouteActions.apply(route.responseHeaders(), h);
     boolean bodyless =
         req.method() == HttpMethod.HEAD
             || r.statusCode() == 204
@@ -385,8 +439,7 @@ final class Exchange implements PickContext {
     if (creq != null) {
       creq.reset();
     }
-    boolean unreadBody = hasBody && !req.isEnded();
-    snapshot.errorPages().send(resp, status, requestId, unreadBody ? req.connection() : null);
+    snapshot.errorPages().send(resp, status, requestId, hasBody ? ProxyHandler.closeAfter(req, false) : null);
   }
 
   private void clientGone() {

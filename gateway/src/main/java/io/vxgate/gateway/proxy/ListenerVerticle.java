@@ -6,9 +6,15 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vxgate.config.TlsConfig;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -25,6 +31,7 @@ public final class ListenerVerticle extends VerticleBase {
   private final AtomicInteger connections;
   private final Ticker ticker;
   private HttpServer server;
+  private ProxyHandler handler;
 
   /**
    * @param connections the listener's open-connection count, shared by its instances
@@ -57,10 +64,13 @@ public final class ListenerVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setReuseAddress(true)
             .setAcceptBacklog(4096);
+    if (config.tls() != null) {
+      tls(options, config.tls());
+    }
     if (vertx.isNativeTransportEnabled()) {
       options.setReusePort(true).setTcpQuickAck(true);
     }
-    ProxyHandler handler = new ProxyHandler(vertx, config, snapshots, ticker);
+    handler = new ProxyHandler(vertx, config, snapshots, ticker);
     server = vertx.createHttpServer(options);
     server.connectionHandler(
         conn -> {
@@ -75,6 +85,29 @@ public final class ListenerVerticle extends VerticleBase {
         });
     server.requestHandler(handler);
     return server.listen();
+  }
+
+  /**
+   * TLS termination: every certificate/key pair in one key manager, the one whose name matches the
+   * client's SNI is chosen (the first without SNI); protocols from {@code min-version} up to
+   * TLSv1.3; ALPN offers h2 then http/1.1.
+   */
+  static void tls(HttpServerOptions options, TlsConfig tls) {
+    PemKeyCertOptions keys = new PemKeyCertOptions();
+    for (TlsConfig.Certificate c : tls.certificates()) {
+      keys.addCertPath(c.cert()).addKeyPath(c.key());
+    }
+    Set<String> protocols =
+        "TLSv1.3".equals(tls.minVersion()) ? Set.of("TLSv1.3") : Set.of("TLSv1.2", "TLSv1.3");
+    options
+        .setSsl(true)
+        .setKeyCertOptions(keys)
+        .setSni(true)
+        .setEnabledSecureTransportProtocols(protocols)
+        .setUseAlpn(true)
+        .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+        .setSslHandshakeTimeout(10)
+        .setSslHandshakeTimeoutUnit(TimeUnit.SECONDS);
   }
 
   /** The bound port (useful with port 0 in tests). */
@@ -92,6 +125,7 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return handler == null ? closed : closed.eventually(() -> handler.close());
   }
 }

@@ -2,15 +2,27 @@ package io.vxgate.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vxgate.config.UpstreamConfig;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.gateway.route.PathNormalizer;
 import io.vxgate.gateway.route.Route;
+import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +36,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final boolean tls;
   private final Supplier<ProxySnapshot> snapshots;
   private final Ticker ticker;
+  private ProxySnapshot stickySnapshot;
+  private Map<String, StickySessions.Table> stickyTables = Map.of();
+  private final Map<String, TunnelClient> tunnelClients = new HashMap<>();
+
+  private record TunnelClient(UpstreamClients.Key key, HttpClient client) {}
 
   public ProxyHandler(
       Vertx vertx, ListenerConfig listener, Supplier<ProxySnapshot> snapshots, Ticker ticker) {
@@ -63,20 +80,117 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reject(req, s, 404, requestId);
       return;
     }
+    RouteConfig rc = route.config();
+    String upstreamPath = stripPrefix(path, rc.stripPrefix());
+    if (rc.redirect() != null) {
+      RouteActions.redirect(req, rc, upstreamPath, requestId, mustClose(req));
+      return;
+    }
+    if (rc.fixedResponse() != null) {
+      RouteActions.fixed(req, rc, requestId, mustClose(req));
+      return;
+    }
     UpstreamSelector selector = s.selectors().get(route.upstream());
     if (selector == null) {
       reject(req, s, 503, requestId);
       return;
     }
-    String upstreamPath = stripPrefix(path, route.config().stripPrefix());
     String query = req.query();
     String uri = query == null ? upstreamPath : upstreamPath + "?" + query;
+    StickySessions.Table sticky = stickyTable(s, route.upstream());
+    if (view.websocket() && WebSocketTunnel.isUpgrade(req)) {
+      new WebSocketTunnel(this, s, req, requestId, uri, selector, view, rc, sticky).start();
+      return;
+    }
     boolean hasBody = contentLength > 0 || req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
-    new Exchange(this, s, req, requestId, uri, upstreamPath, selector, view, hasBody).start();
+    if (!hasBody && contentLength == 0 && req.version() == HttpVersion.HTTP_2) {
+      // HTTP/2 frames a body without Content-Length: a stream still open may carry one.
+      hasBody = !req.isEnded() && mayHaveBody(req.method());
+    }
+    new Exchange(this, s, req, requestId, uri, upstreamPath, selector, view, hasBody, rc, sticky)
+        .start();
+  }
+
+  private static boolean mayHaveBody(HttpMethod m) {
+    return m != HttpMethod.GET
+        && m != HttpMethod.HEAD
+        && m != HttpMethod.OPTIONS
+        && m != HttpMethod.DELETE
+        && m != HttpMethod.TRACE;
+  }
+
+  /** Whether the connection must close after an early answer (an unread HTTP/1 body). */
+  static boolean mustClose(HttpServerRequest req) {
+    return req.version() != HttpVersion.HTTP_2 && !req.isEnded();
+  }
+
+  /**
+   * The connection to close once an early answer is written, or null: an HTTP/1.x connection whose
+   * request body was not read (Vert.x would wait for it) or whose request was malformed. An HTTP/2
+   * connection is never closed for one stream.
+   */
+  static io.vertx.core.http.HttpConnection closeAfter(HttpServerRequest req, boolean malformed) {
+    if (req.version() == HttpVersion.HTTP_2) {
+      return null;
+    }
+    return malformed || !req.isEnded() ? req.connection() : null;
+  }
+
+  /** This loop's sticky table of an upstream in snapshot {@code s}, rebuilt when s changed. */
+  private StickySessions.Table stickyTable(ProxySnapshot s, String upstream) {
+    if (s != stickySnapshot) {
+      Map<String, StickySessions.Table> tables = new HashMap<>();
+      byte[] key = null;
+      for (Upstream u : s.upstreams().values()) {
+        if (u.config().sticky() != null) {
+          if (key == null) {
+            key = StickySessions.key(s.config().secrets());
+          }
+          tables.put(u.name(), StickySessions.Table.of(u, key));
+        }
+      }
+      stickyTables = tables;
+      stickySnapshot = s;
+    }
+    return stickyTables.get(upstream);
   }
 
   Vertx vertx() {
     return vertx;
+  }
+
+  /**
+   * This loop's client for WebSocket handshakes to an upstream. Apart from the request pool: an
+   * upgraded connection keeps its slot in a Vert.x pool while it lives, so tunnels get a pool of
+   * their own, without a practical size limit (each slot is one open
+   * socket anyway). Rebuilt when the upstream's client settings change; the old one lets its
+   * tunnels run for up to {@code timeouts.idle}.
+   */
+  HttpClient tunnelClient(UpstreamConfig u) {
+    UpstreamClients.Key key = UpstreamClients.key(u);
+    TunnelClient t = tunnelClients.get(u.name());
+    if (t != null && t.key().equals(key)) {
+      return t.client();
+    }
+    if (t != null) {
+      t.client().shutdown(u.timeouts().idle());
+    }
+    HttpClient client =
+        vertx
+            .httpClientBuilder()
+            .with(UpstreamClients.options(u).setMetricsName("tunnel:" + u.name()))
+            .with(new PoolOptions().setHttp1MaxSize(1 << 20).setMaxWaitQueueSize(1 << 16))
+            .build();
+    tunnelClients.put(u.name(), new TunnelClient(key, client));
+    return client;
+  }
+
+  /** Closes this loop's tunnel clients (and their tunnels). */
+  Future<Void> close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    tunnelClients.values().forEach(t -> closing.add(t.client().close()));
+    tunnelClients.clear();
+    return Future.join(closing).mapEmpty();
   }
 
   ListenerConfig listener() {
@@ -146,7 +260,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private static void reject(HttpServerRequest req, ProxySnapshot s, int status, String requestId) {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
-    boolean close = status == 400 || !req.isEnded();
-    s.errorPages().send(req.response(), status, requestId, close ? req.connection() : null);
+    s.errorPages().send(req.response(), status, requestId, closeAfter(req, status == 400));
   }
 }

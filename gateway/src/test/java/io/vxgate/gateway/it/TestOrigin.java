@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SelfSignedCertificate;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,15 +39,29 @@ final class TestOrigin {
   final AtomicReference<MultiMap> lastHeaders = new AtomicReference<>();
   final AtomicReference<String> lastUri = new AtomicReference<>();
   volatile boolean healthy = true;
+  /** WebSockets: the close code the origin last saw from the other side (or -1). */
+  final AtomicInteger lastCloseCode = new AtomicInteger(-1);
+  final AtomicInteger openSockets = new AtomicInteger();
+  final AtomicInteger socketsClosed = new AtomicInteger();
+  private SelfSignedCertificate tls;
 
   TestOrigin(Vertx vertx, String name) {
     this.vertx = vertx;
     this.name = name;
   }
 
+  /** Serves HTTPS with {@code cert} (call before {@link #start}). */
+  TestOrigin tls(SelfSignedCertificate cert) {
+    this.tls = cert;
+    return this;
+  }
+
   TestOrigin start() {
-    server =
-        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port));
+    HttpServerOptions options = new HttpServerOptions().setHost("127.0.0.1").setPort(port);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls.keyCertOptions());
+    }
+    server = vertx.createHttpServer(options);
     server.requestHandler(this::handle);
     server.listen().await();
     port = server.actualPort();
@@ -68,6 +83,36 @@ final class TestOrigin {
     return "127.0.0.1:" + port;
   }
 
+  /**
+   * Echoes text and binary frames; the text {@code who} is answered with the origin's name, and
+   * {@code close:CODE} makes the origin close with that code.
+   */
+  private void webSocket(HttpServerRequest req) {
+    req.toWebSocket()
+        .onSuccess(
+            ws -> {
+              openSockets.incrementAndGet();
+              ws.textMessageHandler(
+                  t -> {
+                    if (t.equals("who")) {
+                      ws.writeTextMessage(name);
+                    } else if (t.startsWith("close:")) {
+                      ws.close((short) Integer.parseInt(t.substring(6)), "bye");
+                    } else {
+                      ws.writeTextMessage(t);
+                    }
+                  });
+              ws.binaryMessageHandler(ws::writeBinaryMessage);
+              ws.closeHandler(
+                  v -> {
+                    Short code = ws.closeStatusCode();
+                    lastCloseCode.set(code == null ? -1 : code);
+                    openSockets.decrementAndGet();
+                    socketsClosed.incrementAndGet();
+                  });
+            });
+  }
+
   private void handle(HttpServerRequest req) {
     if (req.path().equals("/health")) {
       healthChecks.incrementAndGet();
@@ -77,6 +122,10 @@ final class TestOrigin {
     requests.incrementAndGet();
     lastHeaders.set(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()));
     lastUri.set(req.uri());
+    if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade")) && mode != Mode.STATUS) {
+      webSocket(req);
+      return;
+    }
     switch (mode) {
       case HANG -> {
         return;
@@ -92,6 +141,13 @@ final class TestOrigin {
       default -> {}
     }
     req.handler(b -> bodyBytes.addAndGet(b.length()));
+    if (req.path().equals("/echo")) {
+      req.body()
+          .onSuccess(
+              body ->
+                  req.response().putHeader("X-Origin", name).putHeader("X-Proto", req.version().name()).end(body));
+      return;
+    }
     req.endHandler(
         v -> {
           Runnable answer =
