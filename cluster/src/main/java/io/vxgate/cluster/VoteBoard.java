@@ -93,7 +93,15 @@ abstract class VoteBoard implements HealthBoard {
     }
   }
 
-  synchronized void recompute() {
+  /** Recomputes the view; listeners are told outside the lock, always with the latest view. */
+  void recompute() {
+    if (merge()) {
+      HealthView latest = view;
+      listeners.forEach(l -> l.accept(latest));
+    }
+  }
+
+  private synchronized boolean merge() {
     long now = clock.millis();
     votes.values().removeIf(v -> v.expired(now));
     HealthView prev = view;
@@ -108,10 +116,11 @@ abstract class VoteBoard implements HealthBoard {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = vertx.setTimer(Math.max(1, nextExpiry - now + 1), id -> recompute());
     }
-    if (!next.equals(prev)) {
-      view = next;
-      listeners.forEach(l -> l.accept(next));
+    if (next.equals(prev)) {
+      return false;
     }
+    view = next;
+    return true;
   }
 
   void close() {
