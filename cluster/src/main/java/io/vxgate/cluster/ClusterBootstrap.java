@@ -35,11 +35,11 @@ import java.util.stream.Collectors;
  *       auto-detection off; member attributes for the node id, datacenter, listener and admin
  *       addresses; heartbeat every 1s, a member silent for 5s is removed; phone-home off; the
  *       event bus bound to the bind host.
- *   <li>Backups in another datacenter: with {@code node.datacenter} set to something other than
- *       {@code default}, the partition groups are {@code ZONE_AWARE} with the datacenter as the
- *       zone. With a single zone Hazelcast still starts, but it places no backups (a backup must
- *       live in another group), so a single-datacenter cluster keeps the default per-member
- *       groups.
+ *   <li>Backups in another datacenter: the partition groups are {@code ZONE_AWARE} with the
+ *       datacenter as the zone ({@code hazelcast.partition.group.zone}), so a backup lives in
+ *       another datacenter than its primary. This matters only with more than one datacenter;
+ *       with a single zone Hazelcast 5.6 still starts and still keeps backups on other members
+ *       (checked: 1000 entries survived terminating one of two single-zone members).
  * </ul>
  */
 public final class ClusterBootstrap {
@@ -156,11 +156,9 @@ public final class ClusterBootstrap {
         .setAttribute(ATTR_ADMIN, me.admin())
         .setAttribute(ATTR_LISTENERS, me.listeners().stream().collect(Collectors.joining(",")))
         .setAttribute(PartitionGroupMetaData.PARTITION_GROUP_ZONE, me.datacenter());
-    if (!"default".equals(me.datacenter())) {
-      cfg.getPartitionGroupConfig()
-          .setEnabled(true)
-          .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
-    }
+    cfg.getPartitionGroupConfig()
+        .setEnabled(true)
+        .setGroupType(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
     for (String name : List.of(CONFIG_MAP, HISTORY_MAP)) {
       cfg.addMapConfig(new MapConfig(name).setBackupCount(2));
     }

@@ -43,6 +43,30 @@ class HazelcastClusterContractTest extends ClusterContractTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void afterAMergeTheWinningSideIsWrittenAsANewVersionAndTheLoserKeptInHistory() {
+    ConfigStore.Entry ours = join(store(0).compareAndSet(0, config("big-side"), "n1"));
+    // the other side of a split had reached version 3 with another config
+    ConfigStore.Entry theirs =
+        new ConfigStore.Entry(3, "n9", java.time.Instant.now(), config("small-side"));
+    HazelcastConfigStore merging = (HazelcastConfigStore) store(2);
+    merging.reconcile(theirs);
+    ConfigStore.Entry now = join(store(1).current()).orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(now.version()).isEqualTo(4);
+    org.assertj.core.api.Assertions.assertThat(now.config()).isEqualTo(config("small-side"));
+    org.assertj.core.api.Assertions.assertThat(join(store(1).history()))
+        .extracting(ConfigStore.Entry::version)
+        .containsExactly(1L, 4L);
+    org.assertj.core.api.Assertions.assertThat(join(store(1).history()).get(0)).isEqualTo(ours);
+    // a loser merging in leaves the current config alone and lands in the history
+    merging.reconcile(new ConfigStore.Entry(2, "n8", java.time.Instant.now(), config("old")));
+    org.assertj.core.api.Assertions.assertThat(join(store(0).current()).orElseThrow().version())
+        .isEqualTo(4);
+    org.assertj.core.api.Assertions.assertThat(join(store(0).history()))
+        .extracting(ConfigStore.Entry::version)
+        .containsExactly(1L, 2L, 4L);
+  }
+
   static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
