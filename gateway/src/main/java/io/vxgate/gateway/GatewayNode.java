@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vxgate.cluster.ClusterNode;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.ListenerConfig;
@@ -57,22 +58,39 @@ public final class GatewayNode {
 
   private record ClientEntry(UpstreamClients.Key key, HttpClientAgent client) {}
 
-  private GatewayNode(Vertx vertx, Ticker ticker, int instances) {
+  private GatewayNode(Vertx vertx, Ticker ticker, int instances, ClusterNode cluster) {
     this.vertx = vertx;
     this.ticker = ticker;
     this.instances = instances;
-    this.health = new HealthRegistry(vertx, ticker);
+    this.health =
+        cluster == null
+            ? new HealthRegistry(vertx, ticker)
+            : new HealthRegistry(vertx, ticker, cluster.healthBoard(), cluster.membership());
   }
 
   /**
-   * Starts a node: compiles {@code config}, then binds every listener with {@code instances}
-   * verticle instances (one per event loop).
+   * Starts a standalone node: compiles {@code config}, then binds every listener with {@code
+   * instances} verticle instances (one per event loop).
    */
   public static Future<GatewayNode> start(
       Vertx vertx, GatewayConfig config, Ticker ticker, int instances) {
+    return start(vertx, config, ticker, instances, null);
+  }
+
+  /**
+   * Starts a node in a cluster: like {@link #start(Vertx, GatewayConfig, Ticker, int)}, and its
+   * server health follows the cluster's health board, checking only the servers assigned to it.
+   * Applying new config versions from the cluster's store is the caller's job ({@link
+   * io.vxgate.gateway.node.ClusteredNode}).
+   *
+   * @param cluster nullable: standalone
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx, GatewayConfig config, Ticker ticker, int instances, ClusterNode cluster) {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
-    GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances);
+    GatewayNode node =
+        new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
     node.apply(config);
     Future<Void> all = Future.succeededFuture();
     for (ListenerConfig l : config.listeners()) {
@@ -160,7 +178,10 @@ public final class GatewayNode {
         });
     Map<String, UpstreamSelector> selectors = new HashMap<>();
     upstreams.forEach(
-        (name, u) -> selectors.put(name, new UpstreamSelector(u, ticker, random.split())));
+        (name, u) ->
+            selectors.put(
+                name,
+                new UpstreamSelector(u, ticker, random.split(), config.node().datacenter())));
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).toList();
     ProxySnapshot s =
         new ProxySnapshot(

@@ -2,11 +2,13 @@ package io.vxgate.gateway;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vxgate.cluster.SharedConfig;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.demo.DemoOrigins;
+import io.vxgate.gateway.node.ClusteredNode;
 import io.vxgate.util.Ticker;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -40,6 +42,8 @@ public final class Main {
         --admin-bind HOST:PORT   admin listener                          env VXGATE_ADMIN_BIND
         --event-loops N          event loops (default: CPU cores)        env VXGATE_EVENT_LOOPS
         --shutdown-grace DUR     drain time on SIGTERM (default: 30s)
+        --force-config           seed the cluster with this file's cluster-wide sections even
+                                 when the cluster already has a config (a new version)
         --help                   this text
       Flags override VXGATE_* environment variables, which override the file.
       """;
@@ -90,25 +94,38 @@ public final class Main {
       return 1;
     }
     int loops = a.eventLoops > 0 ? a.eventLoops : envInt("VXGATE_EVENT_LOOPS", cores());
-    Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true))
-            .build();
-    GatewayNode node;
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+    VertxOptions options =
+        new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true);
+    ClusteredNode node;
+    try {
+      node = ClusteredNode.join(config, options).await();
+    } catch (Exception e) {
+      err.println("vxgate: failed to join the cluster: " + e.getMessage());
+      return 3;
+    }
+    Vertx vertx = node.vertx();
     try {
       if (a.demo) {
         DemoOrigins.start(vertx, "127.0.0.1", 9001, 9002, 9003).await();
         log.atInfo().addKeyValue("ports", "9001,9002,9003").log("demo origins started");
       }
-      node = GatewayNode.start(vertx, config, Ticker.system(), loops).await();
+      // SPEC 3: a file given with --config seeds only an empty cluster (or with --force-config);
+      // a standalone node always runs its own config.
+      boolean standalone = config.cluster().standalone();
+      boolean seed = standalone || (a.config != null && SharedConfig.present(config));
+      node.start(seed, a.forceConfig, Ticker.system(), loops).await();
     } catch (Exception e) {
       err.println("vxgate: failed to start: " + e.getMessage());
-      vertx.close();
+      node.stop(Duration.ZERO).otherwiseEmpty().await();
       return 3;
     }
     log.atInfo()
         .addKeyValue("node", config.node().id())
         .addKeyValue("datacenter", config.node().datacenter())
+        .addKeyValue("clustered", node.cluster().clustered())
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .log("vxgate started");
     CountDownLatch stopped = new CountDownLatch(1);
@@ -120,7 +137,6 @@ public final class Main {
                   log.atInfo().addKeyValue("grace", grace).log("draining");
                   try {
                     node.stop(grace).await();
-                    vertx.close().await();
                   } catch (Exception e) {
                     log.warn("unclean stop: {}", e.toString());
                   }
@@ -157,6 +173,7 @@ public final class Main {
     String config;
     String checkConfig;
     boolean demo;
+    boolean forceConfig;
     boolean help;
     String nodeId;
     String datacenter;
@@ -179,6 +196,7 @@ public final class Main {
         }
         switch (arg) {
           case "--demo" -> a.demo = true;
+          case "--force-config" -> a.forceConfig = true;
           case "--help", "-h" -> a.help = true;
           case "--config", "-c" -> a.config = value != null ? value : next(args, ++i, arg);
           case "--check-config" -> a.checkConfig = value != null ? value : next(args, ++i, arg);

@@ -3,6 +3,10 @@ package io.vxgate.gateway.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Vertx;
+import io.vxgate.cluster.HealthBoard;
+import io.vxgate.cluster.HealthView;
+import io.vxgate.cluster.Membership;
+import io.vxgate.cluster.Subscription;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HealthCheckConfig;
 import io.vxgate.config.ServerConfig;
@@ -16,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +28,24 @@ import org.slf4j.LoggerFactory;
  * The node's live server states across config versions. A server whose definition (address,
  * weight, checks, passive settings) is unchanged by a new config keeps its state: health, operator
  * state and in-flight count survive the swap. Active checkers are started for new servers and
- * stopped for removed ones. Not thread-safe: updated from one thread (the node's control context).
+ * stopped for removed ones.
+ *
+ * <p>In a cluster (constructed with a {@link HealthBoard}), this node actively checks only the
+ * servers the board assigns to it, and is re-assigned when the membership changes; it publishes
+ * its check transitions and passive down-marks to the board, and every server state follows the
+ * board's merged verdict (see {@link ServerState#healthy(long)}). Thread-safe (synchronized).
  */
 public final class HealthRegistry {
   private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
 
   private final Vertx vertx;
   private final Ticker ticker;
+  private final HealthBoard board;
+  private final String nodeId;
+  private final List<Subscription> subscriptions = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private Map<String, Entry> entries = new HashMap<>();
+  private boolean closed;
 
   private record Fingerprint(
       ServerConfig server,
@@ -41,40 +53,71 @@ public final class HealthRegistry {
       UpstreamConfig.PassiveConfig passive,
       Duration slowStart) {}
 
-  private record Entry(Fingerprint fingerprint, ServerState state, HealthChecker checker) {}
+  private static final class Entry {
+    final UpstreamConfig upstream;
+    final Fingerprint fingerprint;
+    final ServerState state;
+    HealthChecker checker;
 
+    Entry(UpstreamConfig upstream, Fingerprint fingerprint, ServerState state) {
+      this.upstream = upstream;
+      this.fingerprint = fingerprint;
+      this.state = state;
+    }
+  }
+
+  /** A standalone registry: this node checks every server and decides alone. */
   public HealthRegistry(Vertx vertx, Ticker ticker) {
+    this(vertx, ticker, null, null);
+  }
+
+  /**
+   * A registry in a cluster.
+   *
+   * @param board nullable: standalone
+   * @param membership nullable with {@code board}; re-assigns checks when members come and go
+   */
+  public HealthRegistry(Vertx vertx, Ticker ticker, HealthBoard board, Membership membership) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.ticker = requireNonNull(ticker, "ticker");
+    this.board = board;
+    this.nodeId = membership == null ? null : membership.local().id();
+    if (board != null) {
+      requireNonNull(membership, "membership");
+      subscriptions.add(board.listen(this::follow));
+      subscriptions.add(membership.listen(m -> reassign()));
+    }
   }
 
   /**
    * Returns the server states of every upstream of {@code config}, in config order, reusing the
    * states of unchanged servers; starts and stops active checkers to match.
    */
-  public Map<String, List<ServerState>> update(GatewayConfig config) {
+  public synchronized Map<String, List<ServerState>> update(GatewayConfig config) {
     Map<String, Entry> next = new HashMap<>();
     Map<String, List<ServerState>> out = new HashMap<>();
+    HealthView view = board == null ? HealthView.EMPTY : board.view();
     for (UpstreamConfig u : config.upstreams().values()) {
       List<ServerState> states = new ArrayList<>(u.servers().size());
       for (ServerConfig s : u.servers()) {
         String key = u.name() + "/" + s.name();
         Fingerprint fp = new Fingerprint(s, u.healthCheck(), u.passive(), u.slowStart());
         Entry e = entries.get(key);
-        if (e == null || !e.fingerprint().equals(fp)) {
-          AdminState admin = e == null ? AdminState.ENABLED : e.state().adminState();
-          e = create(u, s, fp);
-          e.state().adminState(admin);
+        if (e == null || !e.fingerprint.equals(fp)) {
+          AdminState admin = e == null ? AdminState.ENABLED : e.state.adminState();
+          e = create(u, s, fp, view.get(u.name(), s.name()));
+          e.state.adminState(admin);
         }
         next.put(key, e);
-        states.add(e.state());
+        states.add(e.state);
       }
       out.put(u.name(), List.copyOf(states));
     }
     entries.forEach(
         (key, e) -> {
-          if (next.get(key) != e && e.checker() != null) {
-            e.checker().stop();
+          if (next.get(key) != e && e.checker != null) {
+            e.checker.stop();
+            e.checker = null;
           }
         });
     entries = next;
@@ -82,62 +125,142 @@ public final class HealthRegistry {
   }
 
   /** The state of one server, or null. */
-  public ServerState state(String upstream, String server) {
+  public synchronized ServerState state(String upstream, String server) {
     Entry e = entries.get(upstream + "/" + server);
-    return e == null ? null : e.state();
+    return e == null ? null : e.state;
   }
 
   /** Every live server state. */
-  public List<ServerState> states() {
-    return entries.values().stream().map(Entry::state).toList();
+  public synchronized List<ServerState> states() {
+    return entries.values().stream().map(e -> e.state).toList();
   }
 
-  private Entry create(UpstreamConfig u, ServerConfig s, Fingerprint fp) {
+  /** Whether this node runs the active checks of one server now. */
+  public synchronized boolean checking(String upstream, String server) {
+    Entry e = entries.get(upstream + "/" + server);
+    return e != null && e.checker != null;
+  }
+
+  private boolean assigned(UpstreamConfig u, ServerConfig s) {
+    return board == null || board.checkers(u.name(), s.name()).contains(nodeId);
+  }
+
+  private Entry create(
+      UpstreamConfig u, ServerConfig s, Fingerprint fp, HealthView.ServerHealth known) {
     PassiveHealth passive =
         new PassiveHealth(
             u.passive().maxFails(),
             u.passive().failTimeout(),
             ticker,
-            () ->
-                log.atWarn()
-                    .addKeyValue("upstream", u.name())
-                    .addKeyValue("server", s.name())
-                    .addKeyValue("address", s.address())
-                    .addKeyValue("for", u.passive().failTimeout())
-                    .log("server marked down by passive checks"));
+            () -> {
+              log.atWarn()
+                  .addKeyValue("upstream", u.name())
+                  .addKeyValue("server", s.name())
+                  .addKeyValue("address", s.address())
+                  .addKeyValue("for", u.passive().failTimeout())
+                  .log("server marked down by passive checks");
+              if (board != null) {
+                board.reportPassive(
+                    nodeId, u.name(), s.name(), u.passive().failTimeout(),
+                    u.passive().maxFails() + " failures within " + u.passive().failTimeout());
+              }
+            });
     HealthCheckConfig check = u.healthCheck();
-    ActiveHealth active = check == null ? null : new ActiveHealth(check.rise(), check.fall(), true);
+    // a server the cluster already knows starts in the cluster's state
+    boolean startUp = known == null || known.activeUp();
+    ActiveHealth active =
+        check == null ? null : new ActiveHealth(check.rise(), check.fall(), startUp);
     ServerState state = new ServerState(u.name(), s, passive, active, u.slowStart(), ticker);
-    HealthChecker checker = null;
-    if (check != null) {
-      checker =
-          new HealthChecker(
-              vertx,
-              s.address(),
-              s.tls(),
-              check,
-              active,
-              random.split(),
-              (up, reason) -> {
-                if (up) {
-                  state.markActiveUp();
-                }
-                log.atWarn()
-                    .addKeyValue("upstream", u.name())
-                    .addKeyValue("server", s.name())
-                    .addKeyValue("address", s.address())
-                    .addKeyValue("state", up ? "up" : "down")
-                    .addKeyValue("reason", reason)
-                    .log("active health check changed server state");
-              });
-      checker.start();
+    if (known != null) {
+      state.clusterUp(known.up());
     }
-    return new Entry(fp, state, checker);
+    Entry e = new Entry(u, fp, state);
+    if (check != null && !closed && assigned(u, s)) {
+      startChecker(e);
+    }
+    return e;
   }
 
-  /** Stops every active checker. */
-  public void close() {
-    entries.values().stream().map(Entry::checker).filter(Objects::nonNull).forEach(HealthChecker::stop);
+  private void startChecker(Entry e) {
+    UpstreamConfig u = e.upstream;
+    ServerConfig s = e.fingerprint.server();
+    ServerState state = e.state;
+    e.checker =
+        new HealthChecker(
+            vertx,
+            s.address(),
+            s.tls(),
+            u.healthCheck(),
+            state.active(),
+            random.split(),
+            (up, reason) -> {
+              if (up) {
+                state.markActiveUp();
+              }
+              log.atWarn()
+                  .addKeyValue("upstream", u.name())
+                  .addKeyValue("server", s.name())
+                  .addKeyValue("address", s.address())
+                  .addKeyValue("state", up ? "up" : "down")
+                  .addKeyValue("reason", reason)
+                  .log("active health check changed server state");
+              if (board != null) {
+                board.publish(nodeId, u.name(), s.name(), up, reason);
+              }
+            });
+    e.checker.start();
+    if (board != null) {
+      // announce the duty (and the state it starts from) so the board counts this checker
+      board.publish(
+          nodeId, u.name(), s.name(), state.active().isUp(), "checker started");
+    }
+  }
+
+  /** Starts and stops checkers to match the board's assignment. */
+  private synchronized void reassign() {
+    if (closed || board == null) {
+      return;
+    }
+    for (Entry e : entries.values()) {
+      if (e.upstream.healthCheck() == null) {
+        continue;
+      }
+      boolean should = assigned(e.upstream, e.fingerprint.server());
+      if (should && e.checker == null) {
+        startChecker(e);
+        log.atInfo()
+            .addKeyValue("upstream", e.upstream.name())
+            .addKeyValue("server", e.fingerprint.server().name())
+            .log("took over active checks");
+      } else if (!should && e.checker != null) {
+        e.checker.stop();
+        e.checker = null;
+        log.atInfo()
+            .addKeyValue("upstream", e.upstream.name())
+            .addKeyValue("server", e.fingerprint.server().name())
+            .log("handed over active checks");
+      }
+    }
+  }
+
+  /** Follows the board's merged view. */
+  private synchronized void follow(HealthView view) {
+    for (Entry e : entries.values()) {
+      HealthView.ServerHealth h = view.get(e.upstream.name(), e.fingerprint.server().name());
+      e.state.clusterUp(h == null ? null : h.up());
+    }
+  }
+
+  /** Stops every active checker and stops following the board. */
+  public synchronized void close() {
+    closed = true;
+    subscriptions.forEach(Subscription::cancel);
+    for (Entry e : entries.values()) {
+      if (e.checker != null) {
+        e.checker.stop();
+        e.checker = null;
+      }
+    }
     entries = new HashMap<>();
   }
 }

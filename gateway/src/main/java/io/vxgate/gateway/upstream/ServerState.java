@@ -29,6 +29,7 @@ public final class ServerState implements Endpoint {
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile AdminState adminState = AdminState.ENABLED;
   private volatile long activeUpSinceNanos = Long.MIN_VALUE;
+  private volatile Boolean clusterUp; // the cluster's merged verdict; null: none, use our own
 
   /**
    * @param active nullable; without active checks the server counts as up
@@ -101,9 +102,29 @@ public final class ServerState implements Endpoint {
     return adminState == AdminState.ENABLED && healthy(nowNanos) && underMaxConns();
   }
 
-  /** Healthy by active and passive checks, whatever the operator state. */
+  /**
+   * Healthy by active and passive checks, whatever the operator state. In a cluster the merged
+   * verdict of the health board (when there is one for this server) replaces this node's own active
+   * state; this node's passive state always counts.
+   */
   public boolean healthy(long nowNanos) {
-    return (active == null || active.isUp()) && !passive.isDown(nowNanos);
+    Boolean cluster = clusterUp;
+    boolean up = cluster != null ? cluster : active == null || active.isUp();
+    return up && !passive.isDown(nowNanos);
+  }
+
+  /** The cluster's merged verdict on this server, or null when there is none. */
+  public Boolean clusterUp() {
+    return clusterUp;
+  }
+
+  /** Sets the cluster's merged verdict (null: none, this node's own checks decide). */
+  public void clusterUp(Boolean up) {
+    Boolean was = clusterUp;
+    clusterUp = up;
+    if (Boolean.TRUE.equals(up) && Boolean.FALSE.equals(was)) {
+      markActiveUp();
+    }
   }
 
   private boolean underMaxConns() {

@@ -1,15 +1,23 @@
 package io.vxgate.gateway.upstream;
 
+import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.lb.Balancer;
 import io.vxgate.gateway.lb.Endpoint;
 import io.vxgate.gateway.lb.PickContext;
 import io.vxgate.util.Ticker;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
  * Picks a server of one upstream: the primaries' balancer first, the backups' balancer only when no
  * primary is available or every available primary was already tried by this request (nginx's
  * {@code backup}).
+ *
+ * <p><b>Datacenter locality</b> ({@code locality.prefer-datacenter: true}): the primaries whose
+ * {@code datacenter} is this node's are preferred while at least {@code min-healthy-percent} of
+ * them are available; below that (or when none of them is left untried) the pick spills over to
+ * all primaries, as Envoy's zone-aware routing does with its panic threshold. Without a node
+ * datacenter or local primaries, locality changes nothing.
  *
  * <p>One selector per upstream and config version is shared by all event loops of the node, so
  * round robin rotates over the node's requests as a whole (as HAProxy's threads share their
@@ -18,17 +26,42 @@ import java.util.random.RandomGenerator;
  */
 public final class UpstreamSelector {
   private final Upstream upstream;
+  private final Ticker ticker;
   private final Balancer primary;
   private final Balancer backup;
+  private final List<ServerState> local;
+  private final Balancer localBalancer;
+  private final int minHealthyPercent;
 
+  /** A selector without datacenter locality. */
   public UpstreamSelector(Upstream upstream, Ticker ticker, RandomGenerator random) {
+    this(upstream, ticker, random, null);
+  }
+
+  /**
+   * @param datacenter nullable; this node's datacenter, for {@code locality.prefer-datacenter}
+   */
+  public UpstreamSelector(
+      Upstream upstream, Ticker ticker, RandomGenerator random, String datacenter) {
     this.upstream = upstream;
+    this.ticker = ticker;
     var balance = upstream.config().balance();
     this.primary = Balancer.create(balance, upstream.primaries(), ticker, random);
     this.backup =
         upstream.backups().isEmpty()
             ? null
             : Balancer.create(balance, upstream.backups(), ticker, random);
+    UpstreamConfig.LocalityConfig locality = upstream.config().locality();
+    List<ServerState> mine =
+        datacenter == null || !locality.preferDatacenter()
+            ? List.of()
+            : upstream.primaries().stream()
+                .filter(s -> datacenter.equals(s.config().datacenter()))
+                .toList();
+    this.local = mine.size() == upstream.primaries().size() ? List.of() : mine;
+    this.localBalancer =
+        local.isEmpty() ? null : Balancer.create(balance, local, ticker, random);
+    this.minHealthyPercent = locality.minHealthyPercent();
   }
 
   public Upstream upstream() {
@@ -37,7 +70,16 @@ public final class UpstreamSelector {
 
   /** The server for the next attempt, or null when none is available. */
   public synchronized ServerState pick(PickContext ctx) {
-    Endpoint e = primary.pick(ctx);
+    Endpoint e = null;
+    if (localBalancer != null && localHealthy()) {
+      e = localBalancer.pick(ctx);
+    }
+    if (e == null || ctx.tried(e)) {
+      Endpoint any = primary.pick(ctx);
+      if (e == null || (any != null && !ctx.tried(any))) {
+        e = any;
+      }
+    }
     if (backup != null && (e == null || ctx.tried(e))) {
       Endpoint b = backup.pick(ctx);
       if (b != null && (e == null || !ctx.tried(b))) {
@@ -45,5 +87,17 @@ public final class UpstreamSelector {
       }
     }
     return (ServerState) e;
+  }
+
+  /** Whether at least min-healthy-percent of the local primaries are available. */
+  private boolean localHealthy() {
+    long now = ticker.nanoTime();
+    int available = 0;
+    for (ServerState s : local) {
+      if (s.available(now)) {
+        available++;
+      }
+    }
+    return available > 0 && available * 100 >= minHealthyPercent * local.size();
   }
 }

@@ -1,0 +1,30 @@
+package io.vxgate.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * This node's handle on the cluster: its membership, the shared config store and the health
+ * board. {@link ClusterBootstrap} starts a Hazelcast-backed one (or a local one for a standalone
+ * node); {@link LocalCluster} makes in-memory ones for tests.
+ */
+public interface ClusterNode {
+
+  /** The Vert.x instance (clustered for a Hazelcast node). */
+  Vertx vertx();
+
+  /** Whether this node is part of a Hazelcast cluster. */
+  boolean clustered();
+
+  Membership membership();
+
+  ConfigStore configStore();
+
+  HealthBoard healthBoard();
+
+  /**
+   * Leaves the cluster. A Hazelcast node closes its clustered Vert.x instance (which leaves the
+   * Hazelcast cluster); a local node leaves its {@link LocalCluster} and leaves Vert.x alone.
+   */
+  Future<Void> close();
+}

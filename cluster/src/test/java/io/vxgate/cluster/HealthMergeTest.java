@@ -1,0 +1,68 @@
+package io.vxgate.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HealthMergeTest {
+  private final List<Member> three = List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"));
+
+  private static Vote active(String node, boolean up) {
+    return new Vote(node, "u", "s", Vote.Kind.ACTIVE, up, up ? "HTTP 200" : "HTTP 500", 1, 0);
+  }
+
+  @Test
+  void rendezvousMovesOnlyTheServersOfALeavingMember() {
+    List<Member> five = new ArrayList<>();
+    for (String id : List.of("a", "b", "c", "d", "e")) {
+      five.add(Member.of(id, "dc1"));
+    }
+    List<Member> four = five.subList(0, 4);
+    int moved = 0;
+    for (int s = 0; s < 500; s++) {
+      List<String> before = CheckerAssignment.checkers("u/s" + s, five, 2);
+      List<String> after = CheckerAssignment.checkers("u/s" + s, four, 2);
+      if (!before.contains("e")) {
+        assertThat(after).isEqualTo(before);
+      } else {
+        moved++;
+        assertThat(after).containsAll(before.stream().filter(x -> !x.equals("e")).toList());
+      }
+    }
+    assertThat(moved).isBetween(150, 250); // about 2/5 of the servers
+  }
+
+  @Test
+  void kCheckersInEveryDatacenter() {
+    List<Member> m =
+        List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"),
+            Member.of("x", "dc2"), Member.of("y", "dc2"));
+    List<String> c = CheckerAssignment.checkers("u/s", m, 2);
+    assertThat(c).hasSize(4).contains("x", "y");
+  }
+
+  @Test
+  void votesOfNodesThatLeftOrThatAreNotCheckersDoNotCount() {
+    List<String> checkers = CheckerAssignment.checkers("u/s", three, 2);
+    String outsider = three.stream().map(Member::id).filter(id -> !checkers.contains(id)).findFirst().get();
+    HealthView v =
+        HealthMerge.merge(
+            List.of(active(outsider, false), active(checkers.get(0), true), active("gone", false)),
+            three, 2, 0, HealthView.EMPTY);
+    assertThat(v.get("u", "s").up()).isTrue();
+    assertThat(v.get("u", "s").votes()).hasSize(2);
+  }
+
+  @Test
+  void withoutAnyVoteTheLastViewStands() {
+    HealthView down =
+        HealthMerge.merge(List.of(active("a", false), active("b", false), active("c", false)),
+            three, 2, 0, HealthView.EMPTY);
+    assertThat(down.get("u", "s").up()).isFalse();
+    HealthView alone = HealthMerge.merge(List.of(), List.of(Member.of("z", "dc1")), 2, 0, down);
+    assertThat(alone.get("u", "s").up()).isFalse();
+    assertThat(alone.get("u", "s").reason()).startsWith("last view: ");
+  }
+}

@@ -1,0 +1,159 @@
+package io.vxgate.gateway.node;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vxgate.cluster.ClusterBootstrap;
+import io.vxgate.cluster.ClusterNode;
+import io.vxgate.cluster.ConfigStore;
+import io.vxgate.cluster.SharedConfig;
+import io.vxgate.cluster.Subscription;
+import io.vxgate.config.ConfigException;
+import io.vxgate.config.GatewayConfig;
+import io.vxgate.gateway.GatewayNode;
+import io.vxgate.util.Ticker;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A gateway node with its cluster side: joins the cluster (or makes a local one for a standalone
+ * node), seeds or reads the cluster-wide config, starts the {@link GatewayNode} on it, and applies
+ * every newer version from the {@link ConfigStore} atomically (one snapshot swap; requests in
+ * flight finish on the old one). A version that does not validate with this node's local sections
+ * is logged and skipped; the node keeps serving the previous one.
+ *
+ * <p>Seeding (SPEC 3): with {@code seed}, this node's cluster-wide sections are written only when
+ * the cluster has no config yet, or over the current one with {@code force}
+ * ({@code --force-config}). Otherwise the node takes the cluster's config; when the cluster has
+ * none either, it starts on its own file's sections and applies the first version that arrives.
+ */
+public final class ClusteredNode {
+  private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
+
+  private final ClusterNode cluster;
+  private final GatewayConfig local;
+  private final Context control;
+  private Subscription subscription;
+  private volatile GatewayNode node;
+  private volatile long appliedVersion;
+
+  private ClusteredNode(ClusterNode cluster, GatewayConfig local) {
+    this.cluster = cluster;
+    this.local = local;
+    this.control = cluster.vertx().getOrCreateContext();
+  }
+
+  /** Joins the cluster described by {@code local}'s node-local sections (step one of two). */
+  public static Future<ClusteredNode> join(GatewayConfig local, VertxOptions options) {
+    requireNonNull(local, "local");
+    return ClusterBootstrap.start(local, options).map(c -> new ClusteredNode(c, local));
+  }
+
+  /** Joins an existing cluster node (tests). */
+  public static ClusteredNode of(ClusterNode cluster, GatewayConfig local) {
+    return new ClusteredNode(requireNonNull(cluster, "cluster"), requireNonNull(local, "local"));
+  }
+
+  /**
+   * Seeds or reads the cluster config and starts the gateway on it (step two).
+   *
+   * @param seed whether this node's file may seed the cluster
+   * @param force {@code --force-config}: seed even over an existing cluster config
+   */
+  public Future<ClusteredNode> start(boolean seed, boolean force, Ticker ticker, int instances) {
+    ConfigStore store = cluster.configStore();
+    subscription = store.listen(e -> control.runOnContext(v -> apply(e)));
+    String author = cluster.membership().local().id();
+    Future<Optional<ConfigStore.Entry>> entry =
+        seed
+            ? store.seed(SharedConfig.of(local), author, force).map(Optional::of)
+            : store.current();
+    return entry
+        .compose(
+            e -> {
+              GatewayConfig effective = local;
+              if (e.isPresent()) {
+                try {
+                  effective = SharedConfig.apply(local, e.get().config());
+                  appliedVersion = e.get().version();
+                } catch (ConfigException ex) {
+                  log.atError()
+                      .addKeyValue("version", e.get().version())
+                      .log("cluster config invalid here, starting on the file's: {}", ex.getMessage());
+                }
+              }
+              log.atInfo()
+                  .addKeyValue("version", appliedVersion)
+                  .addKeyValue("seeded", e.isPresent() && e.get().author().equals(author))
+                  .addKeyValue("clustered", cluster.clustered())
+                  .log("cluster config loaded");
+              return GatewayNode.start(cluster.vertx(), effective, ticker, instances, cluster);
+            })
+        .compose(
+            n -> {
+              node = n;
+              // a version written while we started: the listener saw it before node was set
+              return store.current().onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
+            })
+        .map(this);
+  }
+
+  /** Applies {@code e} when it is newer than the applied version (on the control context). */
+  private void apply(ConfigStore.Entry e) {
+    GatewayNode n = node;
+    if (n == null || e.version() <= appliedVersion) {
+      return;
+    }
+    try {
+      n.apply(SharedConfig.apply(local, e.config()));
+      appliedVersion = e.version();
+      log.atInfo()
+          .addKeyValue("version", e.version())
+          .addKeyValue("author", e.author())
+          .log("cluster config version applied");
+    } catch (ConfigException ex) {
+      log.atError()
+          .addKeyValue("version", e.version())
+          .addKeyValue("author", e.author())
+          .log("cluster config version rejected, keeping the previous: {}", ex.getMessage());
+      appliedVersion = e.version();
+    } catch (RuntimeException ex) {
+      log.error("cluster config version {} failed to apply", e.version(), ex);
+    }
+  }
+
+  /** The gateway (null before {@link #start}). */
+  public GatewayNode gateway() {
+    return node;
+  }
+
+  /** The cluster side. */
+  public ClusterNode cluster() {
+    return cluster;
+  }
+
+  public Vertx vertx() {
+    return cluster.vertx();
+  }
+
+  /** The config version this node runs (0: none from the cluster). */
+  public long appliedVersion() {
+    return appliedVersion;
+  }
+
+  /** Drains the gateway, leaves the cluster and closes Vert.x. */
+  public Future<Void> stop(Duration grace) {
+    if (subscription != null) {
+      subscription.cancel();
+    }
+    Future<Void> drained = node == null ? Future.succeededFuture() : node.stop(grace);
+    return drained
+        .eventually(() -> cluster.close())
+        .eventually(() -> cluster.clustered() ? Future.succeededFuture() : cluster.vertx().close());
+  }
+}
