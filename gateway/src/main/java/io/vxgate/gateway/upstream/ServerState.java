@@ -103,6 +103,17 @@ public final class ServerState implements Endpoint {
   }
 
   /**
+   * Whether the server could take a request if this node's passive checks were ignored: enabled,
+   * actively healthy, under max-conns. Used only when no server of the upstream is available at all
+   * (see {@link UpstreamSelector}).
+   */
+  public boolean availableIgnoringPassive() {
+    Boolean cluster = clusterUp;
+    boolean up = cluster != null ? cluster : active == null || active.isUp();
+    return adminState == AdminState.ENABLED && up && underMaxConns();
+  }
+
+  /**
    * Healthy by active and passive checks, whatever the operator state. In a cluster the merged
    * verdict of the health board (when there is one for this server) replaces this node's own active
    * state; this node's passive state always counts.

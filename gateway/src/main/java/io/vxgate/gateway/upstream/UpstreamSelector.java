@@ -5,6 +5,7 @@ import io.vxgate.gateway.lb.Balancer;
 import io.vxgate.gateway.lb.Endpoint;
 import io.vxgate.gateway.lb.PickContext;
 import io.vxgate.util.Ticker;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -19,6 +20,12 @@ import java.util.random.RandomGenerator;
  * all primaries, as Envoy's zone-aware routing does with its panic threshold. Without a node
  * datacenter or local primaries, locality changes nothing.
  *
+ * <p><b>Panic mode</b>: when no server at all is available, but some are out only because of this
+ * node's passive checks, the pick balances over those (Envoy's panic threshold, at 0%). Passive
+ * marks are a heuristic, and a burst of failures (a client storm, a network blip) must not turn
+ * into a total outage of the upstream; active-check verdicts and operator drain/disable still
+ * exclude a server.
+ *
  * <p>One selector per upstream and config version is shared by all event loops of the node, so
  * round robin rotates over the node's requests as a whole (as HAProxy's threads share their
  * balancer). Balancers are single-threaded, so a pick holds this selector's lock: a short critical
@@ -32,6 +39,7 @@ public final class UpstreamSelector {
   private final List<ServerState> local;
   private final Balancer localBalancer;
   private final int minHealthyPercent;
+  private final Balancer panic;
 
   /** A selector without datacenter locality. */
   public UpstreamSelector(Upstream upstream, Ticker ticker, RandomGenerator random) {
@@ -62,6 +70,10 @@ public final class UpstreamSelector {
     this.localBalancer =
         local.isEmpty() ? null : Balancer.create(balance, local, ticker, random);
     this.minHealthyPercent = locality.minHealthyPercent();
+    List<PassiveBlind> all = new ArrayList<>();
+    upstream.primaries().forEach(srv -> all.add(new PassiveBlind(srv)));
+    upstream.backups().forEach(srv -> all.add(new PassiveBlind(srv)));
+    this.panic = Balancer.create(balance, all, ticker, random);
   }
 
   public Upstream upstream() {
@@ -86,7 +98,52 @@ public final class UpstreamSelector {
         return (ServerState) b;
       }
     }
+    if (e == null) {
+      Endpoint p = panic.pick(new PanicContext(ctx));
+      return p == null ? null : ((PassiveBlind) p).server;
+    }
     return (ServerState) e;
+  }
+
+  /** A server as the panic balancer sees it: available unless down for a non-passive reason. */
+  private record PassiveBlind(ServerState server) implements Endpoint {
+    @Override
+    public String name() {
+      return server.name();
+    }
+
+    @Override
+    public int weight() {
+      return server.weight();
+    }
+
+    @Override
+    public int effectiveWeight(long nowNanos) {
+      return server.weight();
+    }
+
+    @Override
+    public int inFlight() {
+      return server.inFlight();
+    }
+
+    @Override
+    public boolean available(long nowNanos) {
+      return server.availableIgnoringPassive();
+    }
+  }
+
+  /** The request's context, with "tried" seen through the wrappers. */
+  private record PanicContext(PickContext ctx) implements PickContext {
+    @Override
+    public CharSequence hashKey() {
+      return ctx.hashKey();
+    }
+
+    @Override
+    public boolean tried(Endpoint e) {
+      return ctx.tried(((PassiveBlind) e).server());
+    }
   }
 
   /** Whether at least min-healthy-percent of the local primaries are available. */

@@ -119,6 +119,31 @@ class UpstreamSelectorTest {
   }
 
   @Test
+  void whenPassiveChecksTookEveryServerOutThePickIgnoresThem() {
+    ServerState a = server("a", false, 0);
+    ServerState b = server("b", false, 0);
+    ServerState bk = server("bk", true, 0);
+    UpstreamSelector sel = selector(List.of(a, b, bk));
+    a.passive().recordFailure();
+    b.passive().recordFailure();
+    assertThat(sel.pick(PickContext.empty())).isSameAs(bk);
+    bk.passive().recordFailure();
+    List<ServerState> picks = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      picks.add(sel.pick(PickContext.empty()));
+    }
+    assertThat(picks).containsOnly(a, b, bk).contains(a, b, bk);
+    // Panic ignores passive marks only: active verdicts and operator states still exclude.
+    a.active().record(false);
+    b.adminState(AdminState.DRAIN);
+    for (int i = 0; i < 4; i++) {
+      assertThat(sel.pick(PickContext.empty())).isSameAs(bk);
+    }
+    bk.active().record(false);
+    assertThat(sel.pick(PickContext.empty())).isNull();
+  }
+
+  @Test
   void passiveFailuresTakeAServerOutUntilFailTimeoutPasses() {
     ServerState a = server("a", false, 0);
     ServerState b = server("b", false, 0);
