@@ -39,6 +39,8 @@ public final class ClusteredNode {
   private final GatewayConfig local;
   private final Context control;
   private Subscription subscription;
+  private Subscription membersSubscription;
+  private java.util.Set<String> knownMembers = java.util.Set.of();
   private volatile GatewayNode node;
   private volatile long appliedVersion;
 
@@ -68,6 +70,9 @@ public final class ClusteredNode {
   public Future<ClusteredNode> start(boolean seed, boolean force, Ticker ticker, int instances) {
     ConfigStore store = cluster.configStore();
     subscription = store.listen(e -> control.runOnContext(v -> apply(e)));
+    knownMembers = memberIds(cluster.membership().members());
+    membersSubscription =
+        cluster.membership().listen(m -> control.runOnContext(v -> membersChanged(m)));
     String author = cluster.membership().local().id();
     Future<Optional<ConfigStore.Entry>> entry =
         seed
@@ -104,6 +109,28 @@ public final class ClusteredNode {
   }
 
   /** Applies {@code e} when it is newer than the applied version (on the control context). */
+  private static java.util.Set<String> memberIds(java.util.List<io.vxgate.cluster.Member> members) {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    members.forEach(m -> ids.add(m.id()));
+    return ids;
+  }
+
+  /** Logs joins and departures: operators read membership changes in the log. */
+  private void membersChanged(java.util.List<io.vxgate.cluster.Member> members) {
+    java.util.Set<String> now = memberIds(members);
+    for (String id : now) {
+      if (!knownMembers.contains(id)) {
+        log.atInfo().addKeyValue("member", id).addKeyValue("members", now.size()).log("member joined");
+      }
+    }
+    for (String id : knownMembers) {
+      if (!now.contains(id)) {
+        log.atWarn().addKeyValue("member", id).addKeyValue("members", now.size()).log("member left");
+      }
+    }
+    knownMembers = now;
+  }
+
   private void apply(ConfigStore.Entry e) {
     GatewayNode n = node;
     if (n == null || e.version() <= appliedVersion) {
@@ -150,6 +177,9 @@ public final class ClusteredNode {
   public Future<Void> stop(Duration grace) {
     if (subscription != null) {
       subscription.cancel();
+    }
+    if (membersSubscription != null) {
+      membersSubscription.cancel();
     }
     Future<Void> drained = node == null ? Future.succeededFuture() : node.stop(grace);
     return drained
