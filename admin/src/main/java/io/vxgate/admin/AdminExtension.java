@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -33,6 +34,8 @@ public final class AdminExtension implements NodeExtension {
             .setEnabled(true)
             .setRegistryName(registryName)
             .setJvmMetricsEnabled(true)
+            // the admin listener, client listeners and per-upstream clients apart
+            .addLabels(Label.SERVER_NAME, Label.CLIENT_NAME)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     return new VertxOptions(options).setMetricsOptions(metrics);
   }
