@@ -106,7 +106,11 @@ public final class ClusterBootstrap {
     if (!wildcard(host)) {
       eb.setHost(host).setClusterPublicHost(host);
     }
-    VertxOptions vo = new VertxOptions(options).setEventBusOptions(eb);
+    // the copy constructor keeps only MetricsOptions' base class: keep a subclass (Micrometer)
+    VertxOptions vo =
+        new VertxOptions(options)
+            .setEventBusOptions(eb)
+            .setMetricsOptions(options.getMetricsOptions());
     return Vertx.builder()
         .with(vo)
         .withClusterManager(mgr)

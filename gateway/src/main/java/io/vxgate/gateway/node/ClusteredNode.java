@@ -6,16 +6,27 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminStates;
 import io.vxgate.cluster.ClusterBootstrap;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ConfigStore;
+import io.vxgate.cluster.NodeContext;
+import io.vxgate.cluster.NodeExtension;
+import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Subscription;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
+import io.vxgate.gateway.upstream.AdminState;
+import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +42,13 @@ import org.slf4j.LoggerFactory;
  * the cluster has no config yet, or over the current one with {@code force}
  * ({@code --force-config}). Otherwise the node takes the cluster's config; when the cluster has
  * none either, it starts on its own file's sections and applies the first version that arrives.
+ *
+ * <p>Server operator states ({@link AdminStates}) travel with the config versions and are applied
+ * with them. {@link NodeExtension}s found on the class path (the admin API) configure the Vert.x
+ * options in {@link #join}, start before the gateway and stop after it; this node is their {@link
+ * NodeContext}.
  */
-public final class ClusteredNode {
+public final class ClusteredNode implements NodeContext {
   private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
 
   private final ClusterNode cluster;
@@ -43,22 +59,33 @@ public final class ClusteredNode {
   private java.util.Set<String> knownMembers = java.util.Set.of();
   private volatile GatewayNode node;
   private volatile long appliedVersion;
+  private final List<NodeExtension> extensions;
+  private final List<NodeExtension> started = new ArrayList<>();
+  private volatile boolean draining;
+  private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
 
-  private ClusteredNode(ClusterNode cluster, GatewayConfig local) {
+  private ClusteredNode(ClusterNode cluster, GatewayConfig local, List<NodeExtension> extensions) {
     this.cluster = cluster;
     this.local = local;
     this.control = cluster.vertx().getOrCreateContext();
+    this.extensions = extensions;
   }
 
   /** Joins the cluster described by {@code local}'s node-local sections (step one of two). */
   public static Future<ClusteredNode> join(GatewayConfig local, VertxOptions options) {
     requireNonNull(local, "local");
-    return ClusterBootstrap.start(local, options).map(c -> new ClusteredNode(c, local));
+    List<NodeExtension> extensions = NodeExtension.load();
+    VertxOptions o = options;
+    for (NodeExtension e : extensions) {
+      o = e.configure(o, local);
+    }
+    return ClusterBootstrap.start(local, o).map(c -> new ClusteredNode(c, local, extensions));
   }
 
   /** Joins an existing cluster node (tests). */
   public static ClusteredNode of(ClusterNode cluster, GatewayConfig local) {
-    return new ClusteredNode(requireNonNull(cluster, "cluster"), requireNonNull(local, "local"));
+    return new ClusteredNode(
+        requireNonNull(cluster, "cluster"), requireNonNull(local, "local"), NodeExtension.load());
   }
 
   /**
@@ -74,11 +101,13 @@ public final class ClusteredNode {
     membersSubscription =
         cluster.membership().listen(m -> control.runOnContext(v -> membersChanged(m)));
     String author = cluster.membership().local().id();
-    Future<Optional<ConfigStore.Entry>> entry =
-        seed
-            ? store.seed(SharedConfig.of(local), author, force).map(Optional::of)
-            : store.current();
-    return entry
+    JsonObject[] states = {null};
+    return startExtensions()
+        .compose(
+            x ->
+                seed
+                    ? store.seed(SharedConfig.of(local), author, force).map(Optional::of)
+                    : store.current())
         .compose(
             e -> {
               GatewayConfig effective = local;
@@ -86,6 +115,7 @@ public final class ClusteredNode {
                 try {
                   effective = SharedConfig.apply(local, e.get().config());
                   appliedVersion = e.get().version();
+                  states[0] = e.get().config();
                 } catch (ConfigException ex) {
                   log.atError()
                       .addKeyValue("version", e.get().version())
@@ -102,6 +132,7 @@ public final class ClusteredNode {
         .compose(
             n -> {
               node = n;
+              applyAdminStates(n, states[0]);
               // a version written while we started: the listener saw it before node was set
               return store.current().onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
             })
@@ -138,6 +169,7 @@ public final class ClusteredNode {
     }
     try {
       n.apply(SharedConfig.apply(local, e.config()));
+      applyAdminStates(n, e.config());
       appliedVersion = e.version();
       log.atInfo()
           .addKeyValue("version", e.version())
@@ -154,27 +186,119 @@ public final class ClusteredNode {
     }
   }
 
+  /** Sets every server's operator state from a config entry (absent: enabled). */
+  private static void applyAdminStates(GatewayNode n, JsonObject entryConfig) {
+    Map<String, String> states = AdminStates.of(entryConfig);
+    for (ServerState s : n.health().states()) {
+      String v = states.getOrDefault(s.upstream() + "/" + s.name(), AdminStates.ENABLED);
+      AdminState next = AdminState.valueOf(v.toUpperCase(Locale.ROOT));
+      if (s.adminState() != next) {
+        s.adminState(next);
+        log.atInfo()
+            .addKeyValue("upstream", s.upstream())
+            .addKeyValue("server", s.name())
+            .addKeyValue("state", v)
+            .log("server operator state changed");
+      }
+    }
+  }
+
+  private Future<Void> startExtensions() {
+    Future<Void> chain = Future.succeededFuture();
+    for (NodeExtension e : extensions) {
+      chain = chain.compose(v -> e.start(this).onSuccess(x -> started.add(e)));
+    }
+    return chain;
+  }
+
+  private Future<Void> stopExtensions() {
+    List<Future<Void>> stopping = new ArrayList<>();
+    for (NodeExtension e : started) {
+      stopping.add(e.stop());
+    }
+    started.clear();
+    return Future.join(stopping).otherwiseEmpty().mapEmpty();
+  }
+
+  // ---- NodeContext
+
+  @Override
+  public GatewayConfig localConfig() {
+    return local;
+  }
+
+  @Override
+  public boolean started() {
+    return node != null;
+  }
+
+  @Override
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Marks the node draining: readiness goes false (SIGTERM; {@link #stop} sets it too). */
+  public void setDraining(boolean draining) {
+    this.draining = draining;
+  }
+
+  @Override
+  public List<NodeContext.ServerStatus> servers() {
+    GatewayNode n = node;
+    if (n == null) {
+      return List.of();
+    }
+    long now = System.nanoTime();
+    List<NodeContext.ServerStatus> out = new ArrayList<>();
+    for (ServerState s : n.health().states()) {
+      out.add(
+          new NodeContext.ServerStatus(
+              s.upstream(),
+              s.name(),
+              s.config().address().toString(),
+              s.adminState().name().toLowerCase(Locale.ROOT),
+              s.healthy(now),
+              s.clusterUp(),
+              s.inFlight()));
+    }
+    return out;
+  }
+
+  @Override
+  public void metrics(ProxyMetrics metrics) {
+    this.metrics = requireNonNull(metrics, "metrics");
+  }
+
+  /** The request-path metrics sink installed by an extension ({@link ProxyMetrics#NOOP}: none). */
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
   /** The gateway (null before {@link #start}). */
   public GatewayNode gateway() {
     return node;
   }
 
   /** The cluster side. */
+  @Override
   public ClusterNode cluster() {
     return cluster;
   }
 
+  @Override
   public Vertx vertx() {
     return cluster.vertx();
   }
 
   /** The config version this node runs (0: none from the cluster). */
+  @Override
   public long appliedVersion() {
     return appliedVersion;
   }
 
   /** Drains the gateway, leaves the cluster and closes Vert.x. */
   public Future<Void> stop(Duration grace) {
+    draining = true;
     if (subscription != null) {
       subscription.cancel();
     }
@@ -183,6 +307,7 @@ public final class ClusteredNode {
     }
     Future<Void> drained = node == null ? Future.succeededFuture() : node.stop(grace);
     return drained
+        .eventually(this::stopExtensions)
         .eventually(() -> cluster.close())
         .eventually(() -> cluster.clustered() ? Future.succeededFuture() : cluster.vertx().close());
   }

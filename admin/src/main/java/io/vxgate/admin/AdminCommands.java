@@ -1,0 +1,537 @@
+package io.vxgate.admin;
+
+import static java.util.Objects.requireNonNull;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminStates;
+import io.vxgate.cluster.ConfigStore;
+import io.vxgate.cluster.HealthView;
+import io.vxgate.cluster.Member;
+import io.vxgate.cluster.NodeContext;
+import io.vxgate.cluster.SharedConfig;
+import io.vxgate.cluster.Vote;
+import io.vxgate.config.ConfigError;
+import io.vxgate.config.ConfigException;
+import io.vxgate.config.ConfigJson;
+import io.vxgate.config.GatewayConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin commands (SPEC 4), shared by the event-bus consumers and the HTTP API. Every change
+ * builds the new cluster-wide config, validates it together with this node's node-local sections
+ * exactly like a config file ({@link ConfigJson#fromJson}), and writes it with {@link
+ * ConfigStore#compareAndSet}; a write that lost a race is re-read, re-applied and retried once.
+ * Replies are {@code {ok: true, version, ...}} or {@code {ok: false, code, errors: [...]}} with
+ * {@code code} 400 (invalid), 401 (refused), 404 (no such thing) or 409 (stale version).
+ */
+public final class AdminCommands {
+  private static final Logger log = LoggerFactory.getLogger(AdminCommands.class);
+
+  public static final String CONFIG_GET = "vxgate.admin.config.get";
+  public static final String CONFIG_PUT = "vxgate.admin.config.put";
+  public static final String ROUTES_PUT = "vxgate.admin.routes.put";
+  public static final String UPSTREAMS_PUT = "vxgate.admin.upstreams.put";
+  public static final String UPSTREAMS_DELETE = "vxgate.admin.upstreams.delete";
+  public static final String SERVERS_STATE = "vxgate.admin.servers.state";
+  public static final String MEMBERS = "vxgate.admin.members";
+  public static final String HEALTH = "vxgate.admin.health";
+  /** Beyond SPEC 4: the history and rollback of the HTTP API, on the event bus too. */
+  public static final String CONFIG_HISTORY = "vxgate.admin.config.history";
+
+  public static final String CONFIG_ROLLBACK = "vxgate.admin.config.rollback";
+
+  /** Every command address. */
+  public static final List<String> ADDRESSES =
+      List.of(
+          CONFIG_GET, CONFIG_PUT, ROUTES_PUT, UPSTREAMS_PUT, UPSTREAMS_DELETE, SERVERS_STATE,
+          MEMBERS, HEALTH, CONFIG_HISTORY, CONFIG_ROLLBACK);
+
+  /** The name errors give as their file. */
+  static final String SOURCE = "json";
+
+  private static final Set<String> NODE_LOCAL =
+      Set.of("node", "cluster", "listeners", "admin", "dns-sync");
+
+  private final NodeContext ctx;
+
+  public AdminCommands(NodeContext ctx) {
+    this.ctx = requireNonNull(ctx, "ctx");
+  }
+
+  /**
+   * Runs the command of {@code address} with {@code body} (already authenticated); never fails:
+   * refusals are replies.
+   *
+   * @param user who asks, for the author of a new version ({@code user@node})
+   */
+  public Future<JsonObject> handle(String address, JsonObject body, String user) {
+    JsonObject b = body == null ? new JsonObject() : body;
+    String author = (user == null || user.isBlank() ? "admin" : user) + "@" + nodeId();
+    Future<JsonObject> f;
+    try {
+      f =
+          switch (address) {
+            case CONFIG_GET -> configGet();
+            case CONFIG_PUT -> configPut(b, author);
+            case ROUTES_PUT -> routesPut(b, author);
+            case UPSTREAMS_PUT -> upstreamsPut(b, author);
+            case UPSTREAMS_DELETE -> upstreamsDelete(b, author);
+            case SERVERS_STATE -> serverState(b, author);
+            case MEMBERS -> members();
+            case HEALTH -> health();
+            case CONFIG_HISTORY -> history();
+            case CONFIG_ROLLBACK -> rollback(b, author);
+            default -> throw new CommandException(404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
+          };
+    } catch (CommandException e) {
+      f = Future.failedFuture(e);
+    }
+    return f.recover(
+        t -> {
+          if (t instanceof CommandException c) {
+            return Future.succeededFuture(refusal(c.code(), c.errors()));
+          }
+          log.warn("admin command {} failed", address, t);
+          return Future.succeededFuture(
+              refusal(500, List.of("internal: " + t.getMessage() + " (expected: success)")));
+        });
+  }
+
+  /** {@code {ok: false, code, errors}}. */
+  static JsonObject refusal(int code, List<String> errors) {
+    return new JsonObject().put("ok", false).put("code", code).put("errors", new JsonArray(errors));
+  }
+
+  private String nodeId() {
+    return ctx.cluster().membership().local().id();
+  }
+
+  private ConfigStore store() {
+    return ctx.cluster().configStore();
+  }
+
+  // ---- reads
+
+  private Future<JsonObject> configGet() {
+    return store()
+        .current()
+        .map(
+            cur -> {
+              JsonObject r = ok(cur.map(ConfigStore.Entry::version).orElse(0L));
+              if (cur.isPresent()) {
+                r.put("author", cur.get().author())
+                    .put("time", cur.get().time().toString())
+                    .put("config", cur.get().config());
+              } else {
+                r.put("config", SharedConfig.of(ctx.localConfig()));
+              }
+              return r.put("applied", ctx.appliedVersion()).put("node", nodeId());
+            });
+  }
+
+  private Future<JsonObject> members() {
+    List<Member> members = ctx.cluster().membership().members();
+    JsonArray out = new JsonArray();
+    members.forEach(m -> out.add(memberJson(m)));
+    return store()
+        .current()
+        .map(
+            cur ->
+                ok(cur.map(ConfigStore.Entry::version).orElse(0L))
+                    .put("node", nodeId())
+                    .put("clustered", ctx.cluster().clustered())
+                    .put("members", out));
+  }
+
+  static JsonObject memberJson(Member m) {
+    return new JsonObject()
+        .put("id", m.id())
+        .put("datacenter", m.datacenter())
+        .put("admin", m.admin())
+        .put("listeners", new JsonArray(m.listeners()));
+  }
+
+  private Future<JsonObject> health() {
+    HealthView view = ctx.cluster().healthBoard().view();
+    return store()
+        .current()
+        .map(
+            cur -> {
+              JsonObject shared = cur.map(ConfigStore.Entry::config).orElse(null);
+              JsonObject config = shared != null ? shared : SharedConfig.of(ctx.localConfig());
+              Map<String, NodeContext.ServerStatus> local = new LinkedHashMap<>();
+              ctx.servers().forEach(s -> local.put(Vote.serverKey(s.upstream(), s.server()), s));
+              JsonArray servers = new JsonArray();
+              JsonObject upstreams = config.getJsonObject("upstreams", new JsonObject());
+              for (String u : new java.util.TreeSet<>(upstreams.fieldNames())) {
+                JsonArray ss = upstreams.getJsonObject(u).getJsonArray("servers", new JsonArray());
+                for (int i = 0; i < ss.size(); i++) {
+                  JsonObject s = ss.getJsonObject(i);
+                  String name = s.getString("name");
+                  servers.add(serverHealth(u, s, AdminStates.get(config, u, name),
+                      view.get(u, name), local.get(Vote.serverKey(u, name))));
+                }
+              }
+              return ok(cur.map(ConfigStore.Entry::version).orElse(0L))
+                  .put("node", nodeId())
+                  .put("servers", servers);
+            });
+  }
+
+  private static JsonObject serverHealth(
+      String upstream,
+      JsonObject server,
+      String state,
+      HealthView.ServerHealth h,
+      NodeContext.ServerStatus local) {
+    JsonObject o =
+        new JsonObject()
+            .put("upstream", upstream)
+            .put("server", server.getString("name"))
+            .put("address", server.getString("address"))
+            .put("state", state);
+    if (h == null) {
+      o.put("verdict", "unknown").put("reason", "no reports").put("checkers", new JsonArray());
+      o.put("votes", new JsonArray());
+    } else {
+      JsonArray votes = new JsonArray();
+      for (Vote v : h.votes()) {
+        votes.add(
+            new JsonObject()
+                .put("node", v.node())
+                .put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT))
+                .put("up", v.up())
+                .put("reason", v.reason())
+                .put("time", java.time.Instant.ofEpochMilli(v.timeMillis()).toString()));
+      }
+      o.put("verdict", h.up() ? "up" : "down")
+          .put("reason", h.reason())
+          .put("checkers", new JsonArray(h.checkers()))
+          .put("votes", votes);
+    }
+    if (local != null) {
+      o.put(
+          "local",
+          new JsonObject()
+              .put("healthy", local.healthy())
+              .put("state", local.adminState())
+              .put("in-flight", local.inFlight()));
+    }
+    return o;
+  }
+
+  private Future<JsonObject> history() {
+    return store()
+        .history()
+        .map(
+            entries -> {
+              JsonArray out = new JsonArray();
+              JsonObject prev = null;
+              for (ConfigStore.Entry e : entries) {
+                out.add(
+                    new JsonObject()
+                        .put("version", e.version())
+                        .put("author", e.author())
+                        .put("time", e.time().toString())
+                        .put("changes", new JsonArray(
+                            prev == null ? List.of("(first kept version)")
+                                : ConfigDiff.changes(prev, e.config()))));
+                prev = e.config();
+              }
+              long v = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).version();
+              return ok(v).put("entries", out);
+            });
+  }
+
+  // ---- changes
+
+  private Future<JsonObject> configPut(JsonObject b, String author) {
+    Object c = b.containsKey("config") ? b.getValue("config") : b;
+    if (!(c instanceof JsonObject config)) {
+      throw new CommandException(400, error("config", String.valueOf(c), "a config object"));
+    }
+    Long expected = expectedVersion(b, "version");
+    List<String> errors = new ArrayList<>();
+    for (String k : config.fieldNames()) {
+      if (k.equals("auth") || k.equals("version") && config == b || k.equals("user") && config == b) {
+        continue;
+      }
+      if (!SharedConfig.KEYS.contains(k) && !NODE_LOCAL.contains(k) && !k.equals(AdminStates.KEY)) {
+        errors.add(error(k, k, "one of " + String.join(", ", SharedConfig.KEYS)
+            + " (node-local sections are ignored)"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new CommandException(400, errors);
+    }
+    return change(
+        expected,
+        author,
+        cur -> {
+          JsonObject next = new JsonObject();
+          SharedConfig.KEYS.forEach(k -> {
+            if (config.containsKey(k)) {
+              next.put(k, config.getValue(k));
+            }
+          });
+          GatewayConfig valid = validate(next);
+          Map<String, String> states =
+              config.containsKey(AdminStates.KEY)
+                  ? statesOf(config.getValue(AdminStates.KEY), valid)
+                  : AdminStates.of(cur);
+          return AdminStates.put(SharedConfig.of(valid), states);
+        });
+  }
+
+  private Future<JsonObject> routesPut(JsonObject b, String author) {
+    Object routes = b.getValue("routes");
+    if (!(routes instanceof JsonArray)) {
+      throw new CommandException(400, error("routes", String.valueOf(routes), "a list of routes"));
+    }
+    return change(expectedVersion(b, "version"), author, cur -> revise(cur, s -> s.put("routes", routes)));
+  }
+
+  private Future<JsonObject> upstreamsPut(JsonObject b, String author) {
+    String name = requiredName(b, "name");
+    Object upstream = b.getValue("upstream");
+    if (!(upstream instanceof JsonObject)) {
+      throw new CommandException(
+          400, error("upstream", String.valueOf(upstream), "an upstream object"));
+    }
+    return change(
+        expectedVersion(b, "version"),
+        author,
+        cur -> revise(cur, s -> {
+          JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
+          ups.put(name, upstream);
+          return s.put("upstreams", ups);
+        }));
+  }
+
+  private Future<JsonObject> upstreamsDelete(JsonObject b, String author) {
+    String name = requiredName(b, "name");
+    return change(
+        expectedVersion(b, "version"),
+        author,
+        cur -> revise(cur, s -> {
+          JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
+          if (ups.remove(name) == null) {
+            throw new CommandException(
+                404, error("name", name, "one of " + String.join(", ", ups.fieldNames())));
+          }
+          return s.put("upstreams", ups);
+        }));
+  }
+
+  private Future<JsonObject> serverState(JsonObject b, String author) {
+    String upstream = requiredName(b, "upstream");
+    String server = requiredName(b, "server");
+    String state = b.getValue("state") instanceof String s ? s : null;
+    if (state == null || !AdminStates.ALL.contains(state)) {
+      throw new CommandException(
+          400, error("state", String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+    }
+    return change(
+        expectedVersion(b, "version"),
+        author,
+        cur -> {
+          JsonObject base = cur != null ? cur : SharedConfig.of(ctx.localConfig());
+          Object u = base.getJsonObject("upstreams", new JsonObject()).getValue(upstream);
+          if (!(u instanceof JsonObject uo)) {
+            throw new CommandException(404, error("upstream", upstream, "one of "
+                + String.join(", ", base.getJsonObject("upstreams", new JsonObject()).fieldNames())));
+          }
+          List<String> names = new ArrayList<>();
+          uo.getJsonArray("servers", new JsonArray())
+              .forEach(s -> names.add(s instanceof JsonObject j ? j.getString("name") : ""));
+          if (!names.contains(server)) {
+            throw new CommandException(
+                404, error("server", server, "a server of upstream " + upstream + ": " + String.join(", ", names)));
+          }
+          return AdminStates.with(base, upstream, server, state);
+        });
+  }
+
+  private Future<JsonObject> rollback(JsonObject b, String author) {
+    Long version = expectedVersion(b, "version");
+    if (version == null) {
+      throw new CommandException(400, error("version", "(missing)", "a version from the history"));
+    }
+    return store()
+        .history()
+        .compose(
+            entries -> {
+              Optional<ConfigStore.Entry> target =
+                  entries.stream().filter(e -> e.version() == version).findFirst();
+              if (target.isEmpty()) {
+                String kept = entries.isEmpty() ? "none kept"
+                    : entries.get(0).version() + ".." + entries.get(entries.size() - 1).version();
+                throw new CommandException(
+                    404, error("version", String.valueOf(version), "a version in the history (" + kept + ")"));
+              }
+              JsonObject old = target.get().config();
+              return change(
+                  null,
+                  author,
+                  cur -> {
+                    JsonObject next = old.copy();
+                    next.remove(AdminStates.KEY);
+                    GatewayConfig valid = validate(next);
+                    return AdminStates.put(SharedConfig.of(valid), AdminStates.of(cur));
+                  })
+                  .map(r -> r.put("restored", version));
+            });
+  }
+
+  /** A copy of the current sections (or the file's), changed by {@code edit}, validated. */
+  private JsonObject revise(JsonObject cur, UnaryOperator<JsonObject> edit) {
+    JsonObject base = (cur != null ? cur : SharedConfig.of(ctx.localConfig())).copy();
+    Map<String, String> states = AdminStates.of(base);
+    base.remove(AdminStates.KEY);
+    GatewayConfig valid = validate(edit.apply(base));
+    return AdminStates.put(SharedConfig.of(valid), states);
+  }
+
+  /**
+   * Validates {@code shared} with this node's node-local sections like a config file.
+   *
+   * @throws CommandException 400 with every error
+   */
+  GatewayConfig validate(JsonObject shared) {
+    JsonObject all = ConfigJson.toJson(ctx.localConfig());
+    SharedConfig.KEYS.forEach(all::remove);
+    SharedConfig.KEYS.forEach(k -> {
+      if (shared.containsKey(k)) {
+        all.put(k, shared.getValue(k));
+      }
+    });
+    try {
+      return ConfigJson.fromJson(all, SOURCE);
+    } catch (ConfigException e) {
+      throw new CommandException(400, e.errors().stream().map(ConfigError::toString).toList());
+    }
+  }
+
+  private static Map<String, String> statesOf(Object v, GatewayConfig valid) {
+    if (!(v instanceof JsonObject o)) {
+      throw new CommandException(400, error(AdminStates.KEY, String.valueOf(v), "{UPSTREAM: {SERVER: STATE}}"));
+    }
+    List<String> errors = new ArrayList<>();
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String u : o.fieldNames()) {
+      Object servers = o.getValue(u);
+      var up = valid.upstreams().get(u);
+      if (up == null || !(servers instanceof JsonObject so)) {
+        errors.add(error(AdminStates.KEY + "." + u, String.valueOf(servers),
+            up == null ? "an upstream of the config" : "{SERVER: STATE}"));
+        continue;
+      }
+      for (String s : so.fieldNames()) {
+        Object state = so.getValue(s);
+        String path = AdminStates.KEY + "." + u + "." + s;
+        if (up.servers().stream().noneMatch(x -> x.name().equals(s))) {
+          errors.add(error(path, s, "a server of upstream " + u));
+        } else if (!(state instanceof String st) || !AdminStates.ALL.contains(st)) {
+          errors.add(error(path, String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+        } else {
+          out.put(Vote.serverKey(u, s), st);
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new CommandException(400, errors);
+    }
+    return out;
+  }
+
+  /** Reads, edits, writes; retries once on a stale version unless the caller named one. */
+  private Future<JsonObject> change(Long expected, String author, UnaryOperator<JsonObject> edit) {
+    return change(expected, author, edit, true);
+  }
+
+  private Future<JsonObject> change(
+      Long expected, String author, UnaryOperator<JsonObject> edit, boolean retry) {
+    return store()
+        .current()
+        .compose(
+            cur -> {
+              long v = cur.map(ConfigStore.Entry::version).orElse(0L);
+              if (expected != null && expected != v) {
+                throw stale(expected, v);
+              }
+              JsonObject before = cur.map(ConfigStore.Entry::config).orElse(null);
+              JsonObject next = edit.apply(before);
+              List<String> changes = ConfigDiff.changes(before, next);
+              if (before != null && changes.isEmpty() && before.equals(next)) {
+                return Future.succeededFuture(ok(v).put("changed", false).put("changes", new JsonArray()));
+              }
+              return store()
+                  .compareAndSet(v, next, author)
+                  .map(e -> {
+                    log.atInfo()
+                        .addKeyValue("version", e.version())
+                        .addKeyValue("author", author)
+                        .addKeyValue("changes", changes)
+                        .log("admin change written");
+                    return ok(e.version()).put("changed", true).put("changes", new JsonArray(changes));
+                  })
+                  .recover(
+                      t -> {
+                        if (t instanceof ConfigStore.StaleVersionException s) {
+                          if (retry && expected == null) {
+                            return change(null, author, edit, false);
+                          }
+                          return Future.failedFuture(stale(v, s.current()));
+                        }
+                        return Future.failedFuture(t);
+                      });
+            });
+  }
+
+  private static CommandException stale(long expected, long current) {
+    return new CommandException(
+        409, error("version", String.valueOf(expected), "the current version " + current + "; re-read and retry"));
+  }
+
+  private static Long expectedVersion(JsonObject b, String key) {
+    Object v = b.getValue(key);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof Number n && n.longValue() >= 0) {
+      return n.longValue();
+    }
+    if (v instanceof String s && s.matches("[0-9]{1,18}")) {
+      return Long.parseLong(s);
+    }
+    throw new CommandException(400, error(key, String.valueOf(v), "a version number"));
+  }
+
+  private static String requiredName(JsonObject b, String key) {
+    Object v = b.getValue(key);
+    if (!(v instanceof String s) || s.isEmpty()) {
+      throw new CommandException(
+          400, error(key, v == null ? ConfigError.MISSING : String.valueOf(v), "a name"));
+    }
+    return s;
+  }
+
+  /** An error in the house form: {@code json: PATH: VALUE (expected: WHAT)}. */
+  static String error(String path, String value, String expected) {
+    return new ConfigError(SOURCE, path, value, expected).toString();
+  }
+
+  private static JsonObject ok(long version) {
+    return new JsonObject().put("ok", true).put("version", version);
+  }
+}

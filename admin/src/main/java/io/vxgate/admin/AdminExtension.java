@@ -1,0 +1,79 @@
+package io.vxgate.admin;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import io.vxgate.cluster.NodeContext;
+import io.vxgate.cluster.NodeExtension;
+import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.config.GatewayConfig;
+import java.util.UUID;
+
+/**
+ * The admin side of a node, registered as a {@link NodeExtension}: turns on Vert.x's Micrometer
+ * metrics with a Prometheus registry of its own, then deploys the {@link AdminVerticle} (event-bus
+ * commands, events, admin HTTP API, dashboard, {@code /metrics}, health endpoints).
+ */
+public final class AdminExtension implements NodeExtension {
+  private String registryName;
+  private String deployment;
+  private NodeContext ctx;
+  private AdminVerticle verticle;
+
+  @Override
+  public VertxOptions configure(VertxOptions options, GatewayConfig local) {
+    registryName = "vxgate-" + local.node().id() + "-" + UUID.randomUUID();
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setRegistryName(registryName)
+            .setJvmMetricsEnabled(true)
+            // the admin listener, client listeners and per-upstream clients apart
+            .addLabels(Label.SERVER_NAME, Label.CLIENT_NAME)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    return new VertxOptions(options).setMetricsOptions(metrics);
+  }
+
+  @Override
+  public Future<Void> start(NodeContext context) {
+    this.ctx = context;
+    MeterRegistry found = registryName == null ? null : BackendRegistries.getNow(registryName);
+    PrometheusMeterRegistry registry =
+        found instanceof PrometheusMeterRegistry p
+            ? p
+            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    verticle = new AdminVerticle(context, registry);
+    return context
+        .vertx()
+        .deployVerticle(verticle)
+        .map(
+            id -> {
+              deployment = id;
+              return null;
+            });
+  }
+
+  /** The bound port of the admin listener (tests; 0 before start). */
+  public int port() {
+    return verticle == null ? 0 : verticle.port();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (ctx != null) {
+      ctx.metrics(ProxyMetrics.NOOP);
+    }
+    if (deployment == null) {
+      return Future.succeededFuture();
+    }
+    String id = deployment;
+    deployment = null;
+    return ctx.vertx().undeploy(id).otherwiseEmpty().mapEmpty();
+  }
+}

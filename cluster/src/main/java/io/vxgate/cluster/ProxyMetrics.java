@@ -1,0 +1,41 @@
+package io.vxgate.cluster;
+
+/**
+ * The request path's metrics sink. The gateway calls it on the event loop, so implementations
+ * must be non-blocking and cheap; the admin module registers Micrometer meters behind it (see
+ * {@code docs/admin.md}). {@link #NOOP} when no extension installed one.
+ */
+public interface ProxyMetrics {
+
+  /** Records nothing. */
+  ProxyMetrics NOOP = new ProxyMetrics() {};
+
+  /**
+   * A client request ended: its response was sent, or it failed or the client went away.
+   *
+   * @param upstream the routed upstream, or null when no route matched
+   * @param status the status sent to the client, 0 when none was sent
+   * @param durationNanos from the request's arrival to its end
+   * @param requestBytes body bytes read from the client
+   * @param responseBytes body bytes written to the client
+   */
+  default void request(
+      String upstream, int status, long durationNanos, long requestBytes, long responseBytes) {}
+
+  /**
+   * One attempt to one server ended.
+   *
+   * @param status the origin's status, 0 when none arrived
+   * @param failure the failure tag ({@code connect_failure}, {@code timeout}, ...) or null
+   * @param durationNanos from the attempt's start (server picked) to its end
+   */
+  default void attempt(
+      String upstream, String server, int status, String failure, long durationNanos) {}
+
+  /**
+   * The request is retried after an attempt to {@code server} failed.
+   *
+   * @param reason the failure tag, or {@code status_NNN} for a {@code retry-on} status
+   */
+  default void retry(String upstream, String server, String reason) {}
+}
