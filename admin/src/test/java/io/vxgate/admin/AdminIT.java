@@ -354,6 +354,10 @@ class AdminIT {
         .contains("vxgate_cluster_members 2.0")
         .contains("vxgate_config_version")
         .contains("vertx_http_server_requests_total");
+    // The request path reports per upstream and per server (wired in Exchange).
+    assertThat(m.text)
+        .containsPattern("vxgate_requests_total\\{[^}]*status_class=\"2xx\"[^}]*upstream=\"a\"[^}]*\\} [1-9]")
+        .containsPattern("vxgate_upstream_attempts_total\\{[^}]*server=\"a1\"");
     Reply ready = api(adminA, "GET", "/health/ready", null, null);
     assertThat(ready.status).as(ready.text).isEqualTo(200);
     assertThat(api(adminA, "GET", "/health/live", null, null).status).isEqualTo(200);

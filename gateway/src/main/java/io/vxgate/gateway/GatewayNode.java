@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vxgate.cluster.ClusterNode;
+import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.ListenerConfig;
@@ -54,6 +55,7 @@ public final class GatewayNode {
   private final List<String> deployments = new ArrayList<>();
   private final List<ListenerVerticle> verticles = new ArrayList<>();
   private volatile ProxySnapshot snapshot;
+  private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private long version;
 
   private record ClientEntry(UpstreamClients.Key key, HttpClientAgent client) {}
@@ -87,10 +89,27 @@ public final class GatewayNode {
    */
   public static Future<GatewayNode> start(
       Vertx vertx, GatewayConfig config, Ticker ticker, int instances, ClusterNode cluster) {
+    return start(vertx, config, ticker, instances, cluster, ProxyMetrics.NOOP);
+  }
+
+  /**
+   * Starts a node whose request path reports to {@code metrics} (the admin extension's
+   * Prometheus meters).
+   *
+   * @param cluster nullable: standalone
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx,
+      GatewayConfig config,
+      Ticker ticker,
+      int instances,
+      ClusterNode cluster,
+      ProxyMetrics metrics) {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
     GatewayNode node =
         new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
+    node.metrics = requireNonNull(metrics, "metrics");
     node.apply(config);
     Future<Void> all = Future.succeededFuture();
     for (ListenerConfig l : config.listeners()) {
@@ -191,7 +210,8 @@ public final class GatewayNode {
             upstreams,
             selectors,
             new ErrorPages(config.errorPages()),
-            new ForwardedHeaders(trusted));
+            new ForwardedHeaders(trusted),
+            metrics);
     snapshot = s;
     log.atInfo()
         .addKeyValue("version", s.version())

@@ -127,7 +127,8 @@ public final class ClusteredNode implements NodeContext {
                   .addKeyValue("seeded", e.isPresent() && e.get().author().equals(author))
                   .addKeyValue("clustered", cluster.clustered())
                   .log("cluster config loaded");
-              return GatewayNode.start(cluster.vertx(), effective, ticker, instances, cluster);
+              return GatewayNode.start(
+                  cluster.vertx(), effective, ticker, instances, cluster, metrics);
             })
         .compose(
             n -> {

@@ -58,6 +58,9 @@ final class Exchange implements PickContext {
   private boolean bodyStarted;
   private long bodyBytes;
   private int state = STATE_NEW;
+  private long arrivalNanos;
+  private long attemptStartNanos;
+  private long responseBytes;
   private UpstreamFailure lastFailure;
   private ServerState server;
   private HttpClientRequest creq;
@@ -92,6 +95,7 @@ final class Exchange implements PickContext {
   }
 
   void start() {
+    arrivalNanos = handler.ticker().nanoTime();
     if (hasBody) {
       req.pause();
     }
@@ -154,6 +158,7 @@ final class Exchange implements PickContext {
     attempts++;
     server = s;
     s.requestStarted();
+    attemptStartNanos = handler.ticker().nanoTime();
     var timeouts = upstream.timeouts();
     RequestOptions options =
         new RequestOptions()
@@ -307,7 +312,9 @@ final class Exchange implements PickContext {
       server.passive().recordFailure();
       if (mayRetry(statusCondition, true)) {
         log.debug("retrying {} after status {} from {}", requestId, r.statusCode(), server);
-        endAttempt();
+        String from = server.name();
+        endAttempt(r.statusCode(), null);
+        snapshot.metrics().retry(upstream.name(), from, "status_" + r.statusCode());
         r.request().reset();
         attempt();
         return;
@@ -355,6 +362,7 @@ final class Exchange implements PickContext {
     }
     r.handler(
         buf -> {
+          responseBytes += buf.length();
           resp.write(buf);
           if (resp.writeQueueFull()) {
             r.pause();
@@ -367,7 +375,8 @@ final class Exchange implements PickContext {
             log.debug("origin {} failed mid-response for {}: {}", server, requestId, t.toString());
             server.passive().recordFailure();
             state = STATE_DONE;
-            endAttempt();
+            endAttempt(r.statusCode(), "reset");
+            requestDone(r.statusCode());
             resp.reset();
           }
         });
@@ -375,7 +384,8 @@ final class Exchange implements PickContext {
         v -> {
           if (state == STATE_STREAMING) {
             state = STATE_DONE;
-            endAttempt();
+            endAttempt(r.statusCode(), null);
+            requestDone(r.statusCode());
             resp.end();
           }
         });
@@ -387,12 +397,14 @@ final class Exchange implements PickContext {
     }
     log.debug("attempt {} of {} to {} failed: {} ({})", attempts, requestId, server, failure.tag(), cause.toString());
     lastFailure = failure;
-    endAttempt();
+    String from = server.name();
+    endAttempt(0, failure.tag());
     if (creq != null) {
       creq.reset();
       creq = null;
     }
     if (failure.retryOn() != null && mayRetry(failure.retryOn(), failure.mayHaveReachedOrigin())) {
+      snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
     } else {
       finishWithError(failure);
@@ -418,12 +430,25 @@ final class Exchange implements PickContext {
         || m == HttpMethod.DELETE;
   }
 
-  /** Releases the current server (in-flight count). */
-  private void endAttempt() {
+  /**
+   * Ends the current attempt: releases the server (in-flight count) and reports the attempt.
+   *
+   * @param status the origin's status, 0 when none arrived
+   * @param failure the failure tag, or null
+   */
+  private void endAttempt(int status, String failure) {
     if (server != null) {
+      long took = handler.ticker().nanoTime() - attemptStartNanos;
+      snapshot.metrics().attempt(upstream.name(), server.name(), status, failure, took);
       server.requestEnded();
       server = null;
     }
+  }
+
+  /** Reports the request as the client saw it (status 0: the client went away). */
+  private void requestDone(int status) {
+    long took = handler.ticker().nanoTime() - arrivalNanos;
+    snapshot.metrics().request(upstream.name(), status, took, bodyBytes, responseBytes);
   }
 
   private void finishWithError(UpstreamFailure failure) {
@@ -435,10 +460,11 @@ final class Exchange implements PickContext {
       return;
     }
     state = STATE_DONE;
-    endAttempt();
+    endAttempt(0, "aborted");
     if (creq != null) {
       creq.reset();
     }
+    requestDone(status);
     snapshot.errorPages().send(resp, status, requestId, hasBody ? ProxyHandler.closeAfter(req, false) : null);
   }
 
@@ -447,9 +473,10 @@ final class Exchange implements PickContext {
       return;
     }
     state = STATE_DONE;
-    endAttempt();
+    endAttempt(0, "client_gone");
     if (creq != null) {
       creq.reset();
     }
+    requestDone(0);
   }
 }

@@ -84,10 +84,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     String upstreamPath = stripPrefix(path, rc.stripPrefix());
     if (rc.redirect() != null) {
       RouteActions.redirect(req, rc, upstreamPath, requestId, mustClose(req));
+      s.metrics().request(null, req.response().getStatusCode(), 0, 0, 0);
       return;
     }
     if (rc.fixedResponse() != null) {
       RouteActions.fixed(req, rc, requestId, mustClose(req));
+      s.metrics().request(null, req.response().getStatusCode(), 0, 0, 0);
       return;
     }
     UpstreamSelector selector = s.selectors().get(route.upstream());
@@ -260,6 +262,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private static void reject(HttpServerRequest req, ProxySnapshot s, int status, String requestId) {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
+    s.metrics().request(null, status, 0, 0, 0);
     s.errorPages().send(req.response(), status, requestId, closeAfter(req, status == 400));
   }
 }

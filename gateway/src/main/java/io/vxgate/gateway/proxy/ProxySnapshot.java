@@ -2,6 +2,7 @@ package io.vxgate.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.upstream.Upstream;
@@ -21,12 +22,14 @@ public record ProxySnapshot(
     Map<String, Upstream> upstreams,
     Map<String, UpstreamSelector> selectors,
     ErrorPages errorPages,
-    ForwardedHeaders forwarded) {
+    ForwardedHeaders forwarded,
+    ProxyMetrics metrics) {
   public ProxySnapshot {
     requireNonNull(config, "config");
     requireNonNull(router, "router");
     upstreams = Map.copyOf(upstreams);
     selectors = Map.copyOf(selectors);
+    metrics = metrics == null ? ProxyMetrics.NOOP : metrics;
     requireNonNull(errorPages, "errorPages");
     requireNonNull(forwarded, "forwarded");
   }
