@@ -11,12 +11,14 @@ import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Subscription;
+import io.vxgate.cluster.dns.DnsSync;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  * the cluster has no config yet, or over the current one with {@code force}
  * ({@code --force-config}). Otherwise the node takes the cluster's config; when the cluster has
  * none either, it starts on its own file's sections and applies the first version that arrives.
+ *
+ * <p>DNS sync ({@code dns-sync}, optional): once the gateway serves, the node is published as
+ * ready ({@link DnsSync#ready()}); {@link #stop} withdraws it before draining.
  */
 public final class ClusteredNode {
   private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
@@ -41,6 +46,7 @@ public final class ClusteredNode {
   private Subscription subscription;
   private volatile GatewayNode node;
   private volatile long appliedVersion;
+  private volatile DnsSync dns;
 
   private ClusteredNode(ClusterNode cluster, GatewayConfig local) {
     this.cluster = cluster;
@@ -100,7 +106,26 @@ public final class ClusteredNode {
               // a version written while we started: the listener saw it before node was set
               return store.current().onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
             })
+        .compose(v -> startDnsSync())
         .map(this);
+  }
+
+  /** Joins DNS sync when configured, and publishes this node as ready (it serves now). */
+  private Future<Void> startDnsSync() {
+    if (local.dnsSync() == null) {
+      return Future.succeededFuture();
+    }
+    String advertise;
+    try {
+      advertise = DnsSync.advertised(local);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return DnsSync.start(cluster.vertx(), cluster.membership(), local.dnsSync(), advertise)
+        .compose(d -> {
+          dns = d;
+          return d.ready();
+        });
   }
 
   /** Applies {@code e} when it is newer than the applied version (on the control context). */
@@ -146,13 +171,25 @@ public final class ClusteredNode {
     return appliedVersion;
   }
 
-  /** Drains the gateway, leaves the cluster and closes Vert.x. */
+  /**
+   * Withdraws the node from DNS (when DNS sync runs; waits up to 3s for the update), drains the
+   * gateway, leaves the cluster and closes Vert.x.
+   */
   public Future<Void> stop(Duration grace) {
     if (subscription != null) {
       subscription.cancel();
     }
-    Future<Void> drained = node == null ? Future.succeededFuture() : node.stop(grace);
-    return drained
+    DnsSync d = dns;
+    Future<Void> withdrawn =
+        d == null
+            ? Future.succeededFuture()
+            : d.withdraw()
+                .timeout(3, TimeUnit.SECONDS)
+                .onFailure(e -> log.warn("dns-sync: withdraw not confirmed: {}", e.toString()))
+                .otherwiseEmpty();
+    return withdrawn
+        .compose(v -> node == null ? Future.<Void>succeededFuture() : node.stop(grace))
+        .eventually(() -> d == null ? Future.succeededFuture() : d.close())
         .eventually(() -> cluster.close())
         .eventually(() -> cluster.clustered() ? Future.succeededFuture() : cluster.vertx().close());
   }
