@@ -106,14 +106,14 @@ public final class DnsSync {
   private final Timing timing;
   private final String name;
 
-  // The fields below are only touched on ctx.
+  // The fields below are only written on ctx (writer and closed are also read elsewhere).
   private AsyncMap<String, String> readyMap;
   private MessageConsumer<String> consumer;
   private Subscription membershipSub;
   private Lock lock;
-  private boolean writer;
+  private volatile boolean writer;
   private boolean running;
-  private boolean closed;
+  private volatile boolean closed;
   private int failures;
   private long timer = -1;
   private List<Promise<Void>> pending = new ArrayList<>();
