@@ -79,7 +79,10 @@ class DnsSyncTest {
     b.ready().await();
     await().atMost(SOON).until(() -> dns.addresses().size() == 2);
     b.withdraw().await();
-    await().atMost(Duration.ofMillis(150)).until(() -> dns.addresses().equals(Set.of("127.0.0.11")));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(10))
+        .until(() -> dns.addresses().equals(Set.of("127.0.0.11")));
     a.withdraw().await(); // the writer: done means updated
     assertThat(dns.addresses()).isEmpty();
     b.ready().await();
