@@ -3,10 +3,6 @@ package io.vxgate.cluster;
 import io.vertx.core.VertxOptions;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.HostPort;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -68,10 +64,6 @@ class HazelcastClusterContractTest extends ClusterContractTest {
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return io.vxgate.testing.FreePorts.pick();
   }
 }

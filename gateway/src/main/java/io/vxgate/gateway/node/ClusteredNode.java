@@ -16,6 +16,7 @@ import io.vxgate.cluster.NodeExtension;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Subscription;
+import io.vxgate.cluster.dns.DnsSync;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * with them. {@link NodeExtension}s found on the class path (the admin API) configure the Vert.x
  * options in {@link #join}, start before the gateway and stop after it; this node is their {@link
  * NodeContext}.
+ *
+ * <p>DNS sync ({@code dns-sync}, optional): once the gateway serves, the node is published as
+ * ready ({@link DnsSync#ready()}); {@link #stop} withdraws it before draining.
  */
 public final class ClusteredNode implements NodeContext {
   private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
@@ -63,6 +68,7 @@ public final class ClusteredNode implements NodeContext {
   private final List<NodeExtension> started = new ArrayList<>();
   private volatile boolean draining;
   private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
+  private volatile DnsSync dns;
 
   private ClusteredNode(ClusterNode cluster, GatewayConfig local, List<NodeExtension> extensions) {
     this.cluster = cluster;
@@ -137,7 +143,26 @@ public final class ClusteredNode implements NodeContext {
               // a version written while we started: the listener saw it before node was set
               return store.current().onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
             })
+        .compose(v -> startDnsSync())
         .map(this);
+  }
+
+  /** Joins DNS sync when configured, and publishes this node as ready (it serves now). */
+  private Future<Void> startDnsSync() {
+    if (local.dnsSync() == null) {
+      return Future.succeededFuture();
+    }
+    String advertise;
+    try {
+      advertise = DnsSync.advertised(local);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return DnsSync.start(cluster.vertx(), cluster.membership(), local.dnsSync(), advertise)
+        .compose(d -> {
+          dns = d;
+          return d.ready();
+        });
   }
 
   /** Applies {@code e} when it is newer than the applied version (on the control context). */
@@ -297,7 +322,10 @@ public final class ClusteredNode implements NodeContext {
     return appliedVersion;
   }
 
-  /** Drains the gateway, leaves the cluster and closes Vert.x. */
+  /**
+   * Withdraws the node from DNS (when DNS sync runs; waits up to 3s for the update), drains the
+   * gateway, leaves the cluster and closes Vert.x.
+   */
   public Future<Void> stop(Duration grace) {
     draining = true;
     if (subscription != null) {
@@ -306,9 +334,18 @@ public final class ClusteredNode implements NodeContext {
     if (membersSubscription != null) {
       membersSubscription.cancel();
     }
-    Future<Void> drained = node == null ? Future.succeededFuture() : node.stop(grace);
-    return drained
+    DnsSync d = dns;
+    Future<Void> withdrawn =
+        d == null
+            ? Future.succeededFuture()
+            : d.withdraw()
+                .timeout(3, TimeUnit.SECONDS)
+                .onFailure(e -> log.warn("dns-sync: withdraw not confirmed: {}", e.toString()))
+                .otherwiseEmpty();
+    return withdrawn
+        .compose(v -> node == null ? Future.<Void>succeededFuture() : node.stop(grace))
         .eventually(this::stopExtensions)
+        .eventually(() -> d == null ? Future.succeededFuture() : d.close())
         .eventually(() -> cluster.close())
         .eventually(() -> cluster.clustered() ? Future.succeededFuture() : cluster.vertx().close());
   }
