@@ -41,7 +41,7 @@ public final class Main {
         --members H:P,H:P        cluster members to join                 env VXGATE_MEMBERS
         --admin-bind HOST:PORT   admin listener                          env VXGATE_ADMIN_BIND
         --event-loops N          event loops (default: CPU cores)        env VXGATE_EVENT_LOOPS
-        --shutdown-grace DUR     drain time on SIGTERM (default: 30s)
+        --shutdown-grace DUR     drain time on SIGTERM (default: node.shutdown-grace, 30s)
         --force-config           seed the cluster with this file's cluster-wide sections even
                                  when the cluster already has a config (a new version)
         --help                   this text
@@ -129,19 +129,25 @@ public final class Main {
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .log("vxgate started");
     CountDownLatch stopped = new CountDownLatch(1);
-    Duration grace = a.shutdownGrace;
+    // --shutdown-grace wins over node.shutdown-grace (default 30s).
+    Duration grace = a.shutdownGrace != null ? a.shutdownGrace : config.node().shutdownGrace();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
                   log.atInfo().addKeyValue("grace", grace).log("draining");
+                  int code = 0;
                   try {
                     node.stop(grace).await();
                   } catch (Exception e) {
                     log.warn("unclean stop: {}", e.toString());
+                    code = 1;
                   }
-                  log.info("stopped");
+                  log.atInfo().addKeyValue("exit", code).log("stopped");
                   stopped.countDown();
+                  // SPEC 1: a drained node exits 0. After a signal the JVM would report 143, so
+                  // end here, once every request finished and the node left the cluster.
+                  Runtime.getRuntime().halt(code);
                 },
                 "vxgate-shutdown"));
     try {
@@ -181,7 +187,8 @@ public final class Main {
     String members;
     String adminBind;
     int eventLoops;
-    Duration shutdownGrace = Duration.ofSeconds(30);
+    /** Null: node.shutdown-grace from the config. */
+    Duration shutdownGrace;
 
     static Args parse(String[] argv) {
       Args a = new Args();
