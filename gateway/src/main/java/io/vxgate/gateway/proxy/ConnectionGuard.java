@@ -80,6 +80,8 @@ final class ConnectionGuard {
   private long phaseStart = System.nanoTime();
   /** The one pending timer of this connection, or -1. */
   private long timer = -1;
+  /** When the pending timer fires (System.nanoTime). */
+  private long timerDeadline;
   private boolean closed;
 
   private ConnectionGuard(
@@ -117,8 +119,17 @@ final class ConnectionGuard {
   private void enter(Phase next) {
     phase = next;
     phaseStart = System.nanoTime();
-    if (timer < 0 && !closed) {
-      arm(headerTimeoutNanos);
+    if (closed) {
+      return;
+    }
+    long budget = next == Phase.REQUEST ? headerTimeoutNanos : budget(next);
+    if (timer < 0) {
+      arm(Math.min(budget, headerTimeoutNanos));
+    } else if (phaseStart + budget < timerDeadline) {
+      // A phase with a shorter budget than the pending check (request-body-timeout below
+      // request-header-timeout): check at its deadline instead.
+      context.owner().cancelTimer(timer);
+      arm(budget);
     }
   }
 
@@ -143,7 +154,9 @@ final class ConnectionGuard {
   }
 
   private void arm(long nanos) {
-    timer = context.setTimer(Math.max(1, nanos / 1_000_000), id -> fired());
+    long ms = Math.max(1, nanos / 1_000_000);
+    timerDeadline = System.nanoTime() + ms * 1_000_000;
+    timer = context.setTimer(ms, id -> fired());
   }
 
   private void fired() {
