@@ -241,7 +241,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       return parsed == null ? INVALID : parsed;
     }
     if (hosts.isEmpty()) {
-      return null;
+      // HTTP/2: the :authority pseudo-header; HTTP/1.x without Host: null.
+      return req.authority();
     }
     HostAndPort parsed = req.authority();
     return parsed == null || hosts.get(0).indexOf('@') >= 0 ? INVALID : parsed;

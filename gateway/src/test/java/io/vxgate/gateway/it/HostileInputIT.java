@@ -36,6 +36,7 @@ class HostileInputIT {
         upstreams:
           app: {servers: [{name: o, address: $O}]}
         routes:
+          - {name: ws, match: {websocket: true, path-prefix: /ws}, upstream: app}
           - {name: deny-admin, match: {path-prefix: /admin}, return: {status: 403}}
           - {name: deny-host, match: {host: admin.example}, return: {status: 451}}
           - {name: default, upstream: app}
@@ -147,6 +148,49 @@ class HostileInputIT {
         c("/ADMIN is another path (case-sensitive, like nginx)",
             "GET /ADMIN HTTP/1.1\r\n" + H + CLOSE + "\r\n", 200, "GET /ADMIN "),
         c("absolute-form path tricks", "GET http://x/x/../admin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403));
+  }
+
+  /**
+   * WebSocket frames from a misbehaving client after a successful upgrade: the tunnel passes bytes
+   * as they are, the origin (here Vert.x) refuses them and closes, and the tunnel closes the
+   * client's connection. Frame validation is the origin's job (docs/reliability.md).
+   */
+  @ParameterizedTest(name = "WebSocket: {0}")
+  @MethodSource("badFrames")
+  void misbehavingWebSocketClient(String name, byte[] frame) throws Exception {
+    int closedBefore = origin.socketsClosed.get();
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream()
+          .write(
+              ("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = s.getInputStream();
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        assertThat(b).as("handshake answer").isNotNegative();
+        head.append((char) b);
+      }
+      assertThat(head.toString()).startsWith("HTTP/1.1 101");
+      s.getOutputStream().write(frame);
+      s.getOutputStream().flush();
+      RawHttp.Result rest = RawHttp.readUntilClose(in);
+      assertThat(rest.closed()).as("the tunnel closed the client connection").isTrue();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> origin.socketsClosed.get() > closedBefore);
+  }
+
+  static Stream<Arguments> badFrames() {
+    byte[] oversized = new byte[14];
+    oversized[0] = (byte) 0x82; // FIN, binary
+    oversized[1] = (byte) (0x80 | 127); // masked, 64-bit length
+    oversized[5] = 1; // length 2^32
+    return Stream.of(
+        Arguments.of("unmasked frame", new byte[] {(byte) 0x81, 0x02, 'h', 'i'}),
+        Arguments.of("oversized frame (4 GiB announced)", oversized),
+        Arguments.of("garbage after the upgrade", "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes()));
   }
 
   /** "METHOD URI BODY", plus " X-A=VALUE" when the origin got an X-A header. */
