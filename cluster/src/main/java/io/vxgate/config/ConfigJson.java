@@ -56,6 +56,7 @@ public final class ConfigJson {
               .put("name", l.name())
               .put("bind", l.bind().toString())
               .put("request-header-timeout", duration(l.requestHeaderTimeout()))
+              .put("request-body-timeout", duration(l.requestBodyTimeout()))
               .put("max-header-size", l.maxHeaderSize())
               .put("max-request-body", l.maxRequestBody())
               .put("max-connections", l.maxConnections())

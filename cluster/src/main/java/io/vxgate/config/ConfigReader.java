@@ -207,6 +207,7 @@ final class ConfigReader {
               "bind",
               "redirect-https",
               "request-header-timeout",
+              "request-body-timeout",
               "max-header-size",
               "max-request-body",
               "max-connections",
@@ -226,6 +227,12 @@ final class ConfigReader {
       Duration headerTimeout =
           f.get("request-header-timeout")
               .scalar(POSITIVE_DURATION, ConfigReader::positive, Duration.ofSeconds(10));
+      Duration bodyTimeout =
+          f.get("request-body-timeout")
+              .scalar(
+                  POSITIVE_DURATION,
+                  ConfigReader::positive,
+                  ListenerConfig.DEFAULT_REQUEST_BODY_TIMEOUT);
       Long headerSize =
           f.get("max-header-size")
               .scalar("a size from 1k to 1m", s -> sizeIn(s, 1024, 1 << 20), 16L * 1024);
@@ -251,7 +258,8 @@ final class ConfigReader {
                 body,
                 maxConns,
                 tls,
-                hsts));
+                hsts,
+                bodyTimeout));
       }
     }
     return out;

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxConnections 0 means unlimited
  * @param tls nullable; plain HTTP when null
  * @param hstsSeconds 0 means no Strict-Transport-Security header
+ * @param requestBodyTimeout the longest pause between two reads of a request body (nginx's
+ *     client_body_timeout)
  */
 public record ListenerConfig(
     String name,
@@ -24,10 +26,31 @@ public record ListenerConfig(
     long maxRequestBody,
     int maxConnections,
     TlsConfig tls,
-    long hstsSeconds) {
+    long hstsSeconds,
+    Duration requestBodyTimeout) {
+  /** The default {@code request-body-timeout}. */
+  public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(60);
+
   public ListenerConfig {
     requireNonNull(name, "name");
     requireNonNull(bind, "bind");
     requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
+    requireNonNull(requestBodyTimeout, "requestBodyTimeout");
+  }
+
+  /** A listener with the default {@code request-body-timeout}. */
+  public ListenerConfig(
+      String name,
+      HostPort bind,
+      Integer redirectHttps,
+      Duration requestHeaderTimeout,
+      int maxHeaderSize,
+      long maxRequestBody,
+      int maxConnections,
+      TlsConfig tls,
+      long hstsSeconds) {
+    this(
+        name, bind, redirectHttps, requestHeaderTimeout, maxHeaderSize, maxRequestBody,
+        maxConnections, tls, hstsSeconds, DEFAULT_REQUEST_BODY_TIMEOUT);
   }
 }

@@ -339,7 +339,7 @@ class ConfigValidationTest {
         Arguments.of(
             "listeners: [web]",
             "listeners[0]: web (expected: a mapping with keys: name, bind, redirect-https,"
-                + " request-header-timeout, max-header-size, max-request-body, max-connections,"
+                + " request-header-timeout, request-body-timeout, max-header-size, max-request-body, max-connections,"
                 + " tls, hsts)"),
         Arguments.of(
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",

@@ -52,6 +52,7 @@ public final class GatewayNode {
   private final SplittableRandom random = new SplittableRandom();
   private final Map<String, ClientEntry> clients = new HashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> connectionCounts = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<String> deployments = new ArrayList<>();
   private final List<ListenerVerticle> verticles = new ArrayList<>();
   private volatile ProxySnapshot snapshot;
@@ -124,6 +125,7 @@ public final class GatewayNode {
     ListenerConfig l =
         configured.bind().port() == 0 ? withPort(configured, freePort(configured)) : configured;
     AtomicInteger connections = new AtomicInteger();
+    connectionCounts.put(l.name(), connections);
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < instances; i++) {
       chain =
@@ -169,7 +171,8 @@ public final class GatewayNode {
         l.maxRequestBody(),
         l.maxConnections(),
         l.tls(),
-        l.hstsSeconds());
+        l.hstsSeconds(),
+        l.requestBodyTimeout());
   }
 
   /**
@@ -255,6 +258,15 @@ public final class GatewayNode {
   /** The bound port of each listener, by listener name. */
   public Map<String, Integer> ports() {
     return Map.copyOf(ports);
+  }
+
+  /** The client connections a listener has open now (over the limit ones only briefly). */
+  public int openConnections(String listener) {
+    AtomicInteger n = connectionCounts.get(listener);
+    if (n == null) {
+      throw new IllegalArgumentException("no listener " + listener);
+    }
+    return n.get();
   }
 
   /** The bound port of one listener. */

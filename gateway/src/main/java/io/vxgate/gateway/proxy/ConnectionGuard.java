@@ -8,9 +8,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -25,8 +27,16 @@ import java.time.Duration;
  *   <li>a request's header must be complete within {@code request-header-timeout} of its first
  *       byte (of the connection's opening, for the first request), else the client gets
  *       {@code 408} and the connection is closed (slowloris);
+ *   <li>while a request body is being received, two successive reads may be at most {@code
+ *       request-body-timeout} apart (nginx's {@code client_body_timeout}), else the client gets
+ *       {@code 408} (or, when the response has started, the connection is just closed);
  *   <li>an idle keep-alive connection with no byte of a next request is closed silently after
- *       {@code keepAliveTimeout}.
+ *       {@code keepAliveTimeout};
+ *   <li>once the gateway refused a request as malformed ({@link #stopReading}), nothing more is
+ *       read from the connection: a request the client pipelined (or smuggled in a body the
+ *       decoder framed differently) never reaches the proxy;
+ *   <li>a body the decoder cannot parse (a bad chunk size) is answered {@code 400} when no response
+ *       has started.
  * </ul>
  *
  * Installed as two small Netty handlers: one before the HTTP decoder sees raw bytes arrive, one
@@ -38,34 +48,53 @@ final class ConnectionGuard {
       ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
               + "Content-Length: 20\r\nConnection: close\r\n\r\n408 Request Timeout\n")
           .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] BAD_REQUEST =
+      ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              + "Content-Length: 16\r\nConnection: close\r\n\r\n400 Bad Request\n")
+          .getBytes(StandardCharsets.US_ASCII);
   private static final String BYTES = "vxgate-bytes";
   private static final String MESSAGES = "vxgate-messages";
 
   private enum Phase {
+    /** Waiting for (the rest of) a request head. */
     HEADERS,
+    /** The head is decoded, the body is not complete. */
+    BODY,
+    /** The request is complete; its response is on its way. */
     REQUEST,
+    /** Between requests. */
     IDLE
   }
 
   private final ContextInternal context;
   private final long headerTimeoutNanos;
   private final long keepAliveNanos;
+  private final long bodyTimeoutNanos;
   private ChannelHandlerContext bytesCtx;
+  /** Whether the response to the current request has started (a non-1xx head was written). */
+  private boolean responseStarted;
+  /** Set once a request was refused as malformed: inbound messages are dropped from then on. */
+  private boolean stopped;
   private Phase phase = Phase.HEADERS;
   /** When the current phase started (System.nanoTime); the deadline follows from the phase. */
   private long phaseStart = System.nanoTime();
   /** The one pending timer of this connection, or -1. */
   private long timer = -1;
+  /** When the pending timer fires (System.nanoTime). */
+  private long timerDeadline;
   private boolean closed;
 
-  private ConnectionGuard(ContextInternal context, Duration headerTimeout, Duration keepAlive) {
+  private ConnectionGuard(
+      ContextInternal context, Duration headerTimeout, Duration bodyTimeout, Duration keepAlive) {
     this.context = context;
     this.headerTimeoutNanos = Math.max(1, headerTimeout.toNanos());
+    this.bodyTimeoutNanos = Math.max(1, bodyTimeout.toNanos());
     this.keepAliveNanos = Math.max(1, keepAlive.toNanos());
   }
 
   /** Installs the guard on an HTTP/1.x server connection; other connections are left alone. */
-  static void install(HttpConnection connection, Duration headerTimeout, Duration keepAlive) {
+  static void install(
+      HttpConnection connection, Duration headerTimeout, Duration bodyTimeout, Duration keepAlive) {
     if (!(connection instanceof ConnectionBase base) || headerTimeout.isZero()) {
       return;
     }
@@ -74,7 +103,8 @@ final class ConnectionGuard {
     if (p.get("httpDecoder") == null || p.get("httpEncoder") == null) {
       return;
     }
-    ConnectionGuard guard = new ConnectionGuard(base.context(), headerTimeout, keepAlive);
+    ConnectionGuard guard =
+        new ConnectionGuard(base.context(), headerTimeout, bodyTimeout, keepAlive);
     p.addBefore("httpDecoder", BYTES, guard.new Bytes());
     p.addAfter("httpEncoder", MESSAGES, guard.new Messages());
     guard.enter(Phase.HEADERS);
@@ -89,17 +119,44 @@ final class ConnectionGuard {
   private void enter(Phase next) {
     phase = next;
     phaseStart = System.nanoTime();
-    if (timer < 0 && !closed) {
-      arm(headerTimeoutNanos);
+    if (closed) {
+      return;
+    }
+    long budget = next == Phase.REQUEST ? headerTimeoutNanos : budget(next);
+    if (timer < 0) {
+      arm(Math.min(budget, headerTimeoutNanos));
+    } else if (phaseStart + budget < timerDeadline) {
+      // A phase with a shorter budget than the pending check (request-body-timeout below
+      // request-header-timeout): check at its deadline instead.
+      context.owner().cancelTimer(timer);
+      arm(budget);
+    }
+  }
+
+  /**
+   * Stops reading from {@code connection} (HTTP/1.x with a guard): every request or body part
+   * decoded after this call is dropped. Called when a request is refused as malformed, before the
+   * connection is closed, so that nothing pipelined behind it is proxied.
+   */
+  static void stopReading(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base
+        && base.channel().pipeline().get(MESSAGES) instanceof Messages m) {
+      m.guard().stopped = true;
     }
   }
 
   private long budget(Phase p) {
-    return p == Phase.HEADERS ? headerTimeoutNanos : keepAliveNanos;
+    return switch (p) {
+      case HEADERS -> headerTimeoutNanos;
+      case BODY -> bodyTimeoutNanos;
+      default -> keepAliveNanos;
+    };
   }
 
   private void arm(long nanos) {
-    timer = context.setTimer(Math.max(1, nanos / 1_000_000), id -> fired());
+    long ms = Math.max(1, nanos / 1_000_000);
+    timerDeadline = System.nanoTime() + ms * 1_000_000;
+    timer = context.setTimer(ms, id -> fired());
   }
 
   private void fired() {
@@ -114,15 +171,19 @@ final class ConnectionGuard {
     long left = budget(phase) - (System.nanoTime() - phaseStart);
     if (left > 1_000_000) {
       arm(Math.min(left, headerTimeoutNanos));
-    } else if (phase == Phase.HEADERS) {
-      closed = true;
-      bytesCtx
-          .writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT))
-          .addListener(ChannelFutureListener.CLOSE);
+    } else if (phase == Phase.HEADERS || phase == Phase.BODY && !responseStarted) {
+      answerAndClose(REQUEST_TIMEOUT);
     } else {
       closed = true;
       bytesCtx.close();
     }
+  }
+
+  /** Writes a fixed answer below Vert.x and closes; Vert.x then sees the connection close. */
+  private void answerAndClose(byte[] answer) {
+    closed = true;
+    stopped = true;
+    bytesCtx.writeAndFlush(Unpooled.wrappedBuffer(answer)).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void uninstall(ChannelPipeline p) {
@@ -146,6 +207,8 @@ final class ConnectionGuard {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (phase == Phase.IDLE) {
         enter(Phase.HEADERS);
+      } else if (phase == Phase.BODY) {
+        phaseStart = System.nanoTime();
       }
       ctx.fireChannelRead(msg);
     }
@@ -159,19 +222,43 @@ final class ConnectionGuard {
 
   /** Sees decoded request heads and outgoing responses. */
   private final class Messages extends ChannelDuplexHandler {
+    ConnectionGuard guard() {
+      return ConnectionGuard.this;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (stopped) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
       if (msg instanceof HttpRequest) {
-        enter(Phase.REQUEST);
+        responseStarted = false;
+        enter(msg instanceof LastHttpContent ? Phase.REQUEST : Phase.BODY);
+      } else if (msg instanceof HttpContent c) {
+        if (c.decoderResult().isFailure() && phase == Phase.BODY && !responseStarted) {
+          // A body Vert.x would only see as a reset: answer 400 while we still can.
+          ReferenceCountUtil.release(msg);
+          answerAndClose(BAD_REQUEST);
+          return;
+        }
+        if (msg instanceof LastHttpContent && phase == Phase.BODY) {
+          enter(Phase.REQUEST);
+        }
       }
       ctx.fireChannelRead(msg);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof HttpResponse r && r.status().code() == 101) {
-        uninstall(ctx.pipeline());
-      } else if (msg instanceof LastHttpContent && phase == Phase.REQUEST) {
+      if (msg instanceof HttpResponse r) {
+        if (r.status().code() == 101) {
+          uninstall(ctx.pipeline());
+        } else if (r.status().code() >= 200) {
+          responseStarted = true;
+        }
+      }
+      if (msg instanceof LastHttpContent && (phase == Phase.REQUEST || phase == Phase.BODY)) {
         enter(Phase.IDLE);
       }
       ctx.write(msg, promise);

@@ -42,6 +42,8 @@ public final class ErrorPages {
     resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     if (closeAfter != null) {
       resp.putHeader(HttpHeaders.CONNECTION, "close");
+      // Nothing read after this request may reach an origin (pipelined or smuggled requests).
+      ConnectionGuard.stopReading(closeAfter);
     }
     if (page != null) {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8");

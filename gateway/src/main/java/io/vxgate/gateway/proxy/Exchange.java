@@ -218,7 +218,7 @@ final class Exchange implements PickContext {
     HopByHop.strip(out);
     setForwardedHeaders(out, snapshot, req, view, handler.tls(), requestId);
     RouteActions.apply(route.requestHeaders(), out);
-    setAuthority(r, out, req);
+    setAuthority(r, out, view.authority());
     r.response().onComplete(ar -> {
       if (creq != r || state == STATE_DONE) {
         return;
@@ -262,15 +262,18 @@ final class Exchange implements PickContext {
     req.resume();
   }
 
-  /** The origin's Host: the one a route's request-headers set, else the client's. */
-  static void setAuthority(HttpClientRequest r, MultiMap out, HttpServerRequest req) {
+  /**
+   * The origin's Host: the one a route's request-headers set, else the client request's effective
+   * authority.
+   */
+  static void setAuthority(HttpClientRequest r, MultiMap out, HostAndPort authority) {
     String host = out.get(HttpHeaders.HOST);
     HostAndPort set = host == null ? null : HostAndPort.parseAuthority(host, -1);
     out.remove(HttpHeaders.HOST);
     if (set != null) {
       r.authority(set);
-    } else if (req.authority() != null) {
-      r.authority(req.authority());
+    } else if (authority != null) {
+      r.authority(authority);
     }
   }
 
@@ -290,8 +293,8 @@ final class Exchange implements PickContext {
     String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
     out.set("X-Forwarded-Proto", proto != null ? proto : tls ? "https" : "http");
     String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
-    if (fhost == null && req.authority() != null) {
-      fhost = req.authority().toString();
+    if (fhost == null && view.authority() != null) {
+      fhost = view.authority().toString();
     }
     if (fhost != null) {
       out.set("X-Forwarded-Host", fhost);

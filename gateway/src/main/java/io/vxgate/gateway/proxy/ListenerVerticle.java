@@ -81,7 +81,8 @@ public final class ListenerVerticle extends VerticleBase {
             conn.close();
             return;
           }
-          ConnectionGuard.install(conn, config.requestHeaderTimeout(), KEEPALIVE_TIMEOUT);
+          ConnectionGuard.install(
+              conn, config.requestHeaderTimeout(), config.requestBodyTimeout(), KEEPALIVE_TIMEOUT);
         });
     server.requestHandler(handler);
     return server.listen();

@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.ListenerConfig;
@@ -61,8 +62,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     String rawPath = req.path();
     String path = PathNormalizer.normalize(rawPath);
-    if (path == null || req.authority() == null && req.version() != io.vertx.core.http.HttpVersion.HTTP_1_0) {
+    HostAndPort authority = effectiveAuthority(req);
+    if (path == null
+        || authority == INVALID
+        || authority == null && req.version() != HttpVersion.HTTP_1_0) {
       reject(req, s, 400, requestId);
+      return;
+    }
+    int framing = framingError(req);
+    if (framing != 0) {
+      reject(req, s, framing, requestId);
       return;
     }
     long contentLength = contentLength(req);
@@ -74,7 +83,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       reject(req, s, 413, requestId);
       return;
     }
-    VertxRequestView view = new VertxRequestView(req, path, s.forwarded());
+    VertxRequestView view = new VertxRequestView(req, path, s.forwarded(), authority);
     Route route = s.router().route(view);
     if (route == null) {
       reject(req, s, 404, requestId);
@@ -207,6 +216,58 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     return ticker;
   }
 
+  /** Marks a request whose authority is ambiguous or invalid. */
+  static final HostAndPort INVALID = HostAndPort.create("invalid.", 0);
+
+  /**
+   * The effective authority of a request (RFC 9112 section 3.2.2): that of an absolute-form target
+   * ({@code GET http://a/ HTTP/1.1}), which wins over Host; else the Host header. Null when there
+   * is none (HTTP/1.0 without Host); {@link #INVALID} when Host appears more than once (RFC 9112
+   * section 3.2: 400), or either is not a valid {@code host[:port]}.
+   */
+  static HostAndPort effectiveAuthority(HttpServerRequest req) {
+    var hosts = req.headers().getAll(HttpHeaders.HOST);
+    if (hosts.size() > 1) {
+      return INVALID;
+    }
+    String uri = req.uri();
+    int scheme = uri.startsWith("http://") ? 7 : uri.startsWith("https://") ? 8 : -1;
+    if (scheme > 0) {
+      int end = scheme;
+      while (end < uri.length() && "/?#".indexOf(uri.charAt(end)) < 0) {
+        end++;
+      }
+      String a = uri.substring(scheme, end);
+      HostAndPort parsed =
+          a.isEmpty() || a.indexOf('@') >= 0 ? null : HostAndPort.parseAuthority(a, -1);
+      return parsed == null ? INVALID : parsed;
+    }
+    if (hosts.isEmpty()) {
+      // HTTP/2: the :authority pseudo-header; HTTP/1.x without Host: null.
+      return req.authority();
+    }
+    HostAndPort parsed = req.authority();
+    return parsed == null || hosts.get(0).indexOf('@') >= 0 ? INVALID : parsed;
+  }
+
+  /**
+   * Transfer-Encoding checks (RFC 9112 section 6.1, as nginx): 0 when fine; 400 when the header
+   * appears more than once or on an HTTP/1.0 request; 501 when its value is anything but {@code
+   * chunked} (a coding the gateway does not implement, or chunked not alone). The request is
+   * refused before any origin sees it, and the connection is closed, since the decoder may have
+   * framed the body differently from what the client meant.
+   */
+  static int framingError(HttpServerRequest req) {
+    var te = req.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (te.isEmpty()) {
+      return 0;
+    }
+    if (te.size() > 1 || req.version() == HttpVersion.HTTP_1_0) {
+      return 400;
+    }
+    return te.get(0).trim().equalsIgnoreCase("chunked") ? 0 : 501;
+  }
+
   /**
    * The declared body length: 0 when none, -1 when chunked, -2 when invalid (both Content-Length
    * and Transfer-Encoding, several differing Content-Length values, or a non-numeric value).
@@ -263,6 +324,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
     s.metrics().request(null, status, 0, 0, 0);
-    s.errorPages().send(req.response(), status, requestId, closeAfter(req, status == 400));
+    s.errorPages()
+        .send(req.response(), status, requestId, closeAfter(req, status == 400 || status == 501));
   }
 }

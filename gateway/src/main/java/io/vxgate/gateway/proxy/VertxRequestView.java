@@ -3,6 +3,7 @@ package io.vxgate.gateway.proxy;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vxgate.gateway.route.RequestView;
 import java.net.InetAddress;
 import java.util.Locale;
@@ -16,16 +17,28 @@ final class VertxRequestView implements RequestView {
   private final HttpServerRequest req;
   private final String path;
   private final ForwardedHeaders forwarded;
+  private final HostAndPort authority;
   private String host;
   private InetAddress peerAddress;
   private boolean peerTrusted;
   private String clientIp;
   private InetAddress source;
 
-  VertxRequestView(HttpServerRequest req, String path, ForwardedHeaders forwarded) {
+  /**
+   * @param authority nullable; the request's effective authority: that of an absolute-form
+   *     request target, else the Host header (RFC 9112 section 3.2.2)
+   */
+  VertxRequestView(
+      HttpServerRequest req, String path, ForwardedHeaders forwarded, HostAndPort authority) {
     this.req = req;
     this.path = path;
     this.forwarded = forwarded;
+    this.authority = authority;
+  }
+
+  /** The effective authority (see the constructor), or null (HTTP/1.0 without Host). */
+  HostAndPort authority() {
+    return authority;
   }
 
   @Override
@@ -36,8 +49,7 @@ final class VertxRequestView implements RequestView {
   @Override
   public String host() {
     if (host == null) {
-      var a = req.authority();
-      host = a == null ? "" : a.host().toLowerCase(Locale.ROOT);
+      host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
     }
     return host;
   }

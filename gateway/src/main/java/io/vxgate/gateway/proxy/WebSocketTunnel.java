@@ -199,7 +199,7 @@ final class WebSocketTunnel implements PickContext {
     HopByHop.strip(out);
     Exchange.setForwardedHeaders(out, snapshot, req, view, handler.tls(), requestId);
     RouteActions.apply(route.requestHeaders(), out);
-    Exchange.setAuthority(r, out, req);
+    Exchange.setAuthority(r, out, view.authority());
     out.set(HttpHeaders.CONNECTION, HttpHeaders.UPGRADE);
     out.set(HttpHeaders.UPGRADE, upgrade);
     long ms = upstream.timeouts().response().toMillis();

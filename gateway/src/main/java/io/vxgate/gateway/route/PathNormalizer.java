@@ -9,8 +9,11 @@ package io.vxgate.gateway.route;
  *   <li>other escapes are kept, with upper-case hex;
  *   <li>escaped slashes and backslashes ({@code %2F}, {@code %5C}), NUL, raw backslashes, control
  *       characters and malformed escapes are refused: the request is ambiguous (400);
+ *   <li>escaped bytes >= 0x80 must be valid UTF-8: overlong forms ({@code %C0%AE}), surrogates
+ *       and truncated sequences are refused;
  *   <li>duplicate slashes are merged, dot segments removed ({@code /a/./b/../c} is {@code /a/c});
- *       a path that climbs above the root is refused.
+ *       a path that climbs above the root is refused, and so is a dot segment with path
+ *       parameters ({@code /..;/}, {@code /.;/}), which Tomcat and Jetty read as a dot segment.
  * </ul>
  *
  * The normalised path is also what the origin receives, so the gateway and the origin agree on
@@ -42,6 +45,15 @@ public final class PathNormalizer {
         int b = hi * 16 + lo;
         if (b == '/' || b == '\\' || b == 0) {
           return null;
+        }
+        if (b >= 0x80) {
+          int end = utf8Run(rawPath, i);
+          if (end < 0) {
+            return null;
+          }
+          decoded.append(rawPath.substring(i, end).toUpperCase(java.util.Locale.ROOT));
+          i = end - 1;
+          continue;
         }
         if (isUnreserved(b)) {
           decoded.append((char) b);
@@ -85,6 +97,10 @@ public final class PathNormalizer {
     for (int i = 1; i < parts.length; i++) {
       String seg = parts[i];
       boolean last = i == parts.length - 1;
+      if (seg.startsWith(".;") || seg.startsWith("..;")) {
+        // A dot segment with path parameters: Tomcat and Jetty treat "/..;/" as "/../".
+        return null;
+      }
       if (seg.equals(".")) {
         if (last) {
           out[n++] = "";
@@ -113,6 +129,36 @@ public final class PathNormalizer {
       sb.append('/').append(out[i]);
     }
     return sb.toString();
+  }
+
+  /**
+   * The end of the run of percent-escapes of bytes >= 0x80 that starts at {@code from}, with the
+   * run kept as written (hex upper-cased); -1 when the bytes are not valid UTF-8 (overlong forms
+   * such as {@code %C0%AE} for '.', surrogates, truncated sequences), which lenient decoders have
+   * read as dots and slashes.
+   */
+  private static int utf8Run(String p, int from) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int i = from;
+    while (i + 2 < p.length() && p.charAt(i) == '%') {
+      int hi = Character.digit(p.charAt(i + 1), 16);
+      int lo = Character.digit(p.charAt(i + 2), 16);
+      if (hi < 0 || lo < 0 || hi < 8) {
+        break;
+      }
+      bytes.write(hi * 16 + lo);
+      i += 3;
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return -1;
+    }
+    return i;
   }
 
   private static boolean isUnreserved(int b) {

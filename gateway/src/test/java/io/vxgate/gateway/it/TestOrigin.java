@@ -6,6 +6,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SelfSignedCertificate;
+import io.vertx.core.buffer.Buffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +41,16 @@ final class TestOrigin {
   final AtomicLong bodyBytes = new AtomicLong();
   final AtomicReference<MultiMap> lastHeaders = new AtomicReference<>();
   final AtomicReference<String> lastUri = new AtomicReference<>();
+  /** Every request (but health checks) as the origin saw it, once its body was complete. */
+  final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
+
+  /** One request as the origin saw it. */
+  record Seen(String method, String uri, MultiMap headers, String body) {
+    @Override
+    public String toString() {
+      return method + " " + uri + " " + headers.entries() + " body=" + body;
+    }
+  }
   volatile boolean healthy = true;
   /** WebSockets: the close code the origin last saw from the other side (or -1). */
   final AtomicInteger lastCloseCode = new AtomicInteger(-1);
@@ -140,16 +153,27 @@ final class TestOrigin {
       }
       default -> {}
     }
-    req.handler(b -> bodyBytes.addAndGet(b.length()));
+    MultiMap headers = lastHeaders.get();
     if (req.path().equals("/echo")) {
       req.body()
           .onSuccess(
-              body ->
-                  req.response().putHeader("X-Origin", name).putHeader("X-Proto", req.version().name()).end(body));
+              body -> {
+                seen.add(new Seen(req.method().name(), req.uri(), headers, body.toString()));
+                req.response().putHeader("X-Origin", name).putHeader("X-Proto", req.version().name()).end(body);
+              });
       return;
     }
+    Buffer received = Buffer.buffer();
+    req.handler(
+        b -> {
+          bodyBytes.addAndGet(b.length());
+          if (received.length() < 1 << 20) {
+            received.appendBuffer(b);
+          }
+        });
     req.endHandler(
         v -> {
+          seen.add(new Seen(req.method().name(), req.uri(), headers, received.toString()));
           Runnable answer =
               () ->
                   req.response()

@@ -25,6 +25,10 @@ class PathNormalizerTest {
     "/caf%c3%a9, /caf%C3%A9",
     "/a%20b, /a%20b",
     "/~user/%7euser, /~user/~user",
+    "/x/%252e%252e/admin, /x/%252e%252e/admin",
+    "/a;b/c, /a;b/c",
+    "/x/...;/y, /x/...;/y",
+    "/%e2%82%ac%41, /%E2%82%ACA",
   })
   void normalises(String in, String expected) {
     assertThat(PathNormalizer.normalize(in)).isEqualTo("null".equals(expected) ? null : expected);
@@ -43,6 +47,15 @@ class PathNormalizerTest {
         "/a%00b",
         "/a%zz",
         "/a%2",
+        "/x/..;/admin",
+        "/.;/admin",
+        "/x/..;a=b/admin",
+        "/%c0%ae%c0%ae/admin",
+        "/%e0%80%ae",
+        "/%ed%a0%80",
+        "/%ff",
+        "/%c3",
+        "/%c3/x",
         "relative",
         ""
       })
