@@ -140,6 +140,10 @@ public final class ClusterBootstrap {
     NetworkConfig net = cfg.getNetworkConfig().setPort(bind.port()).setPortAutoIncrement(false);
     if (!wildcard(bind.host())) {
       cfg.setProperty("hazelcast.local.localAddress", bind.host());
+      // Listen on cluster.bind's address only: by default Hazelcast binds every interface, and
+      // open-source Hazelcast has no TLS between members (docs/cluster.md).
+      cfg.setProperty("hazelcast.socket.bind.any", "false");
+      cfg.setProperty("hazelcast.socket.client.bind.any", "false");
     }
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);

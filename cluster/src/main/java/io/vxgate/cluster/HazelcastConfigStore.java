@@ -99,7 +99,9 @@ final class HazelcastConfigStore implements ConfigStore {
 
   private synchronized void seen(Entry e) {
     Entry c = localCopy;
-    if (c == null || e.version() >= c.version()) {
+    // Strictly newer only: after a split brain the other side's entry can arrive with the same
+    // version number as ours; keeping ours lets the merge reconcile compare the two.
+    if (c == null || e.version() > c.version()) {
       localCopy = e;
     }
   }

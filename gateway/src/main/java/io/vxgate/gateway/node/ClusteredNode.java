@@ -64,6 +64,7 @@ public final class ClusteredNode implements NodeContext {
   private java.util.Set<String> knownMembers = java.util.Set.of();
   private volatile GatewayNode node;
   private volatile long appliedVersion;
+  private volatile ConfigStore.Entry appliedEntry;
   private final List<NodeExtension> extensions;
   private final List<NodeExtension> started = new ArrayList<>();
   private volatile boolean draining;
@@ -121,6 +122,7 @@ public final class ClusteredNode implements NodeContext {
                 try {
                   effective = SharedConfig.apply(local, e.get().config());
                   appliedVersion = e.get().version();
+                  appliedEntry = e.get();
                   states[0] = e.get().config();
                 } catch (ConfigException ex) {
                   log.atError()
@@ -190,13 +192,14 @@ public final class ClusteredNode implements NodeContext {
 
   private void apply(ConfigStore.Entry e) {
     GatewayNode n = node;
-    if (n == null || e.version() <= appliedVersion) {
+    if (n == null || !ConfigStore.Entry.supersedes(e, appliedEntry)) {
       return;
     }
     try {
       n.apply(SharedConfig.apply(local, e.config()));
       applyAdminStates(n, e.config());
       appliedVersion = e.version();
+      appliedEntry = e;
       log.atInfo()
           .addKeyValue("version", e.version())
           .addKeyValue("author", e.author())
@@ -207,6 +210,7 @@ public final class ClusteredNode implements NodeContext {
           .addKeyValue("author", e.author())
           .log("cluster config version rejected, keeping the previous: {}", ex.getMessage());
       appliedVersion = e.version();
+      appliedEntry = e;
     } catch (RuntimeException ex) {
       log.error("cluster config version {} failed to apply", e.version(), ex);
     }
