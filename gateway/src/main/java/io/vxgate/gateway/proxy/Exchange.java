@@ -10,15 +10,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
-import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
-import io.vxgate.gateway.lb.Endpoint;
-import io.vxgate.gateway.lb.PickContext;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.UpstreamSelector;
-import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * may have reached the origin is retried only for idempotent methods without a body; nothing is
  * retried once response bytes were sent to the client.
  */
-final class Exchange implements PickContext {
+final class Exchange {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
   private static final int STATE_NEW = 0;
   private static final int STATE_STREAMING = 1;
@@ -50,11 +46,7 @@ final class Exchange implements PickContext {
   private final boolean hasBody;
   private final RouteConfig route;
   private final StickySessions.Table sticky;
-  private ServerState cookieServer;
-
-  private ServerState[] tried = new ServerState[2];
-  private int triedCount;
-  private int attempts;
+  private final Attempts attempts;
   private boolean bodyStarted;
   private long bodyBytes;
   private int state = STATE_NEW;
@@ -64,8 +56,6 @@ final class Exchange implements PickContext {
   private UpstreamFailure lastFailure;
   private ServerState server;
   private HttpClientRequest creq;
-  private boolean hashKeyComputed;
-  private CharSequence hashKey;
 
   Exchange(
       ProxyHandler handler,
@@ -92,6 +82,7 @@ final class Exchange implements PickContext {
     this.hasBody = hasBody;
     this.route = route;
     this.sticky = sticky;
+    this.attempts = new Attempts(selector, req, view, hashPath, sticky, handler.ticker());
   }
 
   void start() {
@@ -103,59 +94,14 @@ final class Exchange implements PickContext {
     attempt();
   }
 
-  // ---- PickContext
-
-  @Override
-  public CharSequence hashKey() {
-    if (!hashKeyComputed) {
-      hashKeyComputed = true;
-      hashKey = hashKey(upstream.balance(), snapshot, req, view, hashPath);
-    }
-    return hashKey;
-  }
-
-  /** The key a hashing balance hashes for this request. */
-  static CharSequence hashKey(
-      BalanceConfig balance,
-      ProxySnapshot snapshot,
-      HttpServerRequest req,
-      VertxRequestView view,
-      String hashPath) {
-    return switch (balance.kind()) {
-      case SOURCE -> view.clientIp();
-      case URI -> hashPath;
-      case HEADER -> req.getHeader(balance.argument());
-      case COOKIE -> {
-        var c = req.getCookie(balance.argument());
-        yield c == null ? null : c.getValue();
-      }
-      default -> null;
-    };
-  }
-
-  @Override
-  public boolean tried(Endpoint e) {
-    for (int i = 0; i < triedCount; i++) {
-      if (tried[i] == e) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   // ---- attempts
 
   private void attempt() {
-    ServerState s = pick();
+    ServerState s = attempts.next();
     if (s == null) {
       finishWithError(lastFailure != null ? lastFailure : UpstreamFailure.NO_SERVER);
       return;
     }
-    if (triedCount == tried.length) {
-      tried = Arrays.copyOf(tried, triedCount * 2);
-    }
-    tried[triedCount++] = s;
-    attempts++;
     server = s;
     s.requestStarted();
     attemptStartNanos = handler.ticker().nanoTime();
@@ -192,20 +138,6 @@ final class Exchange implements PickContext {
                 send(ar.result());
               }
             });
-  }
-
-  /**
-   * The server of the next attempt: on the first, the server the sticky cookie names when it is
-   * available (bypassing the balancer); else the balancer's pick.
-   */
-  private ServerState pick() {
-    if (triedCount == 0 && sticky != null) {
-      cookieServer = sticky.pinned(req);
-      if (cookieServer != null && cookieServer.available(handler.ticker().nanoTime())) {
-        return cookieServer;
-      }
-    }
-    return selector.pick(this);
   }
 
   private void send(HttpClientRequest r) {
@@ -344,7 +276,7 @@ final class Exchange implements PickContext {
     if (handler.tls() && handler.listener().hstsSeconds() > 0) {
       h.set("Strict-Transport-Security", "max-age=" + handler.listener().hstsSeconds());
     }
-    if (sticky != null && server != cookieServer) {
+    if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, handler.tls());
       if (cookie != null) {
         h.add(HttpHeaders.SET_COOKIE, cookie);
@@ -398,7 +330,7 @@ final class Exchange implements PickContext {
     if (failure.countsAgainstServer()) {
       server.passive().recordFailure();
     }
-    log.debug("attempt {} of {} to {} failed: {} ({})", attempts, requestId, server, failure.tag(), cause.toString());
+    log.debug("attempt {} of {} to {} failed: {} ({})", attempts.count(), requestId, server, failure.tag(), cause.toString());
     lastFailure = failure;
     String from = server.name();
     endAttempt(0, failure.tag());
@@ -415,7 +347,7 @@ final class Exchange implements PickContext {
   }
 
   private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {
-    if (state != STATE_NEW || attempts > upstream.retries() || !upstream.retryOn().contains(condition)) {
+    if (state != STATE_NEW || attempts.count() > upstream.retries() || !upstream.retryOn().contains(condition)) {
       return false;
     }
     if (!mayHaveReachedOrigin) {

@@ -16,11 +16,8 @@ import io.vertx.core.streams.WriteStream;
 import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
-import io.vxgate.gateway.lb.Endpoint;
-import io.vxgate.gateway.lb.PickContext;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.UpstreamSelector;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -37,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * when either closes, fails, or when no byte went either way for {@code timeouts.idle}. The server
  * counts as in flight for the socket's whole life. Runs on the client connection's event loop.
  */
-final class WebSocketTunnel implements PickContext {
+final class WebSocketTunnel {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
   private static final int STATE_HANDSHAKE = 0;
   private static final int STATE_OPEN = 1;
@@ -55,10 +52,7 @@ final class WebSocketTunnel implements PickContext {
   private final RouteConfig route;
   private final StickySessions.Table sticky;
 
-  private ServerState cookieServer;
-  private ServerState[] tried = new ServerState[2];
-  private int triedCount;
-  private int attempts;
+  private final Attempts attempts;
   private int state = STATE_HANDSHAKE;
   private UpstreamFailure lastFailure;
   private ServerState server;
@@ -67,8 +61,6 @@ final class WebSocketTunnel implements PickContext {
   private NetSocket client;
   private NetSocket origin;
   private long lastActivityNanos;
-  private boolean hashKeyComputed;
-  private CharSequence hashKey;
 
   WebSocketTunnel(
       ProxyHandler handler,
@@ -91,6 +83,7 @@ final class WebSocketTunnel implements PickContext {
     this.view = view;
     this.route = route;
     this.sticky = sticky;
+    this.attempts = new Attempts(selector, req, view, view.path(), sticky, handler.ticker());
   }
 
   /** Whether {@code req} is an HTTP/1.1 upgrade request (the gateway tunnels no other kind). */
@@ -115,50 +108,14 @@ final class WebSocketTunnel implements PickContext {
     attempt();
   }
 
-  // ---- PickContext
-
-  @Override
-  public CharSequence hashKey() {
-    if (!hashKeyComputed) {
-      hashKeyComputed = true;
-      hashKey = Exchange.hashKey(upstream.balance(), snapshot, req, view, view.path());
-    }
-    return hashKey;
-  }
-
-  @Override
-  public boolean tried(Endpoint e) {
-    for (int i = 0; i < triedCount; i++) {
-      if (tried[i] == e) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   // ---- handshake with the origin
 
-  private ServerState pick() {
-    if (triedCount == 0 && sticky != null) {
-      cookieServer = sticky.pinned(req);
-      if (cookieServer != null && cookieServer.available(handler.ticker().nanoTime())) {
-        return cookieServer;
-      }
-    }
-    return selector.pick(this);
-  }
-
   private void attempt() {
-    ServerState s = pick();
+    ServerState s = attempts.next();
     if (s == null) {
       fail(lastFailure != null ? lastFailure : UpstreamFailure.NO_SERVER);
       return;
     }
-    if (triedCount == tried.length) {
-      tried = Arrays.copyOf(tried, triedCount * 2);
-    }
-    tried[triedCount++] = s;
-    attempts++;
     server = s;
     s.requestStarted();
     RequestOptions options =
@@ -240,7 +197,7 @@ final class WebSocketTunnel implements PickContext {
     }
     log.debug(
         "websocket attempt {} of {} to {} failed: {} ({})",
-        attempts,
+        attempts.count(),
         requestId,
         server,
         failure.tag(),
@@ -254,7 +211,7 @@ final class WebSocketTunnel implements PickContext {
     // An upgrade is a GET without a body: any failure before the 101 may be retried.
     RetryOn condition = failure.retryOn();
     if (condition != null
-        && attempts <= upstream.retries()
+        && attempts.count() <= upstream.retries()
         && upstream.retryOn().contains(condition)) {
       attempt();
     } else {
@@ -303,7 +260,7 @@ final class WebSocketTunnel implements PickContext {
     resp.setStatusCode(101);
     MultiMap h = resp.headers();
     h.setAll(r.headers());
-    if (sticky != null && server != cookieServer) {
+    if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, handler.tls());
       if (cookie != null) {
         h.add(HttpHeaders.SET_COOKIE, cookie);

@@ -1,0 +1,114 @@
+package io.vxgate.gateway.proxy;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vxgate.config.BalanceConfig;
+import io.vxgate.gateway.lb.Endpoint;
+import io.vxgate.gateway.lb.PickContext;
+import io.vxgate.gateway.upstream.ServerState;
+import io.vxgate.gateway.upstream.UpstreamSelector;
+import io.vxgate.util.Ticker;
+import java.util.Arrays;
+
+/**
+ * The servers one request has tried, in order, and how it picks the next: on the first attempt the
+ * server a valid sticky cookie names, when it is available; otherwise the upstream's balance, which
+ * avoids the servers already tried. Shared by {@link Exchange} and {@link WebSocketTunnel};
+ * confined to the request's event loop.
+ */
+final class Attempts implements PickContext {
+  private final UpstreamSelector selector;
+  private final HttpServerRequest req;
+  private final VertxRequestView view;
+  private final String hashPath;
+  private final StickySessions.Table sticky;
+  private final Ticker ticker;
+  private ServerState[] tried = new ServerState[2];
+  private int count;
+  private ServerState cookieServer;
+  private boolean hashKeyComputed;
+  private CharSequence hashKey;
+
+  /**
+   * @param hashPath the path {@code balance: uri} hashes
+   * @param sticky nullable: no sticky sessions
+   */
+  Attempts(
+      UpstreamSelector selector,
+      HttpServerRequest req,
+      VertxRequestView view,
+      String hashPath,
+      StickySessions.Table sticky,
+      Ticker ticker) {
+    this.selector = selector;
+    this.req = req;
+    this.view = view;
+    this.hashPath = hashPath;
+    this.sticky = sticky;
+    this.ticker = ticker;
+  }
+
+  /** Picks and records the server of the next attempt, or returns null when none is available. */
+  ServerState next() {
+    ServerState s = null;
+    if (count == 0 && sticky != null) {
+      cookieServer = sticky.pinned(req);
+      if (cookieServer != null && cookieServer.available(ticker.nanoTime())) {
+        s = cookieServer;
+      }
+    }
+    if (s == null) {
+      s = selector.pick(this);
+    }
+    if (s != null) {
+      if (count == tried.length) {
+        tried = Arrays.copyOf(tried, count * 2);
+      }
+      tried[count++] = s;
+    }
+    return s;
+  }
+
+  /** How many attempts were made. */
+  int count() {
+    return count;
+  }
+
+  /** The server the request's sticky cookie named (null: none or not valid). */
+  ServerState cookieServer() {
+    return cookieServer;
+  }
+
+  @Override
+  public CharSequence hashKey() {
+    if (!hashKeyComputed) {
+      hashKeyComputed = true;
+      hashKey = hashKey(selector.upstream().config().balance(), req, view, hashPath);
+    }
+    return hashKey;
+  }
+
+  /** The key a hashing balance hashes for this request. */
+  static CharSequence hashKey(
+      BalanceConfig balance, HttpServerRequest req, VertxRequestView view, String hashPath) {
+    return switch (balance.kind()) {
+      case SOURCE -> view.clientIp();
+      case URI -> hashPath;
+      case HEADER -> req.getHeader(balance.argument());
+      case COOKIE -> {
+        var c = req.getCookie(balance.argument());
+        yield c == null ? null : c.getValue();
+      }
+      default -> null;
+    };
+  }
+
+  @Override
+  public boolean tried(Endpoint e) {
+    for (int i = 0; i < count; i++) {
+      if (tried[i] == e) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
