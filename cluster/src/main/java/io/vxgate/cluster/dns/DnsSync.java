@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *       address {@value #CHANGED}. The desired set is the addresses of the entries whose node is a
  *       live member, so a crashed node leaves the set as soon as Hazelcast removes it, although
  *       its entry stays (it is overwritten when a node with that id starts again, which first
- *       removes it: a restarted node is not ready before it says so).
+ *       removes it: a restarted node is not ready before it says so). A ready node puts its entry
+       back when the map lost it (checked on every membership change and every period).
  *   <li><b>One writer.</b> Every node waits for the cluster-wide Vert.x lock {@value #WRITER_LOCK}
  *       (an {@code IMap} lock under Hazelcast, which Hazelcast releases when its holder leaves or
  *       dies); the holder keeps it until it stops and is the only node that writes. The others
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       A/AAAA records, and sends one update that deletes the stale records and adds the missing
  *       ones (nothing when they are equal). Runs never overlap; a trigger during a run causes one
  *       more run. After a failure (server unreachable, update refused) it retries with
- *       exponential backoff from {@link Timing#minBackoff} to {@link Timing#maxBackoff}.
+ *       exponential backoff from {@link Timing#minBackoff} to {@link Timing#maxBackoff} (by default
+ *       not longer than the period).
  * </ul>
  *
  * <p>A node cut off from the cluster cannot read the ready map, so it stops writing. In a split
@@ -84,15 +86,20 @@ public final class DnsSync {
       requireNonNull(timeout, "timeout");
     }
 
-    /** 5s period, 2s lock attempts, backoff 1s to 30s, 3s DNS timeout. */
+    /**
+     * 5s period, 2s lock attempts, backoff 1s to 5s, 3s DNS timeout. The backoff stops at the
+     * period: a retry never waits longer than a reconcile without failures would, so a record
+     * removed on a passing view (or a change missed by a failed run) is put right within one
+     * period once the server answers again; a retry costs one query.
+     */
     public static Timing defaults() {
       return new Timing(
           Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
-          Duration.ofSeconds(30), Duration.ofSeconds(3));
+          Duration.ofSeconds(5), Duration.ofSeconds(3));
     }
 
     Duration backoff(int failures) {
-      long ms = minBackoff.toMillis() << Math.min(failures - 1, 20);
+      long ms = minBackoff.toMillis() << Math.min(Math.max(failures - 1, 0), 20);
       return Duration.ofMillis(Math.min(Math.max(ms, 1), maxBackoff.toMillis()));
     }
   }
@@ -112,6 +119,11 @@ public final class DnsSync {
   private Subscription membershipSub;
   private Lock lock;
   private volatile boolean writer;
+  /** Between ready() and withdraw(): this node's entry must be in the ready map. */
+  private boolean published;
+  /** This node's writes to the ready map, one after the other (a put never passes a remove). */
+  private Future<Void> writes = Future.succeededFuture();
+  private long healTimer = -1;
   private boolean running;
   private volatile boolean closed;
   private int failures;
@@ -214,7 +226,13 @@ public final class DnsSync {
                     })
                 .onSuccess(
                     x -> {
-                      membershipSub = membership.listen(members -> trigger());
+                      membershipSub =
+                          membership.listen(
+                              members -> {
+                                trigger();
+                                ctx.runOnContext(x2 -> heal());
+                              });
+                      healTimer = vertx.setPeriodic(timing.period().toMillis(), id -> heal());
                       acquire();
                       log.atInfo()
                           .addKeyValue("name", name)
@@ -238,7 +256,11 @@ public final class DnsSync {
 
   /** Marks this node ready: the writer adds its address. */
   public Future<Void> ready() {
-    return onCtx(() -> readyMap.put(nodeId, address).compose(v -> announce()));
+    return onCtx(
+        () -> {
+          published = true;
+          return write(() -> readyMap.put(nodeId, address)).compose(v -> announce());
+        });
   }
 
   /**
@@ -248,11 +270,52 @@ public final class DnsSync {
    */
   public Future<Void> withdraw() {
     return onCtx(
+        () -> {
+          published = false;
+          return write(() -> readyMap.remove(nodeId).<Void>mapEmpty())
+              .compose(old -> announce())
+              .compose(v -> writer ? trigger() : Future.<Void>succeededFuture());
+        });
+  }
+
+  /** Runs {@code op} on ctx after this node's earlier ready-map writes. */
+  private Future<Void> write(java.util.function.Supplier<Future<Void>> op) {
+    Future<Void> next = writes.otherwiseEmpty().compose(v -> op.get());
+    writes = next;
+    return next;
+  }
+
+  /**
+   * While this node is ready, puts its entry back when the ready map lost it. The entry is the
+   * only thing that says a live member is ready, and the cluster can lose it without this node
+   * leaving (for example with the partition replicas of a member killed while partitions
+   * migrate, or when a split brain heals): then no writer would ever publish this node again.
+   * Checked on every membership change and every period, on every node (one map read).
+   */
+  private void heal() {
+    if (closed || !published || readyMap == null) {
+      return;
+    }
+    write(
         () ->
             readyMap
-                .remove(nodeId)
-                .compose(old -> announce())
-                .compose(v -> writer ? trigger() : Future.<Void>succeededFuture()));
+                .get(nodeId)
+                .compose(
+                    cur -> {
+                      if (closed || !published || address.equals(cur)) {
+                        return Future.succeededFuture();
+                      }
+                      log.atWarn()
+                          .addKeyValue("name", name)
+                          .addKeyValue("address", address)
+                          .log("dns-sync: this node's ready entry was lost, published again");
+                      return readyMap.put(nodeId, address).compose(v -> announce());
+                    }))
+        .onFailure(
+            e ->
+                log.atDebug()
+                    .addKeyValue("error", String.valueOf(e))
+                    .log("dns-sync: ready entry check failed"));
   }
 
   /** Stops: no more writes; releases the writer lock so that another node takes over. */
@@ -265,6 +328,10 @@ public final class DnsSync {
           closed = true;
           writer = false;
           cancelTimer();
+          if (healTimer >= 0) {
+            vertx.cancelTimer(healTimer);
+            healTimer = -1;
+          }
           if (membershipSub != null) {
             membershipSub.cancel();
           }

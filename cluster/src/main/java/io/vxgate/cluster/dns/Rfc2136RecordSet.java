@@ -26,6 +26,15 @@ import org.xbill.DNS.Update;
 
 /** {@link RecordSet} over dnsjava: queries and RFC 2136 updates, TSIG-signed when configured. */
 final class Rfc2136RecordSet implements RecordSet {
+  static {
+    // dnsjava closes its NIO selector in a JVM shutdown hook of its own, which runs alongside
+    // ours: the withdrawal sent while draining (SIGTERM) then reopens it and fails with
+    // "IllegalStateException: Shutdown in progress". The node stops dnsjava's use itself.
+    if (System.getProperty("dnsjava.nio.register_shutdown_hook") == null) {
+      System.setProperty("dnsjava.nio.register_shutdown_hook", "false");
+    }
+  }
+
   private final DnsSyncConfig config;
   private final Duration timeout;
   private final Name zone;

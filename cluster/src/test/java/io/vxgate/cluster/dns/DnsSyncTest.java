@@ -110,6 +110,44 @@ class DnsSyncTest {
   }
 
   @Test
+  void aReadyEntryLostWhenTheWriterDiesIsPublishedAgainByItsNode() throws Exception {
+    MemoryRecordSet dns = new MemoryRecordSet();
+    DnsSync a = node("a", "127.0.0.11", dns);
+    await().atMost(SOON).until(a::writer);
+    DnsSync b = node("b", "127.0.0.12", dns);
+    DnsSync c = node("c", "127.0.0.13", dns);
+    for (DnsSync s : List.of(a, b, c)) {
+      s.ready().await();
+    }
+    await().atMost(SOON).until(() -> dns.addresses().size() == 3);
+    // kill -9 of the writer, and the cluster loses b's entry with it (as Hazelcast does with the
+    // replicas of a member killed while partitions migrate, or when a split brain heals): b is
+    // still a live member, ready, serving, and nobody announces anything
+    vertx.sharedData().<String, String>getAsyncMap(DnsSync.READY_MAP)
+        .compose(m -> m.remove("b")).await();
+    a.close().await();
+    nodes.get(0).close().await();
+    await().atMost(SOON).until(() -> b.writer() || c.writer());
+    await()
+        .atMost(SOON)
+        .until(() -> dns.addresses().equals(Set.of("127.0.0.12", "127.0.0.13")));
+    // and a node that withdrew is not put back by that
+    b.withdraw().await();
+    await().atMost(SOON).until(() -> dns.addresses().equals(Set.of("127.0.0.13")));
+    Thread.sleep(600); // three periods
+    assertThat(dns.addresses()).containsExactly("127.0.0.13");
+  }
+
+  @Test
+  void aRetryAfterFailuresNeverWaitsLongerThanThePeriod() {
+    DnsSync.Timing t = DnsSync.Timing.defaults();
+    for (int failures = 1; failures <= 40; failures++) {
+      assertThat(t.backoff(failures)).isLessThanOrEqualTo(t.period());
+    }
+    assertThat(t.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void backsOffWhileTheServerFailsAndCatchesUpAfter() throws Exception {
     MemoryRecordSet dns = new MemoryRecordSet();
     dns.failing = true;

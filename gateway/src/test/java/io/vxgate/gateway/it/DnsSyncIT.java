@@ -97,6 +97,27 @@ class DnsSyncIT {
   }
 
   private void awaitRecords(Set<String> expected, Duration max) {
+    try {
+      awaitRecords0(expected, max);
+    } catch (RuntimeException | AssertionError e) {
+      StringBuilder b = new StringBuilder("DnsSyncIT: node logs\n");
+      for (int i = 0; i < 3; i++) {
+        for (int k = 1; k <= starts[i]; k++) {
+          try {
+            Path f = dir.resolve("n" + (i + 1) + "-" + k + ".log");
+            b.append("==== n").append(i + 1).append('-').append(k).append('\n')
+                .append(Files.readString(f).replaceAll("(?m)^.*\\|-.*\n", ""));
+          } catch (IOException x) {
+            b.append(x);
+          }
+        }
+      }
+      System.out.println(b);
+      throw e;
+    }
+  }
+
+  private void awaitRecords0(Set<String> expected, Duration max) {
     await()
         .atMost(max)
         .pollInterval(Duration.ofMillis(20))
