@@ -15,7 +15,6 @@ import io.vxgate.cluster.Member;
 import io.vxgate.cluster.Vote;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.HostPort;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -320,24 +319,8 @@ class ClusterIT {
   }
 
   private Process launch(int i) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        List.of(
-            java,
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.logging.type=slf4j",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.vxgate.gateway.Main",
-            "--config",
-            file(i).toString(),
-            "--event-loops",
-            "2");
-    File log = dir.resolve("n" + (i + 1) + (procs[i] == null ? "" : "-restart") + ".log").toFile();
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    Path log = dir.resolve("n" + (i + 1) + (procs[i] == null ? "" : "-restart") + ".log");
+    return NodeProcess.launch(file(i), log);
   }
 
   private HttpResponse<String> get(int node, String path) {

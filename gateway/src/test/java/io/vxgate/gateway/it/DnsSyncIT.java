@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vxgate.testing.NamedServer;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,25 +213,8 @@ class DnsSyncIT {
   }
 
   private Process launch(int i) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        List.of(
-            java,
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.logging.type=slf4j",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.vxgate.gateway.Main",
-            "--config",
-            file(i).toString(),
-            "--event-loops",
-            "2");
     starts[i]++;
-    File log = logFile(i).toFile();
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    return NodeProcess.launch(file(i), logFile(i));
   }
 
   private static int freePort() {

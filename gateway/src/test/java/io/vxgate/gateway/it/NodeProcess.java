@@ -1,0 +1,34 @@
+package io.vxgate.gateway.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Starts a gateway node as a separate JVM (a real process to kill -9, stop or restart). */
+final class NodeProcess {
+  private NodeProcess() {}
+
+  /**
+   * Runs {@code io.vxgate.gateway.Main --config config} on the test class path with a small heap
+   * and 2 event loops; stdout and stderr go to {@code log}.
+   */
+  static Process launch(Path config, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        List.of(
+            java,
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dhazelcast.phone.home.enabled=false",
+            "-Dhazelcast.logging.type=slf4j",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.vxgate.gateway.Main",
+            "--config",
+            config.toString(),
+            "--event-loops",
+            "2");
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+}
