@@ -13,6 +13,9 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -144,6 +147,24 @@ final class ConnectionGuard {
       m.guard().stopped = true;
     }
   }
+  /**
+   * Ends an answer the gateway gives itself. With {@code closeAfter} (an HTTP/1.x connection whose
+   * request body was not read, or whose request was malformed): announces {@code Connection:
+   * close}, drops everything decoded after this request, and closes once the answer is written
+   * (Vert.x would otherwise wait for the unread body).
+   *
+   * @param closeAfter nullable: keep the connection
+   */
+  static void end(HttpServerResponse resp, Buffer body, HttpConnection closeAfter) {
+    if (closeAfter == null) {
+      resp.end(body);
+      return;
+    }
+    resp.putHeader(HttpHeaders.CONNECTION, "close");
+    stopReading(closeAfter);
+    resp.end(body).onComplete(ar -> closeAfter.close());
+  }
+
 
   private long budget(Phase p) {
     return switch (p) {

@@ -40,20 +40,12 @@ public final class ErrorPages {
     resp.headers().clear();
     resp.putHeader(RequestIds.HEADER, requestId);
     resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    if (closeAfter != null) {
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
-      // Nothing read after this request may reach an origin (pipelined or smuggled requests).
-      ConnectionGuard.stopReading(closeAfter);
-    }
     if (page != null) {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8");
     } else {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
       page = Buffer.buffer(status + " " + resp.getStatusMessage() + "\n");
     }
-    var written = resp.end(page);
-    if (closeAfter != null) {
-      written.onComplete(ar -> closeAfter.close());
-    }
+    ConnectionGuard.end(resp, page, closeAfter);
   }
 }

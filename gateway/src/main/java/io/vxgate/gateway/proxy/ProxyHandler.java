@@ -92,12 +92,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     RouteConfig rc = route.config();
     String upstreamPath = stripPrefix(path, rc.stripPrefix());
     if (rc.redirect() != null) {
-      RouteActions.redirect(req, rc, upstreamPath, requestId, mustClose(req));
+      RouteActions.redirect(req, rc, upstreamPath, requestId, closeAfter(req, false));
       s.metrics().request(null, req.response().getStatusCode(), 0, 0, 0);
       return;
     }
     if (rc.fixedResponse() != null) {
-      RouteActions.fixed(req, rc, requestId, mustClose(req));
+      RouteActions.fixed(req, rc, requestId, closeAfter(req, false));
       s.metrics().request(null, req.response().getStatusCode(), 0, 0, 0);
       return;
     }
@@ -128,11 +128,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         && m != HttpMethod.OPTIONS
         && m != HttpMethod.DELETE
         && m != HttpMethod.TRACE;
-  }
-
-  /** Whether the connection must close after an early answer (an unread HTTP/1 body). */
-  static boolean mustClose(HttpServerRequest req) {
-    return req.version() != HttpVersion.HTTP_2 && !req.isEnded();
   }
 
   /**

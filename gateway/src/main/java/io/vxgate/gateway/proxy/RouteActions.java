@@ -2,10 +2,10 @@ package io.vxgate.gateway.proxy;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.RouteConfig.HeaderActions;
 
@@ -29,7 +29,11 @@ final class RouteActions {
    * query when {@code keep-path} is set.
    */
   static void redirect(
-      HttpServerRequest req, RouteConfig route, String path, String requestId, boolean close) {
+      HttpServerRequest req,
+      RouteConfig route,
+      String path,
+      String requestId,
+      HttpConnection closeAfter) {
     RouteConfig.RedirectConfig r = route.redirect();
     String location = r.location();
     if (r.keepPath()) {
@@ -39,44 +43,36 @@ final class RouteActions {
     }
     HttpServerResponse resp = req.response().setStatusCode(r.status());
     resp.putHeader(HttpHeaders.LOCATION, location);
-    end(req, resp, route, requestId, close, null, Buffer.buffer());
+    end(resp, route, requestId, closeAfter, null, Buffer.buffer());
   }
 
   /** Answers the fixed response of {@code route}. */
-  static void fixed(HttpServerRequest req, RouteConfig route, String requestId, boolean close) {
+  static void fixed(
+      HttpServerRequest req, RouteConfig route, String requestId, HttpConnection closeAfter) {
     RouteConfig.ReturnConfig r = route.fixedResponse();
     HttpServerResponse resp = req.response().setStatusCode(r.status());
     boolean bodyless = r.status() == 204 || r.status() == 304;
     end(
-        req,
         resp,
         route,
         requestId,
-        close,
+        closeAfter,
         bodyless ? null : r.contentType(),
         bodyless ? Buffer.buffer() : Buffer.buffer(r.body()));
   }
 
   private static void end(
-      HttpServerRequest req,
       HttpServerResponse resp,
       RouteConfig route,
       String requestId,
-      boolean close,
+      HttpConnection closeAfter,
       String contentType,
       Buffer body) {
     resp.putHeader(RequestIds.HEADER, requestId);
     if (contentType != null) {
       resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     }
-    if (close && req.version() != HttpVersion.HTTP_2) {
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
-    }
     apply(route.responseHeaders(), resp.headers());
-    var written = resp.end(body);
-    if (close && req.version() != HttpVersion.HTTP_2) {
-      // Vert.x would otherwise wait for the unread request body.
-      written.onComplete(ar -> req.connection().close());
-    }
+    ConnectionGuard.end(resp, body, closeAfter);
   }
 }

@@ -80,4 +80,19 @@ class RouteActionsIT {
     assertThat(ping.statusCode()).isEqualTo(204);
     assertThat(ping.body()).isEmpty();
   }
+
+  @Test
+  void nothingPipelinedBehindAnAnswerWithAnUnreadBodyReachesAnOrigin() throws Exception {
+    TestOrigin a = start();
+    // The fixed response leaves the body unread and closes: the request behind it must be dropped,
+    // as behind an error (ErrorPages), or an origin would see a request nobody vetted.
+    String resp =
+        h.raw(
+            "POST /gone HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                + "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n",
+            java.time.Duration.ofSeconds(5));
+    assertThat(resp).startsWith("HTTP/1.1 410");
+    assertThat(resp).doesNotContain("HTTP/1.1 200");
+    assertThat(a.requests.get()).isZero();
+  }
 }
