@@ -347,7 +347,9 @@ class AdminIT {
     assertThat(m.text)
         .contains("vxgate_cluster_members 2.0")
         .contains("vxgate_config_version")
-        .contains("vertx_http_server_requests_total");
+        .contains("vertx_eventbus_")
+        // Vert.x's per-request HTTP meters are opt-in (admin.vertx-http-metrics)
+        .doesNotContain("vertx_http_server_requests_total");
     // The request path reports per upstream and per server (wired in Exchange).
     assertThat(m.text)
         .containsPattern("vxgate_requests_total\\{[^}]*status_class=\"2xx\"[^}]*upstream=\"a\"[^}]*\\} [1-9]")

@@ -77,6 +77,9 @@ public final class ConfigJson {
 
     JsonObject admin = new JsonObject().put("bind", c.admin().bind().toString());
     putIf(admin, "token", c.admin().token());
+    if (c.admin().vertxHttpMetrics()) {
+      admin.put("vertx-http-metrics", true);
+    }
     json.put("admin", admin);
 
     DnsSyncConfig d = c.dnsSync();

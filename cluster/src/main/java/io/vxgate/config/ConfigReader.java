@@ -330,7 +330,7 @@ final class ConfigReader {
   }
 
   private AdminConfig admin(Cursor c, List<Bound> binds) {
-    Cursor.Fields f = c.fields("bind", "token");
+    Cursor.Fields f = c.fields("bind", "token", "vertx-http-metrics");
     Cursor bc = f.get("bind");
     HostPort bind = bc.scalar(BIND, s -> Syntax.hostPort(s, 0), DEFAULT_ADMIN_BIND);
     String token = f.get("token").text("a token");
@@ -341,7 +341,8 @@ final class ConfigReader {
       bc.error(bind.toString(), "a loopback address unless admin.token is set");
     }
     binds.add(new Bound("admin.bind", bind, bc));
-    return new AdminConfig(bind, token);
+    boolean vertxHttp = f.get("vertx-http-metrics").scalar(BOOL, Syntax::bool, false);
+    return new AdminConfig(bind, token, vertxHttp);
   }
 
   private DnsSyncConfig dnsSync(Cursor c) {

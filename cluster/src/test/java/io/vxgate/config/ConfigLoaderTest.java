@@ -361,6 +361,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void vertxHttpMetricsAreOptInAndRoundTrip() {
+    assertThat(parse("admin: {bind: 127.0.0.1:9090}", dir).admin().vertxHttpMetrics()).isFalse();
+    GatewayConfig on = parse("admin: {bind: 127.0.0.1:9090, vertx-http-metrics: true}", dir);
+    assertThat(on.admin().vertxHttpMetrics()).isTrue();
+    assertThat(ConfigJson.fromJson(ConfigJson.toJson(on)).admin()).isEqualTo(on.admin());
+    assertThat(errors("admin: {vertx-http-metrics: maybe}", dir))
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("gw.yaml: admin.vertx-http-metrics: maybe (expected: ");
+  }
+
+  @Test
   void emptyTokenCountsAsUnset() {
     assertThat(errors("admin: {bind: 0.0.0.0:9090, token: \"${T:-}\"}", dir))
         .containsExactly(

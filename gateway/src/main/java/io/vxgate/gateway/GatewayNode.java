@@ -4,9 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.Cidr;
@@ -23,6 +20,7 @@ import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.upstream.HealthRegistry;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.Upstream;
+import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
@@ -59,7 +57,7 @@ public final class GatewayNode {
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private long version;
 
-  private record ClientEntry(UpstreamClients.Key key, HttpClientAgent client) {}
+  private record ClientEntry(UpstreamClients.Key key, UpstreamPool client) {}
 
   private GatewayNode(Vertx vertx, Ticker ticker, int instances, ClusterNode cluster) {
     this.vertx = vertx;
@@ -184,7 +182,7 @@ public final class GatewayNode {
     Map<String, Upstream> upstreams = new HashMap<>();
     Map<String, ClientEntry> unused = new HashMap<>(clients);
     for (UpstreamConfig u : config.upstreams().values()) {
-      HttpClientAgent client = client(u);
+      UpstreamPool client = client(u);
       unused.remove(u.name());
       List<ServerState> primaries = new ArrayList<>();
       List<ServerState> backups = new ArrayList<>();
@@ -224,7 +222,7 @@ public final class GatewayNode {
     return s;
   }
 
-  private HttpClientAgent client(UpstreamConfig u) {
+  private UpstreamPool client(UpstreamConfig u) {
     UpstreamClients.Key key = UpstreamClients.key(u);
     ClientEntry e = clients.get(u.name());
     if (e != null && e.key().equals(key)) {
@@ -233,16 +231,11 @@ public final class GatewayNode {
     if (e != null) {
       e.client().shutdown(Duration.ofSeconds(30));
     }
-    HttpClientOptions options = UpstreamClients.options(u);
-    int pool = Math.max(1, u.keepalive().maxConnections());
-    HttpClientAgent client =
-        vertx
-            .httpClientBuilder()
-            .with(options)
-            .with(new PoolOptions().setHttp1MaxSize(pool).setMaxWaitQueueSize(pool * 32))
-            .build();
-    clients.put(u.name(), new ClientEntry(key, client));
-    return client;
+    UpstreamPool pool =
+        UpstreamPool.create(
+            vertx, UpstreamClients.options(u), Math.max(1, u.keepalive().maxConnections()), 32);
+    clients.put(u.name(), new ClientEntry(key, pool));
+    return pool;
   }
 
   /** The current snapshot (one volatile read). */

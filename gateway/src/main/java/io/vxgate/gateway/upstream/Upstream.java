@@ -2,25 +2,30 @@ package io.vxgate.gateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vertx.core.http.HttpClientAgent;
 import io.vxgate.config.UpstreamConfig;
 import java.util.List;
 
 /**
  * One upstream of a config version on this node: its config, the live state of its servers
- * (primaries and backups) and the keep-alive connection pool to its origins. Shared by all event
- * loops; per-loop balancing state lives in {@link UpstreamSelector}.
+ * (primaries and backups) and the keep-alive connection pool to its origins (one client per event
+ * loop, {@link UpstreamPool}). Shared by all event loops; per-loop balancing state lives in {@link
+ * UpstreamSelector}.
  */
 public record Upstream(
     UpstreamConfig config,
     List<ServerState> primaries,
     List<ServerState> backups,
-    HttpClientAgent client) {
+    UpstreamPool pool) {
   public Upstream {
     requireNonNull(config, "config");
     primaries = List.copyOf(primaries);
     backups = List.copyOf(backups);
-    requireNonNull(client, "client");
+    requireNonNull(pool, "pool");
+  }
+
+  /** The calling event loop's client of {@link #pool()}. */
+  public io.vertx.core.http.HttpClientAgent client() {
+    return pool.client();
   }
 
   public String name() {

@@ -51,7 +51,7 @@ class UpstreamSelectorLocalityTest {
             new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)), Duration.ZERO,
             new UpstreamConfig.LocalityConfig(prefer, minHealthy));
     return new UpstreamSelector(
-        new Upstream(cfg, servers, List.of(), client), ticker, new Random(1), "dc1");
+        new Upstream(cfg, servers, List.of(), UpstreamPool.of(client)), ticker, new Random(1), "dc1");
   }
 
   private static List<String> picks(UpstreamSelector sel, int n) {

@@ -51,7 +51,7 @@ class UpstreamSelectorTest {
             new UpstreamConfig.LocalityConfig(false, 50));
     List<ServerState> primaries = servers.stream().filter(s -> !s.config().backup()).toList();
     List<ServerState> backups = servers.stream().filter(s -> s.config().backup()).toList();
-    return new UpstreamSelector(new Upstream(cfg, primaries, backups, client), ticker, new Random(1));
+    return new UpstreamSelector(new Upstream(cfg, primaries, backups, UpstreamPool.of(client)), ticker, new Random(1));
   }
 
   private static final class Tried implements PickContext {
