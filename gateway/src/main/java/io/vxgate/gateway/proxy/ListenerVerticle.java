@@ -62,6 +62,8 @@ public final class ListenerVerticle extends VerticleBase {
             .setCompressionSupported(false)
             .setDecompressionSupported(false)
             .setTcpNoDelay(true)
+            // A body chunk as large as a socket read: one write to the origin per read, not per 8 KiB
+            .setMaxChunkSize(64 * 1024)
             .setReuseAddress(true)
             .setAcceptBacklog(4096);
     if (config.tls() != null) {

@@ -43,6 +43,8 @@ public final class UpstreamClients {
             .setTcpNoDelay(true)
             .setMaxHeaderSize(64 * 1024)
             .setMaxInitialLineLength(64 * 1024)
+            // A body chunk as large as a socket read: one write to the client per read, not per 8 KiB
+            .setMaxChunkSize(64 * 1024)
             .setDecompressionSupported(false)
             .setMetricsName("upstream:" + u.name());
     boolean anyTls = u.servers().stream().anyMatch(ServerConfig::tls);
