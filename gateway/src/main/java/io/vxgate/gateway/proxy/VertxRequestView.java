@@ -23,6 +23,7 @@ final class VertxRequestView implements RequestView {
   private boolean peerTrusted;
   private String clientIp;
   private InetAddress source;
+  private String peer;
 
   /**
    * @param authority nullable; the request's effective authority: that of an absolute-form
@@ -81,7 +82,12 @@ final class VertxRequestView implements RequestView {
   /** The TCP peer's address (the client, or the proxy in front of it). */
   InetAddress peerAddress() {
     if (peerAddress == null && req.remoteAddress() != null) {
-      peerAddress = Addresses.parseLiteral(req.remoteAddress().hostAddress());
+      var a = req.remoteAddress();
+      // Vert.x keeps the peer's InetAddress: no text round trip per request
+      peerAddress =
+          a instanceof io.vertx.core.net.impl.SocketAddressImpl impl && impl.ipAddress() != null
+              ? impl.ipAddress()
+              : Addresses.parseLiteral(a.hostAddress());
       peerTrusted = forwarded.trusts(peerAddress);
     }
     return peerAddress;
@@ -109,7 +115,10 @@ final class VertxRequestView implements RequestView {
 
   /** The peer's address text. */
   String peer() {
-    var a = req.remoteAddress();
-    return a == null ? "" : a.hostAddress();
+    if (peer == null) {
+      var a = req.remoteAddress();
+      peer = a == null ? "" : a.hostAddress();
+    }
+    return peer;
   }
 }
