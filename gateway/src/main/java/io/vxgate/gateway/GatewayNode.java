@@ -3,7 +3,10 @@ package io.vxgate.gateway;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.Cidr;
@@ -13,7 +16,7 @@ import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
-import io.vxgate.gateway.proxy.ListenerVerticle;
+import io.vxgate.gateway.proxy.Listener;
 import io.vxgate.gateway.proxy.ProxySnapshot;
 import io.vxgate.gateway.proxy.UpstreamClients;
 import io.vxgate.gateway.route.Router;
@@ -35,7 +38,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gateway node's data plane: its listeners (one verticle instance per event loop each), the
+ * One gateway node's data plane: its listeners (a server socket per event loop each), the
  * live server states and connection pools, and the current {@link ProxySnapshot}. A new config is
  * compiled into a new snapshot and swapped in with one volatile write; requests in flight finish on
  * the snapshot they started with.
@@ -51,8 +54,7 @@ public final class GatewayNode {
   private final Map<String, ClientEntry> clients = new HashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> connectionCounts = new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<String> deployments = new ArrayList<>();
-  private final List<ListenerVerticle> verticles = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private long version;
@@ -70,8 +72,8 @@ public final class GatewayNode {
   }
 
   /**
-   * Starts a standalone node: compiles {@code config}, then binds every listener with {@code
-   * instances} verticle instances (one per event loop).
+   * Starts a standalone node: compiles {@code config}, then binds every listener on {@code
+   * instances} event loops.
    */
   public static Future<GatewayNode> start(
       Vertx vertx, GatewayConfig config, Ticker ticker, int instances) {
@@ -119,35 +121,37 @@ public final class GatewayNode {
   }
 
   private Future<Void> deployListener(ListenerConfig configured) {
-    // Port 0 (tests): pick a free port first so every event loop's instance shares one port.
+    // Port 0 (tests): pick a free port first so every event loop's socket shares one port.
     ListenerConfig l =
         configured.bind().port() == 0 ? withPort(configured, freePort(configured)) : configured;
     AtomicInteger connections = new AtomicInteger();
     connectionCounts.put(l.name(), connections);
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < instances; i++) {
-      chain =
-          chain.compose(
-              v -> {
-                ListenerVerticle verticle =
-                    new ListenerVerticle(l, this::snapshot, connections, ticker);
-                verticles.add(verticle);
-                return vertx.deployVerticle(verticle).map(id -> {
-                  deployments.add(id);
-                  return (Void) null;
-                });
-              });
+    Listener listener =
+        new Listener(vertx, l, this::snapshot, connections, ticker, listenerLoops());
+    listeners.add(listener);
+    return listener
+        .start()
+        .map(
+            v -> {
+              ports.put(l.name(), listener.actualPort());
+              log.atInfo()
+                  .addKeyValue("listener", l.name())
+                  .addKeyValue("bind", l.bind())
+                  .addKeyValue("event_loops", instances)
+                  .log("listening");
+              return null;
+            });
+  }
+
+  /** The event loops that serve the listeners: the first {@code instances} of Vert.x's. */
+  private List<EventLoop> listenerLoops() {
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      if (loops.size() < Math.max(1, instances)) {
+        loops.add((EventLoop) e);
+      }
     }
-    return chain.map(
-        v -> {
-          ports.put(l.name(), l.bind().port());
-          log.atInfo()
-              .addKeyValue("listener", l.name())
-              .addKeyValue("bind", l.bind())
-              .addKeyValue("event_loops", instances)
-              .log("listening");
-          return null;
-        });
+    return loops;
   }
 
   private static int freePort(ListenerConfig l) {
@@ -231,9 +235,7 @@ public final class GatewayNode {
     if (e != null) {
       e.client().shutdown(Duration.ofSeconds(30));
     }
-    UpstreamPool pool =
-        UpstreamPool.create(
-            vertx, UpstreamClients.options(u), Math.max(1, u.keepalive().maxConnections()), 32);
+    UpstreamPool pool = UpstreamPool.create(vertx, UpstreamClients.settings(u));
     clients.put(u.name(), new ClientEntry(key, pool));
     return pool;
   }
@@ -277,14 +279,10 @@ public final class GatewayNode {
    */
   public Future<Void> stop(Duration grace) {
     List<Future<Void>> draining = new ArrayList<>();
-    verticles.forEach(v -> draining.add(v.shutdown(grace)));
-    verticles.clear();
-    Future<Void> undeploy = Future.join(draining).otherwiseEmpty().mapEmpty();
-    for (String id : List.copyOf(deployments)) {
-      undeploy = undeploy.compose(v -> vertx.undeploy(id).otherwise((Void) null));
-    }
-    deployments.clear();
-    return undeploy.compose(
+    listeners.forEach(l -> draining.add(l.shutdown(grace)));
+    listeners.clear();
+    Future<Void> drained = Future.join(draining).otherwiseEmpty().mapEmpty();
+    return drained.compose(
         v -> {
           health.close();
           List<Future<Void>> closing = new ArrayList<>();

@@ -1,6 +1,5 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.http.HttpServerRequest;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.gateway.lb.Endpoint;
 import io.vxgate.gateway.lb.PickContext;
@@ -17,8 +16,7 @@ import java.util.Arrays;
  */
 final class Attempts implements PickContext {
   private final UpstreamSelector selector;
-  private final HttpServerRequest req;
-  private final VertxRequestView view;
+  private final RequestInfo view;
   private final String hashPath;
   private final StickySessions.Table sticky;
   private final Ticker ticker;
@@ -34,13 +32,11 @@ final class Attempts implements PickContext {
    */
   Attempts(
       UpstreamSelector selector,
-      HttpServerRequest req,
-      VertxRequestView view,
+      RequestInfo view,
       String hashPath,
       StickySessions.Table sticky,
       Ticker ticker) {
     this.selector = selector;
-    this.req = req;
     this.view = view;
     this.hashPath = hashPath;
     this.sticky = sticky;
@@ -51,7 +47,7 @@ final class Attempts implements PickContext {
   ServerState next() {
     ServerState s = null;
     if (count == 0 && sticky != null) {
-      cookieServer = sticky.pinned(req);
+      cookieServer = sticky.pinned(view);
       if (cookieServer != null && cookieServer.available(ticker.nanoTime())) {
         s = cookieServer;
       }
@@ -82,22 +78,18 @@ final class Attempts implements PickContext {
   public CharSequence hashKey() {
     if (!hashKeyComputed) {
       hashKeyComputed = true;
-      hashKey = hashKey(selector.upstream().config().balance(), req, view, hashPath);
+      hashKey = hashKey(selector.upstream().config().balance(), view, hashPath);
     }
     return hashKey;
   }
 
   /** The key a hashing balance hashes for this request. */
-  static CharSequence hashKey(
-      BalanceConfig balance, HttpServerRequest req, VertxRequestView view, String hashPath) {
+  static CharSequence hashKey(BalanceConfig balance, RequestInfo view, String hashPath) {
     return switch (balance.kind()) {
       case SOURCE -> view.clientIp();
       case URI -> hashPath;
-      case HEADER -> req.getHeader(balance.argument());
-      case COOKIE -> {
-        var c = req.getCookie(balance.argument());
-        yield c == null ? null : c.getValue();
-      }
+      case HEADER -> view.header(balance.argument());
+      case COOKIE -> Cookies.value(view.request().headers(), balance.argument());
       default -> null;
     };
   }

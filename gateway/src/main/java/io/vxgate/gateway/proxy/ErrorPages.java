@@ -1,9 +1,11 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,39 +15,39 @@ import java.util.Map;
  * X-Request-Id.
  */
 public final class ErrorPages {
-  private final Map<Integer, Buffer> pages;
+  private final Map<Integer, byte[]> pages;
 
   /** @param pages status to page content (HTML), as loaded from the config */
   public ErrorPages(Map<Integer, String> pages) {
-    Map<Integer, Buffer> m = new HashMap<>();
-    pages.forEach((k, v) -> m.put(k, Buffer.buffer(v)));
+    Map<Integer, byte[]> m = new HashMap<>();
+    pages.forEach((k, v) -> m.put(k, v.getBytes(StandardCharsets.UTF_8)));
     this.pages = Map.copyOf(m);
   }
 
   /**
-   * Ends the response with the error page for {@code status}; resets the stream instead when the
-   * response head was already sent.
+   * Answers {@code status} with its error page; resets the stream instead when the response head
+   * was already sent.
    *
-   * @param closeAfter nullable; a connection to close once the response is written (the request
-   *     body was not read, or the request was malformed): Vert.x would otherwise wait for the
-   *     unread body
+   * @param close whether to close the connection once the answer is written (the request body was
+   *     not read, or the request was malformed)
    */
-  public void send(HttpServerResponse resp, int status, String requestId, HttpConnection closeAfter) {
-    if (resp.headWritten()) {
-      resp.reset();
+  void send(FrontConnection front, int status, String requestId, boolean close) {
+    if (front.headWritten()) {
+      front.reset();
       return;
     }
-    Buffer page = pages.get(status);
-    resp.setStatusCode(status);
-    resp.headers().clear();
-    resp.putHeader(RequestIds.HEADER, requestId);
-    resp.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    byte[] page = pages.get(status);
+    HttpHeaders h = new DefaultHttpHeaders();
+    h.set(RequestIds.HEADER, requestId);
+    h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     if (page != null) {
-      resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8");
+      h.set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
     } else {
-      resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-      page = Buffer.buffer(status + " " + resp.getStatusMessage() + "\n");
+      h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      page =
+          (status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\n")
+              .getBytes(StandardCharsets.UTF_8);
     }
-    ConnectionGuard.end(resp, page, closeAfter);
+    front.respond(HttpResponseStatus.valueOf(status), h, Unpooled.wrappedBuffer(page), close);
   }
 }

@@ -1,96 +1,116 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.HostAndPort;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.upstream.OriginConnection;
+import io.vxgate.gateway.upstream.OriginListener;
 import io.vxgate.gateway.upstream.ServerState;
+import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
+import io.vxgate.util.Ticker;
+import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client request on its way through the gateway: picks a server, sends, retries on the next
- * server when allowed, streams the response back. Runs on the event loop of the client connection.
+ * server when allowed, streams the response back. Runs on the event loop of the client connection,
+ * which is also the loop of every origin connection it uses.
+ *
+ * <p>The request head the client sent is rewritten in place for the origin once (hop-by-hop
+ * headers out, X-Forwarded-* in, the route's header actions) and written as it is to each attempt;
+ * body parts and response parts pass through as Netty buffers, never copied. Backpressure: while
+ * the origin connection cannot take more of the request body, the client connection is not read,
+ * and while the client cannot take more of the response, the origin connection is not read.
  *
  * <p>Retry rules (SPEC section 2): at most {@code retries} further attempts, each to a server not
  * yet tried when one is available; only for failures listed in {@code retry-on}; a failure that
  * may have reached the origin is retried only for idempotent methods without a body; nothing is
  * retried once response bytes were sent to the client.
  */
-final class Exchange {
+final class Exchange implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
   private static final int STATE_NEW = 0;
   private static final int STATE_STREAMING = 1;
   private static final int STATE_DONE = 2;
 
-  private final ProxyHandler handler;
+  private final FrontConnection front;
   private final ProxySnapshot snapshot;
-  private final HttpServerRequest req;
-  private final HttpServerResponse resp;
+  private final RequestInfo view;
+  private final HttpRequest req;
   private final String requestId;
   private final String uri;
-  private final String hashPath;
   private final UpstreamSelector selector;
   private final UpstreamConfig upstream;
-  private final VertxRequestView view;
   private final boolean hasBody;
   private final RouteConfig route;
   private final StickySessions.Table sticky;
   private final Attempts attempts;
+  private final Ticker ticker;
+  /** The client waits for 100 Continue before it sends the body. */
+  private final boolean expectContinue;
+  /** Body parts that arrived before an origin connection was ready. */
+  private ArrayDeque<HttpContent> pendingBody;
+  private boolean bodyEnded;
   private boolean bodyStarted;
+  private boolean rewritten;
+  private boolean continueSent;
   private long bodyBytes;
   private int state = STATE_NEW;
+  private int status;
   private long arrivalNanos;
   private long attemptStartNanos;
   private long responseBytes;
   private UpstreamFailure lastFailure;
   private ServerState server;
-  private HttpClientRequest creq;
+  private OriginConnection origin;
 
   Exchange(
-      ProxyHandler handler,
+      FrontConnection front,
       ProxySnapshot snapshot,
-      HttpServerRequest req,
+      RequestInfo view,
       String requestId,
       String uri,
       String hashPath,
       UpstreamSelector selector,
-      VertxRequestView view,
       boolean hasBody,
       RouteConfig route,
       StickySessions.Table sticky) {
-    this.handler = handler;
+    this.front = front;
     this.snapshot = snapshot;
-    this.req = req;
-    this.resp = req.response();
+    this.view = view;
+    this.req = view.request();
     this.requestId = requestId;
     this.uri = uri;
-    this.hashPath = hashPath;
     this.selector = selector;
     this.upstream = selector.upstream().config();
-    this.view = view;
     this.hasBody = hasBody;
     this.route = route;
     this.sticky = sticky;
-    this.attempts = new Attempts(selector, req, view, hashPath, sticky, handler.ticker());
+    this.ticker = front.listener().ticker();
+    this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
+    this.expectContinue = hasBody && !front.http2() && HttpUtil.is100ContinueExpected(req);
   }
 
   void start() {
-    arrivalNanos = handler.ticker().nanoTime();
+    arrivalNanos = ticker.nanoTime();
     if (hasBody) {
-      req.pause();
+      // The body is read once an origin connection is ready to take it.
+      front.autoRead(false);
     }
-    resp.closeHandler(v -> clientGone());
     attempt();
   }
 
@@ -104,240 +124,232 @@ final class Exchange {
     }
     server = s;
     s.requestStarted();
-    attemptStartNanos = handler.ticker().nanoTime();
-    var timeouts = upstream.timeouts();
-    RequestOptions options =
-        new RequestOptions()
-            .setServer(s.socketAddress())
-            .setMethod(req.method())
-            .setURI(uri)
-            .setConnectTimeout(timeouts.connect().toMillis());
-    if (!hasBody) {
-      // Time to the response head; Vert.x's request idle timer is lazy and counts received data.
-      options.setIdleTimeout(responseTimeoutMs());
-    }
-    if (s.config().tls()) {
-      options.setSsl(true);
-    }
-    ServerState attemptServer = s;
-    selector
-        .upstream()
-        .client()
-        .request(options)
-        .onComplete(
-            ar -> {
-              if (server != attemptServer || state == STATE_DONE) {
-                if (ar.succeeded()) {
-                  ar.result().exceptionHandler(t -> {}).reset();
-                }
-                return;
-              }
-              if (ar.failed()) {
-                onFailure(UpstreamFailure.ofConnect(ar.cause()), ar.cause());
-              } else {
-                send(ar.result());
-              }
-            });
+    attemptStartNanos = ticker.nanoTime();
+    selector.upstream().pool().acquire(front.channel().eventLoop(), s, this);
   }
 
-  private void send(HttpClientRequest r) {
-    creq = r;
-    // Failures are handled through r.response(); without a handler Vert.x logs resets at ERROR.
-    r.exceptionHandler(t -> {});
-    MultiMap out = r.headers();
-    out.setAll(req.headers());
-    out.remove(HttpHeaders.HOST);
-    HopByHop.strip(out);
-    setForwardedHeaders(out, snapshot, req, view, handler.tls(), requestId);
-    RouteActions.apply(route.requestHeaders(), out);
-    setAuthority(r, out, view.authority());
-    r.response().onComplete(ar -> {
-      if (creq != r || state == STATE_DONE) {
-        return;
-      }
-      if (ar.failed()) {
-        onFailure(UpstreamFailure.ofExchange(ar.cause()), ar.cause());
-      } else {
-        onResponse(ar.result());
-      }
-    });
-    if (!hasBody) {
-      r.end();
+  @Override
+  public void acquired(OriginConnection c) {
+    if (state == STATE_DONE) {
+      c.release();
       return;
     }
-    if (!req.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-      r.setChunked(true);
+    origin = c;
+    c.bind(this);
+    send(c);
+  }
+
+  @Override
+  public void failed(Throwable cause) {
+    if (state == STATE_DONE) {
+      return;
+    }
+    onFailure(UpstreamFailure.ofConnect(cause), cause);
+  }
+
+  private void send(OriginConnection c) {
+    if (!rewritten) {
+      rewritten = true;
+      boolean chunked = hasBody && !req.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+      OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, chunked);
+    }
+    if (!hasBody) {
+      c.write(req);
+      c.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+      return;
+    }
+    c.write(req);
+    if (expectContinue && !continueSent) {
+      continueSent = true;
+      front.writeInterim(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
+    ArrayDeque<HttpContent> pending = pendingBody;
+    pendingBody = null;
+    if (pending != null) {
+      HttpContent part;
+      while ((part = pending.poll()) != null) {
+        bodyStarted = true;
+        c.write(part);
+      }
+    }
+    c.flush();
+    if (bodyEnded) {
+      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+    } else if (c.isWritable()) {
+      front.autoRead(true);
+    }
+  }
+
+  // ---- the request body, from the client
+
+  @Override
+  public void requestContent(HttpContent content) {
+    if (state == STATE_DONE || !hasBody) {
+      content.release();
+      return;
+    }
+    int n = content.content().readableBytes();
+    bodyBytes += n;
+    long max = front.listener().config().maxRequestBody();
+    if (max > 0 && bodyBytes > max) {
+      content.release();
+      finishWithStatus(413);
+      return;
+    }
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      bodyEnded = true;
+    }
+    OriginConnection c = origin;
+    if (c == null) {
+      if (pendingBody == null) {
+        pendingBody = new ArrayDeque<>(2);
+      }
+      pendingBody.add(content);
+      return;
     }
     bodyStarted = true;
-    long max = handler.listener().maxRequestBody();
-    req.handler(
-        buf -> {
-          bodyBytes += buf.length();
-          if (max > 0 && bodyBytes > max) {
-            req.handler(null);
-            finishWithStatus(413);
-            return;
-          }
-          r.write(buf);
-          if (r.writeQueueFull()) {
-            req.pause();
-            r.drainHandler(v -> req.resume());
-          }
-        });
-    req.endHandler(
-        v -> {
-          r.end();
-          // The body is sent: from now on the origin has timeouts.response to answer.
-          r.idleTimeout(responseTimeoutMs());
-        });
-    req.exceptionHandler(t -> clientGone());
-    req.resume();
-  }
-
-  /**
-   * The origin's Host: the one a route's request-headers set, else the client request's effective
-   * authority.
-   */
-  static void setAuthority(HttpClientRequest r, MultiMap out, HostAndPort authority) {
-    String host = out.get(HttpHeaders.HOST);
-    HostAndPort set = host == null ? null : HostAndPort.parseAuthority(host, -1);
-    out.remove(HttpHeaders.HOST);
-    if (set != null) {
-      r.authority(set);
-    } else if (authority != null) {
-      r.authority(authority);
+    c.writeAndFlush(content);
+    if (last) {
+      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+    } else if (!c.isWritable()) {
+      front.autoRead(false);
     }
   }
 
-  /** Sets X-Forwarded-*, X-Real-IP and X-Request-Id on the headers sent to an origin. */
-  static void setForwardedHeaders(
-      MultiMap out,
-      ProxySnapshot snapshot,
-      HttpServerRequest req,
-      VertxRequestView view,
-      boolean tls,
-      String requestId) {
-    ForwardedHeaders fwd = snapshot.forwarded();
-    boolean trusted = view.peerTrusted();
-    String xff = req.getHeader("X-Forwarded-For");
-    out.set("X-Forwarded-For", fwd.forwardedFor(xff, view.peer(), trusted));
-    out.set("X-Real-IP", view.clientIp());
-    String proto = trusted ? req.getHeader("X-Forwarded-Proto") : null;
-    out.set("X-Forwarded-Proto", proto != null ? proto : tls ? "https" : "http");
-    String fhost = trusted ? req.getHeader("X-Forwarded-Host") : null;
-    if (fhost == null && view.authority() != null) {
-      fhost = view.authority().toString();
+  @Override
+  public void onOriginWritability(boolean writable) {
+    if (hasBody && !bodyEnded && state == STATE_NEW) {
+      front.autoRead(writable);
     }
-    if (fhost != null) {
-      out.set("X-Forwarded-Host", fhost);
-    } else {
-      out.remove("X-Forwarded-Host");
-    }
-    out.set(RequestIds.HEADER, requestId);
   }
 
-  private long responseTimeoutMs() {
-    long ms = upstream.timeouts().response().toMillis();
-    return ms > 0 ? ms : upstream.timeouts().idle().toMillis();
+  @Override
+  public void clientWritability(boolean writable) {
+    OriginConnection c = origin;
+    if (state == STATE_STREAMING && c != null) {
+      c.autoRead(writable);
+    }
   }
 
-  private void onResponse(HttpClientResponse r) {
-    RetryOn statusCondition = RetryOn.ofStatus(r.statusCode());
+  // ---- the response, from the origin
+
+  @Override
+  public void onResponseHead(HttpResponse r) {
+    int code = r.status().code();
+    RetryOn statusCondition = RetryOn.ofStatus(code);
     if (statusCondition != null && upstream.retryOn().contains(statusCondition)) {
       server.passive().recordFailure();
       if (mayRetry(statusCondition, true)) {
-        log.debug("retrying {} after status {} from {}", requestId, r.statusCode(), server);
+        log.debug("retrying {} after status {} from {}", requestId, code, server);
         String from = server.name();
-        endAttempt(r.statusCode(), null);
-        snapshot.metrics().retry(upstream.name(), from, "status_" + r.statusCode());
-        r.request().reset();
+        endAttempt(code, null);
+        snapshot.metrics().retry(upstream.name(), from, "status_" + code);
+        dropOrigin();
         attempt();
         return;
       }
-    } else if (r.statusCode() < 500) {
+    } else if (code < 500) {
       server.passive().recordSuccess();
     }
     state = STATE_STREAMING;
-    long idle = upstream.timeouts().idle().toMillis();
-    if (idle != responseTimeoutMs()) {
-      r.request().idleTimeout(idle);
-    }
-    resp.setStatusCode(r.statusCode());
-    String message = r.statusMessage();
-    if (message != null && !message.isEmpty()) {
-      resp.setStatusMessage(message);
-    }
-    MultiMap h = resp.headers();
-    h.setAll(r.headers());
+    status = code;
+    HttpHeaders h = r.headers();
     HopByHop.strip(h);
     if (!h.contains(RequestIds.HEADER)) {
       h.set(RequestIds.HEADER, requestId);
     }
-    if (handler.tls() && handler.listener().hstsSeconds() > 0) {
-      h.set("Strict-Transport-Security", "max-age=" + handler.listener().hstsSeconds());
+    if (front.tls() && front.listener().config().hstsSeconds() > 0) {
+      h.set("Strict-Transport-Security", "max-age=" + front.listener().config().hstsSeconds());
     }
     if (sticky != null && server != attempts.cookieServer()) {
-      String cookie = sticky.setCookie(server, handler.tls());
+      String cookie = sticky.setCookie(server, front.tls());
       if (cookie != null) {
-        h.add(HttpHeaders.SET_COOKIE, cookie);
+        h.add(HttpHeaderNames.SET_COOKIE, cookie);
       }
     }
     RouteActions.apply(route.responseHeaders(), h);
-    boolean bodyless =
-        req.method() == HttpMethod.HEAD
-            || r.statusCode() == 204
-            || r.statusCode() == 304
-            || r.statusCode() < 200;
-    if (!bodyless && !h.contains(HttpHeaders.CONTENT_LENGTH)) {
-      if (req.version() == HttpVersion.HTTP_1_0) {
-        h.set(HttpHeaders.CONNECTION, "close");
-      } else {
-        resp.setChunked(true);
-      }
+    front.writeResponseHead(r);
+    if (!front.isWritable()) {
+      origin.autoRead(false);
     }
-    r.handler(
-        buf -> {
-          responseBytes += buf.length();
-          resp.write(buf);
-          if (resp.writeQueueFull()) {
-            r.pause();
-            resp.drainHandler(v -> r.resume());
-          }
-        });
-    r.exceptionHandler(
-        t -> {
-          if (state == STATE_STREAMING) {
-            log.debug("origin {} failed mid-response for {}: {}", server, requestId, t.toString());
-            server.passive().recordFailure();
-            state = STATE_DONE;
-            endAttempt(r.statusCode(), "reset");
-            requestDone(r.statusCode());
-            resp.reset();
-          }
-        });
-    r.endHandler(
-        v -> {
-          if (state == STATE_STREAMING) {
-            state = STATE_DONE;
-            endAttempt(r.statusCode(), null);
-            requestDone(r.statusCode());
-            resp.end();
-          }
-        });
+  }
+
+  @Override
+  public void onResponseContent(HttpContent content) {
+    if (state != STATE_STREAMING) {
+      content.release();
+      return;
+    }
+    responseBytes += content.content().readableBytes();
+    front.writeContent(content);
+    if (!front.isWritable()) {
+      origin.autoRead(false);
+    }
+  }
+
+  @Override
+  public void onResponseEnd(LastHttpContent last) {
+    if (state != STATE_STREAMING) {
+      last.release();
+      return;
+    }
+    responseBytes += last.content().readableBytes();
+    state = STATE_DONE;
+    endAttempt(status, null);
+    requestDone(status);
+    OriginConnection c = origin;
+    origin = null;
+    // Reusable only once the whole request went out (an origin may answer before reading it).
+    if (hasBody && !bodyEnded) {
+      c.close();
+    } else {
+      c.release();
+    }
+    releasePending();
+    front.writeLast(last);
+  }
+
+  @Override
+  public void onReadComplete() {
+    if (state == STATE_STREAMING) {
+      front.flush();
+    }
+  }
+
+  @Override
+  public void onOriginFailure(Throwable cause) {
+    origin = null;
+    if (state == STATE_NEW) {
+      onFailure(UpstreamFailure.ofExchange(cause), cause);
+    } else if (state == STATE_STREAMING) {
+      log.debug("origin {} failed mid-response for {}: {}", server, requestId, cause.toString());
+      server.passive().recordFailure();
+      state = STATE_DONE;
+      endAttempt(status, "reset");
+      requestDone(status);
+      releasePending();
+      front.reset();
+    }
   }
 
   private void onFailure(UpstreamFailure failure, Throwable cause) {
     if (failure.countsAgainstServer()) {
       server.passive().recordFailure();
     }
-    log.debug("attempt {} of {} to {} failed: {} ({})", attempts.count(), requestId, server, failure.tag(), cause.toString());
+    log.debug(
+        "attempt {} of {} to {} failed: {} ({})",
+        attempts.count(),
+        requestId,
+        server,
+        failure.tag(),
+        cause.toString());
     lastFailure = failure;
     String from = server.name();
     endAttempt(0, failure.tag());
-    if (creq != null) {
-      creq.reset();
-      creq = null;
-    }
+    dropOrigin();
     if (failure.retryOn() != null && mayRetry(failure.retryOn(), failure.mayHaveReachedOrigin())) {
       snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
@@ -346,8 +358,18 @@ final class Exchange {
     }
   }
 
+  private void dropOrigin() {
+    OriginConnection c = origin;
+    origin = null;
+    if (c != null) {
+      c.close();
+    }
+  }
+
   private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {
-    if (state != STATE_NEW || attempts.count() > upstream.retries() || !upstream.retryOn().contains(condition)) {
+    if (state != STATE_NEW
+        || attempts.count() > upstream.retries()
+        || !upstream.retryOn().contains(condition)) {
       return false;
     }
     if (!mayHaveReachedOrigin) {
@@ -365,6 +387,11 @@ final class Exchange {
         || m == HttpMethod.DELETE;
   }
 
+  private long responseTimeoutMs() {
+    long ms = upstream.timeouts().response().toMillis();
+    return ms > 0 ? ms : upstream.timeouts().idle().toMillis();
+  }
+
   /**
    * Ends the current attempt: releases the server (in-flight count) and reports the attempt.
    *
@@ -373,7 +400,7 @@ final class Exchange {
    */
   private void endAttempt(int status, String failure) {
     if (server != null) {
-      long took = handler.ticker().nanoTime() - attemptStartNanos;
+      long took = ticker.nanoTime() - attemptStartNanos;
       snapshot.metrics().attempt(upstream.name(), server.name(), status, failure, took);
       server.requestEnded();
       server = null;
@@ -382,7 +409,7 @@ final class Exchange {
 
   /** Reports the request as the client saw it (status 0: the client went away). */
   private void requestDone(int status) {
-    long took = handler.ticker().nanoTime() - arrivalNanos;
+    long took = ticker.nanoTime() - arrivalNanos;
     snapshot.metrics().request(upstream.name(), status, took, bodyBytes, responseBytes);
   }
 
@@ -396,22 +423,30 @@ final class Exchange {
     }
     state = STATE_DONE;
     endAttempt(0, "aborted");
-    if (creq != null) {
-      creq.reset();
-    }
+    dropOrigin();
+    releasePending();
     requestDone(status);
-    snapshot.errorPages().send(resp, status, requestId, hasBody ? ProxyHandler.closeAfter(req, false) : null);
+    front.detach(this);
+    snapshot.errorPages().send(front, status, requestId, hasBody && !bodyEnded);
   }
 
-  private void clientGone() {
+  private void releasePending() {
+    ArrayDeque<HttpContent> p = pendingBody;
+    pendingBody = null;
+    if (p != null) {
+      p.forEach(ReferenceCountUtil::release);
+    }
+  }
+
+  @Override
+  public void clientGone() {
     if (state == STATE_DONE) {
       return;
     }
     state = STATE_DONE;
     endAttempt(0, "client_gone");
-    if (creq != null) {
-      creq.reset();
-    }
+    dropOrigin();
+    releasePending();
     requestDone(0);
   }
 }

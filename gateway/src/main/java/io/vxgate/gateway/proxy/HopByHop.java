@@ -1,39 +1,38 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpHeaders;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 /** Hop-by-hop headers (RFC 9110 section 7.6.1) that a proxy must not forward. */
 final class HopByHop {
   private HopByHop() {}
 
   private static final CharSequence[] ALWAYS = {
-    HttpHeaders.CONNECTION,
-    HttpHeaders.KEEP_ALIVE,
-    "proxy-connection",
-    "te",
-    "trailer",
-    HttpHeaders.TRANSFER_ENCODING,
-    HttpHeaders.UPGRADE,
-    HttpHeaders.EXPECT,
+    HttpHeaderNames.CONNECTION,
+    AsciiString.cached("keep-alive"),
+    AsciiString.cached("proxy-connection"),
+    HttpHeaderNames.TE,
+    HttpHeaderNames.TRAILER,
+    HttpHeaderNames.TRANSFER_ENCODING,
+    HttpHeaderNames.UPGRADE,
+    HttpHeaderNames.EXPECT,
   };
 
   /** Removes hop-by-hop headers, including those named by the Connection header. */
-  static void strip(MultiMap headers) {
-    String connection = headers.get(HttpHeaders.CONNECTION);
+  static void strip(HttpHeaders headers) {
+    String connection = headers.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
-      List<String> named = new ArrayList<>(2);
-      for (String token : connection.split(",")) {
-        String t = token.trim().toLowerCase(Locale.ROOT);
-        if (!t.isEmpty()) {
-          named.add(t);
+      int start = 0;
+      int n = connection.length();
+      while (start < n) {
+        int comma = connection.indexOf(',', start);
+        int end = comma < 0 ? n : comma;
+        String token = connection.substring(start, end).trim();
+        if (!token.isEmpty()) {
+          headers.remove(token);
         }
-      }
-      for (String n : named) {
-        headers.remove(n);
+        start = end + 1;
       }
     }
     for (CharSequence h : ALWAYS) {

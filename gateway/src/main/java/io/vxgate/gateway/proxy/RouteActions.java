@@ -1,20 +1,20 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.RouteConfig.HeaderActions;
+import java.nio.charset.StandardCharsets;
 
 /** The per-route actions: header changes, redirects and fixed responses. */
 final class RouteActions {
   private RouteActions() {}
 
   /** Removes, then sets, the configured headers. */
-  static void apply(HeaderActions actions, MultiMap headers) {
+  static void apply(HeaderActions actions, HttpHeaders headers) {
     if (actions.isEmpty()) {
       return;
     }
@@ -29,50 +29,52 @@ final class RouteActions {
    * query when {@code keep-path} is set.
    */
   static void redirect(
-      HttpServerRequest req,
+      FrontConnection front,
       RouteConfig route,
       String path,
+      String query,
       String requestId,
-      HttpConnection closeAfter) {
+      boolean close) {
     RouteConfig.RedirectConfig r = route.redirect();
     String location = r.location();
     if (r.keepPath()) {
       String base = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
-      String query = req.query();
       location = base + path + (query == null ? "" : "?" + query);
     }
-    HttpServerResponse resp = req.response().setStatusCode(r.status());
-    resp.putHeader(HttpHeaders.LOCATION, location);
-    end(resp, route, requestId, closeAfter, null, Buffer.buffer());
+    HttpHeaders h = new DefaultHttpHeaders();
+    h.set(HttpHeaderNames.LOCATION, location);
+    end(front, r.status(), route, requestId, close, h, null, new byte[0]);
   }
 
   /** Answers the fixed response of {@code route}. */
-  static void fixed(
-      HttpServerRequest req, RouteConfig route, String requestId, HttpConnection closeAfter) {
+  static void fixed(FrontConnection front, RouteConfig route, String requestId, boolean close) {
     RouteConfig.ReturnConfig r = route.fixedResponse();
-    HttpServerResponse resp = req.response().setStatusCode(r.status());
     boolean bodyless = r.status() == 204 || r.status() == 304;
     end(
-        resp,
+        front,
+        r.status(),
         route,
         requestId,
-        closeAfter,
+        close,
+        new DefaultHttpHeaders(),
         bodyless ? null : r.contentType(),
-        bodyless ? Buffer.buffer() : Buffer.buffer(r.body()));
+        bodyless ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void end(
-      HttpServerResponse resp,
+      FrontConnection front,
+      int status,
       RouteConfig route,
       String requestId,
-      HttpConnection closeAfter,
+      boolean close,
+      HttpHeaders h,
       String contentType,
-      Buffer body) {
-    resp.putHeader(RequestIds.HEADER, requestId);
+      byte[] body) {
+    h.set(RequestIds.HEADER, requestId);
     if (contentType != null) {
-      resp.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
+      h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }
-    apply(route.responseHeaders(), resp.headers());
-    ConnectionGuard.end(resp, body, closeAfter);
+    apply(route.responseHeaders(), h);
+    front.respond(HttpResponseStatus.valueOf(status), h, Unpooled.wrappedBuffer(body), close);
   }
 }

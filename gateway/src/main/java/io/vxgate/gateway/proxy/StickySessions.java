@@ -131,9 +131,9 @@ final class StickySessions {
     }
 
     /** The server the request's cookie names, or null (no cookie, or a forged one). */
-    ServerState pinned(io.vertx.core.http.HttpServerRequest req) {
-      var c = req.getCookie(config.cookie());
-      return c == null ? null : find(c.getValue());
+    ServerState pinned(RequestInfo req) {
+      String value = Cookies.value(req.request().headers(), config.cookie());
+      return value == null ? null : find(value);
     }
 
     /**

@@ -1,7 +1,11 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.net.TrustOptions;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.config.Pem;
 import io.vxgate.config.ServerConfig;
 import io.vxgate.config.UpstreamConfig;
@@ -9,61 +13,71 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The options of the HTTP client (connection pool) of one upstream, including TLS to {@code
- * https://} servers: verified against the JDK's trust store plus {@code tls-ca} by default
- * (certificate chain and host name); {@code tls-verify: false} trusts any certificate.
+ * The connection settings of one upstream's pool, including TLS to {@code https://} servers:
+ * verified against the JDK's trust store plus {@code tls-ca} by default (certificate chain and host
+ * name); {@code tls-verify: false} trusts any certificate.
  */
 public final class UpstreamClients {
   private UpstreamClients() {}
 
-  /** What decides whether an upstream's client must be rebuilt after a config change. */
+  /** What decides whether an upstream's pool must be rebuilt after a config change. */
   public record Key(
       UpstreamConfig.KeepaliveConfig keepalive,
       java.time.Duration connect,
+      boolean tls,
       boolean tlsVerify,
       String tlsCa) {}
 
-  /** The rebuild key of {@code u}'s client. */
+  /** The rebuild key of {@code u}'s pool. */
   public static Key key(UpstreamConfig u) {
-    return new Key(u.keepalive(), u.timeouts().connect(), u.tlsVerify(), u.tlsCa());
+    return new Key(
+        u.keepalive(),
+        u.timeouts().connect(),
+        u.servers().stream().anyMatch(ServerConfig::tls),
+        u.tlsVerify(),
+        u.tlsCa());
   }
 
-  /** The client options of {@code u}. */
-  public static HttpClientOptions options(UpstreamConfig u) {
-    HttpClientOptions options =
-        new HttpClientOptions()
-            .setKeepAlive(true)
-            .setKeepAliveTimeout((int) Math.max(1, u.keepalive().idleTimeout().toSeconds()))
-            .setConnectTimeout((int) u.timeouts().connect().toMillis())
-            .setTcpNoDelay(true)
-            .setMaxHeaderSize(64 * 1024)
-            .setMaxInitialLineLength(64 * 1024)
-            // A body chunk as large as a socket read: one write to the client per read, not per 8 KiB
-            .setMaxChunkSize(64 * 1024)
-            .setDecompressionSupported(false)
-            .setMetricsName("upstream:" + u.name());
+  /** How {@code u}'s pool connects (queue: 32 waiting requests per pooled connection). */
+  public static UpstreamPool.Settings settings(UpstreamConfig u) {
     boolean anyTls = u.servers().stream().anyMatch(ServerConfig::tls);
-    if (!anyTls) {
-      return options;
-    }
-    options.setForceSni(true);
+    return new UpstreamPool.Settings(
+        (int) u.timeouts().connect().toMillis(),
+        Math.max(1, u.keepalive().maxConnections()),
+        32,
+        Math.max(1, u.keepalive().idleTimeout().toMillis()),
+        anyTls ? tlsContext(u) : null,
+        u.tlsVerify());
+  }
+
+  /**
+   * The client TLS context of {@code u}: the JDK's trust anchors plus {@code tls-ca}, or any
+   * certificate with {@code tls-verify: false}. BoringSSL when it loads.
+   */
+  static SslContext tlsContext(UpstreamConfig u) {
+    SslContextBuilder b =
+        SslContextBuilder.forClient()
+            .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK);
     if (!u.tlsVerify()) {
-      return options.setTrustAll(true).setVerifyHost(false);
+      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else if (u.tlsCa() != null) {
+      b.trustManager(trustManager(Pem.certificates(u.tlsCa())));
     }
-    options.setVerifyHost(true);
-    if (u.tlsCa() != null) {
-      options.setTrustOptions(TrustOptions.wrap(trustManager(Pem.certificates(u.tlsCa()))));
+    try {
+      return b.build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS context of upstream " + u.name(), e);
     }
-    return options;
   }
 
   /** The JDK's default trust anchors plus {@code extra}. */
-  static TrustManager trustManager(List<X509Certificate> extra) {
+  static X509TrustManager trustManager(List<X509Certificate> extra) {
     try {
       TrustManagerFactory jdk =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -85,8 +99,8 @@ public final class UpstreamClients {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       f.init(ks);
       for (TrustManager tm : f.getTrustManagers()) {
-        if (tm instanceof X509TrustManager) {
-          return tm;
+        if (tm instanceof X509TrustManager x) {
+          return x;
         }
       }
       throw new IllegalStateException("no X509TrustManager");

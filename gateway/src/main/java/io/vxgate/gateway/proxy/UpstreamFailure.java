@@ -1,9 +1,8 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.channel.ConnectTimeoutException;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.http.StreamResetException;
 import io.vxgate.config.RetryOn;
+import io.vxgate.gateway.upstream.UpstreamPool;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -23,7 +22,7 @@ public enum UpstreamFailure {
   POOL_FULL(503, RetryOn.CONNECT_FAILURE, false, "pool_full"),
   /**
    * No pooled connection became free within {@code timeouts.connect}: local congestion, not the
-   * origin's fault (Vert.x applies the connect timeout to the pool wait as well).
+   * origin's fault (the pool applies the connect timeout to the wait as well).
    */
   POOL_TIMEOUT(503, RetryOn.CONNECT_FAILURE, false, "pool_timeout"),
   /** The connection closed or was reset before a complete response header. */
@@ -72,14 +71,14 @@ public enum UpstreamFailure {
 
   /** Classifies an exception from connecting to an origin (before any byte was sent). */
   public static UpstreamFailure ofConnect(Throwable t) {
-    if (t instanceof ConnectionPoolTooBusyException) {
+    if (t instanceof UpstreamPool.PoolFullException) {
       return POOL_FULL;
+    }
+    if (t instanceof UpstreamPool.PoolTimeoutException) {
+      return POOL_TIMEOUT;
     }
     if (t instanceof ConnectTimeoutException) {
       return CONNECT_TIMEOUT;
-    }
-    if (t instanceof TimeoutException) {
-      return POOL_TIMEOUT;
     }
     if (t instanceof ConnectException
         || t instanceof NoRouteToHostException
@@ -94,9 +93,6 @@ public enum UpstreamFailure {
   public static UpstreamFailure ofExchange(Throwable t) {
     if (t instanceof TimeoutException || t.getCause() instanceof TimeoutException) {
       return TIMEOUT;
-    }
-    if (t instanceof StreamResetException) {
-      return RESET;
     }
     return RESET;
   }

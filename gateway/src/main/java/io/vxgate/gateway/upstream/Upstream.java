@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * One upstream of a config version on this node: its config, the live state of its servers
- * (primaries and backups) and the keep-alive connection pool to its origins (one client per event
- * loop, {@link UpstreamPool}). Shared by all event loops; per-loop balancing state lives in {@link
+ * (primaries and backups) and the keep-alive connection pool to its origins (per event loop, {@link
+ * UpstreamPool}). Shared by all event loops; per-loop balancing state lives in {@link
  * UpstreamSelector}.
  */
 public record Upstream(
@@ -21,11 +21,6 @@ public record Upstream(
     primaries = List.copyOf(primaries);
     backups = List.copyOf(backups);
     requireNonNull(pool, "pool");
-  }
-
-  /** The calling event loop's client of {@link #pool()}. */
-  public io.vertx.core.http.HttpClientAgent client() {
-    return pool.client();
   }
 
   public String name() {

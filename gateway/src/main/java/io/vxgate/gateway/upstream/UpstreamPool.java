@@ -2,89 +2,392 @@ package io.vxgate.gateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.VertxInternal;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
- * The keep-alive connection pool of one upstream on this node: one Vert.x HTTP client per event
- * loop, like nginx's per-worker {@code keepalive} pools.
+ * The keep-alive connections of one upstream on this node, kept per event loop like nginx's
+ * per-worker {@code keepalive} pools: a request always takes a connection of its own event loop,
+ * opened from that loop, so it never leaves its thread.
  *
- * <p>Why per loop: a Vert.x client pool is shared by every event loop, and a pooled connection
- * lives on the loop that opened it. A request from another loop then crosses threads twice (the
- * request is queued to the connection's loop, the response back to the request's loop): measured
- * at about half of all the proxy's work under load, with a wake-up per hop. A request here always
- * takes the client of its own loop, whose connections were all opened from that loop, so it
- * never leaves its thread.
+ * <p>Per server and loop: idle connections are reused newest first (the oldest ones age out after
+ * {@code keepalive.idle-timeout}); at most {@code ceil(max-connections / loops)} are open; a request
+ * beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to the connect
+ * timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 (Netty's codec),
+ * or TLS to {@code https://} servers.
  *
- * <p>The configured {@code keepalive.max-connections} is the node's total per server: each loop
- * gets {@code ceil(max / loops)}.
+ * <p>The per-loop state is touched only from its loop; {@link #shutdown} is thread-safe.
  */
 public final class UpstreamPool {
+  /**
+   * How the pool connects.
+   *
+   * @param connectTimeoutMs TCP (and TLS handshake) connect timeout
+   * @param maxConnections the node's total per server, split over the event loops
+   * @param queueFactor waiting requests per loop and server, as a multiple of the loop's limit
+   * @param idleTimeoutMs how long an idle connection is kept
+   * @param tls nullable; the client TLS context for {@code https://} servers
+   * @param verifyHost whether TLS checks the server's name against its certificate
+   */
+  public record Settings(
+      int connectTimeoutMs,
+      int maxConnections,
+      int queueFactor,
+      long idleTimeoutMs,
+      SslContext tls,
+      boolean verifyHost) {}
+
+  /** What asked for a connection hears back through this, on its event loop. */
+  public interface Acquirer {
+    void acquired(OriginConnection connection);
+
+    void failed(Throwable cause);
+  }
+
+  /** The loop's connections to the server and its queue are full. */
+  public static final class PoolFullException extends Exception {
+    public PoolFullException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** No connection became free within the connect timeout. */
+  public static final class PoolTimeoutException extends Exception {
+    public PoolTimeoutException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static final int MAX_RESPONSE_LINE = 64 * 1024;
+  private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
+  private static final int MAX_CHUNK = 64 * 1024;
+
+  private final Settings settings;
+  private final ChannelFactory<? extends Channel> channelFactory;
+  private final AddressResolverGroup<InetSocketAddress> resolver;
   private final EventLoop[] loops;
-  private final HttpClientAgent[] clients;
+  private final List<Map<ServerState, ServerPool>> pools;
+  private final List<Map<ServerState, ServerPool>> tunnels;
+  private final int perLoopMax;
+  private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private volatile boolean closing;
 
-  private UpstreamPool(EventLoop[] loops, HttpClientAgent[] clients) {
-    this.loops = loops;
-    this.clients = clients;
+  private UpstreamPool(Vertx vertx, Settings settings) {
+    this.settings = requireNonNull(settings, "settings");
+    VertxInternal v = (VertxInternal) vertx;
+    this.channelFactory = v.transport().channelFactory(false);
+    this.resolver = v.nameResolver().nettyAddressResolverGroup();
+    List<EventLoop> l = new ArrayList<>();
+    for (EventExecutor e : v.nettyEventLoopGroup()) {
+      l.add((EventLoop) e);
+    }
+    this.loops = l.toArray(EventLoop[]::new);
+    this.pools = new ArrayList<>(loops.length);
+    this.tunnels = new ArrayList<>(loops.length);
+    for (int i = 0; i < loops.length; i++) {
+      pools.add(new IdentityHashMap<>());
+      tunnels.add(new IdentityHashMap<>());
+    }
+    this.perLoopMax = Math.max(1, (settings.maxConnections() + loops.length - 1) / loops.length);
+  }
+
+  /** A pool over {@code vertx}'s event loops. */
+  public static UpstreamPool create(Vertx vertx, Settings settings) {
+    return new UpstreamPool(vertx, settings);
   }
 
   /**
-   * A pool of {@code maxConnections} per server in all, split over {@code vertx}'s event loops,
-   * each waiting-queue {@code queueFactor} times its loop's size.
+   * Hands {@code cb} a connection to {@code server} on {@code loop} (the caller's loop): an idle one
+   * at once, a new one once connected, or one freed by another request within the connect timeout.
    */
-  public static UpstreamPool create(
-      Vertx vertx, HttpClientOptions options, int maxConnections, int queueFactor) {
-    List<EventLoop> loops = new ArrayList<>();
-    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-      loops.add((EventLoop) e);
-    }
-    int perLoop = Math.max(1, (maxConnections + loops.size() - 1) / loops.size());
-    HttpClientAgent[] clients = new HttpClientAgent[loops.size()];
-    for (int i = 0; i < clients.length; i++) {
-      clients[i] =
-          vertx
-              .httpClientBuilder()
-              .with(new HttpClientOptions(options))
-              .with(new PoolOptions().setHttp1MaxSize(perLoop).setMaxWaitQueueSize(perLoop * queueFactor))
-              .build();
-    }
-    return new UpstreamPool(loops.toArray(EventLoop[]::new), clients);
-  }
-
-  /** A pool of one client, whatever the calling thread (tests). */
-  public static UpstreamPool of(HttpClientAgent client) {
-    return new UpstreamPool(new EventLoop[0], new HttpClientAgent[] {requireNonNull(client)});
+  public void acquire(EventLoop loop, ServerState server, Acquirer cb) {
+    serverPool(pools, loop, server, perLoopMax).acquire(cb);
   }
 
   /**
-   * The client of the calling event loop; off an event loop (tests, tools), the first one. Costs a
-   * thread comparison per loop.
+   * Hands {@code cb} a new connection of its own to {@code server} (a WebSocket tunnel): not
+   * counted against the pool's limit, never reused.
    */
-  public HttpClientAgent client() {
-    EventLoop[] l = loops;
-    for (int i = 0; i < l.length; i++) {
-      if (l[i].inEventLoop()) {
-        return clients[i];
+  public void connectTunnel(EventLoop loop, ServerState server, Acquirer cb) {
+    serverPool(tunnels, loop, server, Integer.MAX_VALUE).acquire(cb);
+  }
+
+  private ServerPool serverPool(
+      List<Map<ServerState, ServerPool>> all, EventLoop loop, ServerState server, int max) {
+    int i = 0;
+    while (i < loops.length && loops[i] != loop) {
+      i++;
+    }
+    if (i == loops.length) {
+      throw new IllegalStateException("not an event loop of this node: " + loop);
+    }
+    Map<ServerState, ServerPool> m = all.get(i);
+    ServerPool p = m.get(server);
+    if (p == null) {
+      p = new ServerPool(loop, server, max, m);
+      m.put(server, p);
+    }
+    return p;
+  }
+
+  /**
+   * Stops handing out connections, closes the idle ones, and closes the rest once their requests
+   * end or {@code grace} passed.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    closing = true;
+    for (int i = 0; i < loops.length; i++) {
+      Map<ServerState, ServerPool> m = pools.get(i);
+      loops[i].execute(() -> List.copyOf(m.values()).forEach(ServerPool::closeIdle));
+    }
+    Promise<Void> done = Promise.promise();
+    long forceAt = System.nanoTime() + grace.toNanos();
+    awaitClosed(done, forceAt);
+    return done.future();
+  }
+
+  /** Completes {@code done} once every connection closed, closing the rest at {@code forceAt}. */
+  private void awaitClosed(Promise<Void> done, long forceAt) {
+    if (channels.isEmpty()) {
+      done.tryComplete();
+    } else if (System.nanoTime() - forceAt >= 0) {
+      channels.close().addListener(f -> done.tryComplete());
+    } else {
+      GlobalEventExecutor.INSTANCE.schedule(
+          () -> awaitClosed(done, forceAt), 50, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The connections of one server on one event loop. Confined to that loop. */
+  final class ServerPool {
+    private final EventLoop loop;
+    private final ServerState server;
+    private final int max;
+    private final Map<ServerState, ServerPool> owner;
+    private final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private int open;
+    private ScheduledFuture<?> idleSweep;
+    private ScheduledFuture<?> waitSweep;
+
+    private record Waiter(Acquirer cb, long deadline) {}
+
+    ServerPool(EventLoop loop, ServerState server, int max, Map<ServerState, ServerPool> owner) {
+      this.loop = loop;
+      this.server = server;
+      this.max = max;
+      this.owner = owner;
+    }
+
+    void acquire(Acquirer cb) {
+      if (closing) {
+        cb.failed(new PoolFullException("the upstream's pool is shut down"));
+        return;
+      }
+      OriginConnection c;
+      while ((c = idle.pollLast()) != null) {
+        if (c.acquire()) {
+          cb.acquired(c);
+          return;
+        }
+      }
+      if (open < max) {
+        connect(cb);
+        return;
+      }
+      if (waiters.size() >= Math.max(1, max * settings.queueFactor())) {
+        cb.failed(new PoolFullException("connection pool to " + server + " full"));
+        return;
+      }
+      waiters.addLast(
+          new Waiter(
+              cb,
+              System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())));
+      if (waitSweep == null) {
+        scheduleWaitSweep();
       }
     }
-    return clients[0];
-  }
 
-  /** Closes every loop's client after at most {@code grace} for the requests in flight. */
-  public Future<Void> shutdown(Duration grace) {
-    List<Future<Void>> closing = new ArrayList<>(clients.length);
-    for (HttpClientAgent c : clients) {
-      closing.add(c.shutdown(grace));
+    private void connect(Acquirer cb) {
+      open++;
+      OriginConnection conn = new OriginConnection(this);
+      var address = server.config().address();
+      boolean tls = server.config().tls() && settings.tls() != null;
+      Bootstrap b =
+          new Bootstrap()
+              .group(loop)
+              .channelFactory(channelFactory)
+              .resolver(resolver)
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
+              .option(ChannelOption.TCP_NODELAY, true)
+              .handler(
+                  new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ChannelPipeline p = ch.pipeline();
+                      if (tls) {
+                        SSLEngine engine =
+                            settings.tls().newEngine(ch.alloc(), address.host(), address.port());
+                        if (settings.verifyHost()) {
+                          SSLParameters params = engine.getSSLParameters();
+                          params.setEndpointIdentificationAlgorithm("HTTPS");
+                          engine.setSSLParameters(params);
+                        }
+                        SslHandler ssl = new SslHandler(engine);
+                        ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
+                        p.addLast("tls", ssl);
+                      }
+                      p.addLast(
+                          "codec",
+                          new HttpClientCodec(
+                              new HttpDecoderConfig()
+                                  .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+                                  .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+                                  .setMaxChunkSize(MAX_CHUNK),
+                              false,
+                              false));
+                      p.addLast("origin", conn);
+                    }
+                  });
+      ChannelFuture f =
+          b.connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
+      channels.add(f.channel());
+      f.addListener(
+          done -> {
+            if (!done.isSuccess()) {
+              conn.close();
+              cb.failed(done.cause());
+              return;
+            }
+            SslHandler ssl = f.channel().pipeline().get(SslHandler.class);
+            if (ssl == null) {
+              cb.acquired(conn);
+              return;
+            }
+            ssl.handshakeFuture()
+                .addListener(
+                    hs -> {
+                      if (hs.isSuccess()) {
+                        cb.acquired(conn);
+                      } else {
+                        conn.close();
+                        cb.failed(hs.cause());
+                      }
+                    });
+          });
     }
-    return Future.join(closing).mapEmpty();
+
+    /** A connection is free again. */
+    void released(OriginConnection c) {
+      if (closing) {
+        c.close();
+        return;
+      }
+      Waiter w = waiters.pollFirst();
+      if (w != null && c.acquire()) {
+        w.cb().acquired(c);
+        return;
+      }
+      c.idleSince = System.nanoTime();
+      idle.addLast(c);
+      if (idleSweep == null) {
+        scheduleIdleSweep(settings.idleTimeoutMs());
+      }
+    }
+
+    /** A connection closed (counted once). */
+    void closed(OriginConnection c) {
+      open--;
+      idle.remove(c);
+      Waiter w;
+      if (open < max && !closing && (w = waiters.pollFirst()) != null) {
+        connect(w.cb());
+      }
+      if (open == 0 && waiters.isEmpty() && owner.get(server) == this) {
+        owner.remove(server);
+      }
+    }
+
+    void closeIdle() {
+      OriginConnection c;
+      while ((c = idle.pollFirst()) != null) {
+        c.close();
+      }
+    }
+
+    private void scheduleIdleSweep(long ms) {
+      idleSweep = loop.schedule(this::idleSweep, Math.max(1, ms), TimeUnit.MILLISECONDS);
+    }
+
+    private void idleSweep() {
+      idleSweep = null;
+      long timeout = TimeUnit.MILLISECONDS.toNanos(settings.idleTimeoutMs());
+      long now = System.nanoTime();
+      OriginConnection c;
+      while ((c = idle.peekFirst()) != null && now - c.idleSince >= timeout) {
+        idle.pollFirst();
+        c.close();
+      }
+      if (c != null) {
+        scheduleIdleSweep(TimeUnit.NANOSECONDS.toMillis(c.idleSince + timeout - now) + 1);
+      }
+    }
+
+    private void scheduleWaitSweep() {
+      Waiter first = waiters.peekFirst();
+      long delay = Math.max(0, first.deadline() - System.nanoTime());
+      waitSweep = loop.schedule(this::waitSweep, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void waitSweep() {
+      waitSweep = null;
+      long now = System.nanoTime();
+      Waiter w;
+      while ((w = waiters.peekFirst()) != null && now - w.deadline() >= 0) {
+        waiters.pollFirst();
+        w.cb()
+            .failed(
+                new PoolTimeoutException(
+                    "no free connection to " + server + " within the connect timeout"));
+      }
+      if (!waiters.isEmpty()) {
+        scheduleWaitSweep();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return server.toString();
+    }
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.VertxException;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vxgate.gateway.upstream.UpstreamPool;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -26,12 +26,13 @@ class UpstreamFailureTest {
   @Test
   void waitingForAPooledConnectionIsLocalCongestion() {
     UpstreamFailure f =
-        UpstreamFailure.ofConnect(
-            new TimeoutException("The timeout of 5000 ms has been exceeded when getting a connection"));
+        UpstreamFailure.ofConnect(new UpstreamPool.PoolTimeoutException("no free connection"));
     assertThat(f).isEqualTo(UpstreamFailure.POOL_TIMEOUT);
     assertThat(f.status()).isEqualTo(503);
     assertThat(f.countsAgainstServer()).isFalse();
-    assertThat(UpstreamFailure.ofConnect(new ConnectionPoolTooBusyException("busy")).countsAgainstServer()).isFalse();
+    UpstreamFailure full = UpstreamFailure.ofConnect(new UpstreamPool.PoolFullException("busy"));
+    assertThat(full).isEqualTo(UpstreamFailure.POOL_FULL);
+    assertThat(full.countsAgainstServer()).isFalse();
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.vxgate.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.RetryOn;
@@ -25,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /** {@code locality.prefer-datacenter} with the {@code min-healthy-percent} spill-over. */
 class UpstreamSelectorLocalityTest {
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClientAgent client = vertx.createHttpClient();
+  private final UpstreamPool pool =
+      UpstreamPool.create(vertx, new UpstreamPool.Settings(1000, 8, 32, 10_000, null, true));
   private final ManualTicker ticker = new ManualTicker();
 
   @AfterEach
@@ -51,7 +51,7 @@ class UpstreamSelectorLocalityTest {
             new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)), Duration.ZERO,
             new UpstreamConfig.LocalityConfig(prefer, minHealthy));
     return new UpstreamSelector(
-        new Upstream(cfg, servers, List.of(), UpstreamPool.of(client)), ticker, new Random(1), "dc1");
+        new Upstream(cfg, servers, List.of(), pool), ticker, new Random(1), "dc1");
   }
 
   private static List<String> picks(UpstreamSelector sel, int n) {

@@ -3,7 +3,6 @@ package io.vxgate.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.RetryOn;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class UpstreamSelectorTest {
   private final Vertx vertx = Vertx.vertx();
-  private final HttpClientAgent client = vertx.createHttpClient();
+  private final UpstreamPool pool =
+      UpstreamPool.create(vertx, new UpstreamPool.Settings(1000, 8, 32, 10_000, null, true));
   private final ManualTicker ticker = new ManualTicker();
 
   @AfterEach
@@ -51,7 +51,7 @@ class UpstreamSelectorTest {
             new UpstreamConfig.LocalityConfig(false, 50));
     List<ServerState> primaries = servers.stream().filter(s -> !s.config().backup()).toList();
     List<ServerState> backups = servers.stream().filter(s -> s.config().backup()).toList();
-    return new UpstreamSelector(new Upstream(cfg, primaries, backups, UpstreamPool.of(client)), ticker, new Random(1));
+    return new UpstreamSelector(new Upstream(cfg, primaries, backups, pool), ticker, new Random(1));
   }
 
   private static final class Tried implements PickContext {

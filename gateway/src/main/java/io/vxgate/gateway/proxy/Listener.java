@@ -1,0 +1,445 @@
+package io.vxgate.gateway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vxgate.config.ListenerConfig;
+import io.vxgate.config.Pem;
+import io.vxgate.config.TlsConfig;
+import io.vxgate.util.Ticker;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One listener of the node: a server socket per event loop on the same port (SO_REUSEPORT, so the
+ * kernel spreads connections over the loops like over nginx's workers), each connection served on
+ * its loop by a Netty pipeline: TLS when configured (SNI picks the certificate, ALPN offers h2 then
+ * http/1.1), then HTTP/1.x ({@link ConnectionGuard}, Netty's codec, {@link FrontConnection}) or
+ * HTTP/2 (a {@link FrontConnection} per stream).
+ */
+public final class Listener {
+  private static final Logger log = LoggerFactory.getLogger(Listener.class);
+  /** How long an idle keep-alive client connection is kept (nginx's keepalive_timeout). */
+  public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
+  /** Concurrent streams per HTTP/2 connection (nginx's http2_max_concurrent_streams). */
+  static final int MAX_CONCURRENT_STREAMS = 128;
+  private static final int MAX_CHUNK = 64 * 1024;
+
+  static final String GUARD = "guard";
+  static final String CODEC = "codec";
+  static final String FRONT = "front";
+
+  private final Vertx vertx;
+  private final ListenerConfig config;
+  private final Supplier<ProxySnapshot> snapshots;
+  private final AtomicInteger connections;
+  private final Ticker ticker;
+  private final List<EventLoop> loops;
+  private final boolean tls;
+  private final Mapping<String, SslContext> certificates;
+  private final ChannelGroup servers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private volatile boolean draining;
+  private int port;
+
+  /**
+   * @param connections the listener's open-connection count
+   * @param loops the event loops that serve it (one server socket each)
+   */
+  public Listener(
+      Vertx vertx,
+      ListenerConfig config,
+      Supplier<ProxySnapshot> snapshots,
+      AtomicInteger connections,
+      Ticker ticker,
+      List<EventLoop> loops) {
+    this.vertx = requireNonNull(vertx, "vertx");
+    this.config = requireNonNull(config, "config");
+    this.snapshots = requireNonNull(snapshots, "snapshots");
+    this.connections = requireNonNull(connections, "connections");
+    this.ticker = requireNonNull(ticker, "ticker");
+    this.loops = List.copyOf(loops);
+    this.tls = config.tls() != null;
+    this.certificates = tls ? certificates(vertx, config.tls()) : null;
+  }
+
+  ListenerConfig config() {
+    return config;
+  }
+
+  ProxySnapshot snapshot() {
+    return snapshots.get();
+  }
+
+  Ticker ticker() {
+    return ticker;
+  }
+
+  boolean tls() {
+    return tls;
+  }
+
+  /** The bound port. */
+  public int actualPort() {
+    return port;
+  }
+
+  /** Binds one server socket per event loop. */
+  public Future<Void> start() {
+    VertxInternal v = (VertxInternal) vertx;
+    ChannelFactory<? extends ServerChannel> factory = v.transport().serverChannelFactory(false);
+    boolean reusePort = reusePortSupported();
+    List<EventLoop> acceptors = reusePort ? loops : loops.subList(0, 1);
+    Promise<Void> bound = Promise.promise();
+    bind(factory, acceptors, 0, reusePort, config.bind().port(), bound);
+    return bound.future();
+  }
+
+  private void bind(
+      ChannelFactory<? extends ServerChannel> factory,
+      List<EventLoop> acceptors,
+      int i,
+      boolean reusePort,
+      int bindPort,
+      Promise<Void> bound) {
+    if (i == acceptors.size()) {
+      bound.complete();
+      return;
+    }
+    EventLoop loop = acceptors.get(i);
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loop, loop)
+            .channelFactory(factory)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    accepted(ch);
+                  }
+                });
+    if (reusePort) {
+      if (vertx.isNativeTransportEnabled()) {
+        b.option(UnixChannelOption.SO_REUSEPORT, true);
+      } else {
+        b.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+      }
+    }
+    b.bind(config.bind().host(), bindPort)
+        .addListener(
+            (ChannelFuture f) -> {
+              if (!f.isSuccess()) {
+                servers.close();
+                bound.tryFail(f.cause());
+                return;
+              }
+              servers.add(f.channel());
+              int actual = ((java.net.InetSocketAddress) f.channel().localAddress()).getPort();
+              port = actual;
+              bind(factory, acceptors, i + 1, reusePort, actual, bound);
+            });
+  }
+
+  private boolean reusePortSupported() {
+    if (loops.size() < 2) {
+      return false;
+    }
+    if (vertx.isNativeTransportEnabled()) {
+      return true;
+    }
+    try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+      return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** A new client connection: counted, refused over the limit, then given its pipeline. */
+  private void accepted(Channel ch) {
+    int max = config.maxConnections();
+    int open = connections.incrementAndGet();
+    ch.closeFuture().addListener(f -> connections.decrementAndGet());
+    if (max > 0 && open > max || draining) {
+      ch.close();
+      return;
+    }
+    clients.add(ch);
+    ChannelPipeline p = ch.pipeline();
+    if (!tls) {
+      http1(p);
+      return;
+    }
+    p.addLast("tls", new Sni(certificates));
+    p.addLast(
+        "alpn",
+        new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
+          @Override
+          protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+              http2(ctx.pipeline());
+            } else {
+              http1(ctx.pipeline());
+            }
+          }
+
+          @Override
+          protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+          }
+        });
+  }
+
+  private void http1(ChannelPipeline p) {
+    Duration headerTimeout = config.requestHeaderTimeout();
+    ConnectionGuard guard =
+        headerTimeout.isZero()
+            ? null
+            : new ConnectionGuard(headerTimeout, config.requestBodyTimeout(), KEEPALIVE_TIMEOUT);
+    if (guard != null) {
+      p.addLast(GUARD, guard);
+    }
+    p.addLast(
+        CODEC,
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(Math.max(4096, Math.min(config.maxHeaderSize(), 65536)))
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxChunkSize(MAX_CHUNK)
+                .setHeadersFactory(HeaderValues.HEADERS)
+                .setTrailersFactory(HeaderValues.TRAILERS)));
+    p.addLast(FRONT, new FrontConnection(this, false, guard));
+  }
+
+  private void http2(ChannelPipeline p) {
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .initialSettings(
+                Http2Settings.defaultSettings()
+                    .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
+                    .maxHeaderListSize(Math.max(config.maxHeaderSize(), 4096)))
+            .validateHeaders(true)
+            .build();
+    p.addLast("h2", codec);
+    p.addLast(
+        "streams",
+        new Http2MultiplexHandler(
+            new ChannelInitializer<Http2StreamChannel>() {
+              @Override
+              protected void initChannel(Http2StreamChannel stream) {
+                stream
+                    .pipeline()
+                    .addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true))
+                    .addLast(FRONT, new FrontConnection(Listener.this, true, null));
+              }
+            }));
+  }
+
+  /** SNI: the certificate whose name the client asked for; the TLS handshake must end in 10 s. */
+  private static final class Sni extends SniHandler {
+    Sni(Mapping<String, SslContext> mapping) {
+      super(mapping, TimeUnit.SECONDS.toMillis(10));
+    }
+
+    @Override
+    protected SslHandler newSslHandler(SslContext context, ByteBufAllocator allocator) {
+      SslHandler h = super.newSslHandler(context, allocator);
+      h.setHandshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(10));
+      return h;
+    }
+  }
+
+  /**
+   * The TLS contexts of a listener, by certificate name (exact or {@code *.suffix}); the first
+   * certificate answers clients without SNI or with an unknown name. BoringSSL when it loads.
+   */
+  private static Mapping<String, SslContext> certificates(Vertx vertx, TlsConfig tls) {
+    List<SslContext> contexts = new ArrayList<>();
+    List<Set<String>> names = new ArrayList<>();
+    for (TlsConfig.Certificate c : tls.certificates()) {
+      contexts.add(serverContext(vertx, c, tls.minVersion()));
+      names.add(names(c.cert()));
+    }
+    DomainWildcardMappingBuilder<SslContext> mapping =
+        new DomainWildcardMappingBuilder<>(contexts.get(0));
+    for (int i = contexts.size() - 1; i >= 0; i--) {
+      for (String n : names.get(i)) {
+        mapping.add(n, contexts.get(i));
+      }
+    }
+    return mapping.build();
+  }
+
+  private static SslContext serverContext(Vertx vertx, TlsConfig.Certificate c, String minVersion) {
+    try {
+      var kmf =
+          new PemKeyCertOptions().setCertPath(c.cert()).setKeyPath(c.key()).getKeyManagerFactory(vertx);
+      String[] protocols =
+          "TLSv1.3".equals(minVersion)
+              ? new String[] {"TLSv1.3"}
+              : new String[] {"TLSv1.2", "TLSv1.3"};
+      return SslContextBuilder.forServer(kmf)
+          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+          .protocols(protocols)
+          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+          .applicationProtocolConfig(
+              new ApplicationProtocolConfig(
+                  ApplicationProtocolConfig.Protocol.ALPN,
+                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                  ApplicationProtocolNames.HTTP_2,
+                  ApplicationProtocolNames.HTTP_1_1))
+          .build();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot load the certificate " + c.cert() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The DNS names of a certificate: its subjectAltName DNS entries, else its CN. */
+  private static Set<String> names(String certPath) {
+    Set<String> out = new LinkedHashSet<>();
+    try {
+      List<X509Certificate> chain = Pem.certificates(Files.readString(Path.of(certPath)));
+      if (chain.isEmpty()) {
+        return out;
+      }
+      X509Certificate leaf = chain.get(0);
+      var alt = leaf.getSubjectAlternativeNames();
+      if (alt != null) {
+        for (List<?> entry : alt) {
+          if (entry.size() >= 2 && Integer.valueOf(2).equals(entry.get(0))) {
+            out.add(String.valueOf(entry.get(1)).toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
+      if (out.isEmpty()) {
+        for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
+          if (rdn.getType().equalsIgnoreCase("CN")) {
+            out.add(String.valueOf(rdn.getValue()).toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
+    } catch (java.io.IOException | CertificateParsingException | javax.naming.InvalidNameException e) {
+      log.warn("cannot read the names of {}: {}", certPath, e.toString());
+    }
+    return out;
+  }
+
+  /**
+   * Stops accepting connections and waits up to {@code grace} for open ones to finish their
+   * requests: idle keep-alive connections close at once, busy ones after their response (which
+   * says {@code Connection: close}); HTTP/2 connections get a GOAWAY. What is still open after
+   * {@code grace} is closed.
+   */
+  public Future<Void> shutdown(Duration grace) {
+    draining = true;
+    Promise<Void> done = Promise.promise();
+    servers
+        .close()
+        .addListener(
+            f -> {
+              for (Channel ch : clients) {
+                ch.eventLoop().execute(() -> drain(ch, grace));
+              }
+              awaitClosed(done, System.nanoTime() + grace.toNanos());
+            });
+    return done.future();
+  }
+
+  private static void drain(Channel ch, Duration grace) {
+    FrontConnection front = ch.pipeline().get(FrontConnection.class);
+    if (front != null) {
+      front.drain();
+      return;
+    }
+    Http2FrameCodec h2 = ch.pipeline().get(Http2FrameCodec.class);
+    if (h2 != null) {
+      h2.gracefulShutdownTimeoutMillis(grace.toMillis());
+      ch.close();
+      return;
+    }
+    if (ch.pipeline().get("tunnel") == null) {
+      // Not yet HTTP (a TLS handshake in progress).
+      ch.close();
+    }
+  }
+
+  private void awaitClosed(Promise<Void> done, long forceAt) {
+    if (clients.isEmpty()) {
+      done.tryComplete();
+    } else if (System.nanoTime() - forceAt >= 0) {
+      clients.close().addListener(f -> done.tryComplete());
+    } else {
+      GlobalEventExecutor.INSTANCE.schedule(
+          () -> awaitClosed(done, forceAt), 20, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Closes the server sockets and every connection now. */
+  public Future<Void> close() {
+    draining = true;
+    Promise<Void> done = Promise.promise();
+    servers.close().addListener(f -> clients.close().addListener(g -> done.tryComplete()));
+    return done.future();
+  }
+}

@@ -1,0 +1,64 @@
+package io.vxgate.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import io.vxgate.config.RouteConfig;
+
+/** How a client's request head becomes the one an origin gets. */
+final class OriginRequests {
+  private OriginRequests() {}
+
+  /**
+   * Rewrites the client's request head in place for the origin: origin-form target {@code uri},
+   * HTTP/1.1, hop-by-hop headers out, X-Forwarded-For/-Proto/-Host, X-Real-IP and X-Request-Id in
+   * (incoming values believed from trusted proxies only), the route's header actions, and the Host
+   * a route set or else the client's effective authority.
+   *
+   * @param chunked frame the body as chunked (a body of unknown length)
+   */
+  static void rewrite(
+      RequestInfo view,
+      ProxySnapshot snapshot,
+      boolean tls,
+      String requestId,
+      String uri,
+      RouteConfig route,
+      boolean chunked) {
+    HttpRequest req = view.request();
+    HttpHeaders h = req.headers();
+    // Everything taken from the client's headers is read before they change.
+    boolean trusted = view.peerTrusted();
+    String xff = snapshot.forwarded().forwardedFor(h.get("X-Forwarded-For"), view.peer(), trusted);
+    String realIp = view.clientIp();
+    String proto = trusted ? h.get("X-Forwarded-Proto") : null;
+    String fhost = trusted ? h.get("X-Forwarded-Host") : null;
+    HostAndPort authority = view.authority();
+    if (fhost == null && authority != null) {
+      fhost = authority.toString();
+    }
+    req.setUri(uri);
+    req.setProtocolVersion(HttpVersion.HTTP_1_1);
+    h.remove(HttpHeaderNames.HOST);
+    HopByHop.strip(h);
+    h.set("X-Forwarded-For", xff);
+    h.set("X-Real-IP", realIp);
+    h.set("X-Forwarded-Proto", proto != null ? proto : tls ? "https" : "http");
+    if (fhost != null) {
+      h.set("X-Forwarded-Host", fhost);
+    } else {
+      h.remove("X-Forwarded-Host");
+    }
+    h.set(RequestIds.HEADER, requestId);
+    RouteActions.apply(route.requestHeaders(), h);
+    if (!h.contains(HttpHeaderNames.HOST) && authority != null) {
+      h.set(HttpHeaderNames.HOST, authority.toString());
+    }
+    if (chunked) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.vxgate.gateway.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.HostAndPort;
+import io.vxgate.gateway.route.RequestView;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What routing and balancing read of one request: its normalised path, effective authority and
+ * client address. The source address is the client as nginx's realip module sees it: the TCP peer,
+ * or, when the peer is a trusted proxy, the right-most untrusted address of X-Forwarded-For.
+ * Everything is computed on first use. Confined to the request's event loop.
+ */
+final class RequestInfo implements RequestView {
+  private final HttpRequest req;
+  private final String path;
+  private final ForwardedHeaders forwarded;
+  private final HostAndPort authority;
+  private final InetSocketAddress remote;
+  private HttpMethod method;
+  private String host;
+  private boolean peerChecked;
+  private boolean peerTrusted;
+  private String clientIp;
+  private InetAddress source;
+  private String peer;
+  private Map<String, List<String>> params;
+
+  /**
+   * @param authority nullable; the request's effective authority: that of an absolute-form
+   *     request target, else the Host header (RFC 9112 section 3.2.2)
+   * @param remote nullable; the TCP peer
+   */
+  RequestInfo(
+      HttpRequest req,
+      String path,
+      ForwardedHeaders forwarded,
+      HostAndPort authority,
+      InetSocketAddress remote) {
+    this.req = req;
+    this.path = path;
+    this.forwarded = forwarded;
+    this.authority = authority;
+    this.remote = remote;
+  }
+
+  /** The request as decoded (its headers are the client's until the exchange rewrites them). */
+  HttpRequest request() {
+    return req;
+  }
+
+  /** The effective authority (see the constructor), or null (HTTP/1.0 without Host). */
+  HostAndPort authority() {
+    return authority;
+  }
+
+  @Override
+  public String path() {
+    return path;
+  }
+
+  @Override
+  public String host() {
+    if (host == null) {
+      host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
+    }
+    return host;
+  }
+
+  @Override
+  public HttpMethod method() {
+    if (method == null) {
+      method = HttpMethod.fromNetty(req.method());
+    }
+    return method;
+  }
+
+  @Override
+  public String header(String name) {
+    return req.headers().get(name);
+  }
+
+  @Override
+  public String queryParam(String name) {
+    if (params == null) {
+      params = new QueryStringDecoder(req.uri()).parameters();
+    }
+    List<String> v = params.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  @Override
+  public InetAddress source() {
+    if (source == null) {
+      String ip = clientIp();
+      source = ip.equals(peer()) ? peerAddress() : Addresses.parseLiteral(ip);
+    }
+    return source;
+  }
+
+  /** The TCP peer's address (the client, or the proxy in front of it); null when unknown. */
+  InetAddress peerAddress() {
+    return remote == null ? null : remote.getAddress();
+  }
+
+  /** Whether the TCP peer is a trusted proxy (may set X-Forwarded-*). */
+  boolean peerTrusted() {
+    if (!peerChecked) {
+      peerChecked = true;
+      peerTrusted = forwarded.trusts(peerAddress());
+    }
+    return peerTrusted;
+  }
+
+  /** The client address as text: see the class comment. */
+  String clientIp() {
+    if (clientIp == null) {
+      clientIp = forwarded.realIp(req.headers().get("X-Forwarded-For"), peer(), peerTrusted());
+    }
+    return clientIp;
+  }
+
+  @Override
+  public boolean websocket() {
+    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+  }
+
+  /** The peer's address text. */
+  String peer() {
+    if (peer == null) {
+      InetAddress a = peerAddress();
+      peer = a == null ? "" : a.getHostAddress();
+    }
+    return peer;
+  }
+}
