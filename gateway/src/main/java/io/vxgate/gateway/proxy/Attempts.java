@@ -89,7 +89,7 @@ final class Attempts implements PickContext {
       case SOURCE -> view.clientIp();
       case URI -> hashPath;
       case HEADER -> view.header(balance.argument());
-      case COOKIE -> Cookies.value(view.request().headers(), balance.argument());
+      case COOKIE -> Cookies.value(view.request().fields(), balance.argument());
       default -> null;
     };
   }

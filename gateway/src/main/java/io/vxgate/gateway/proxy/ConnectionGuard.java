@@ -1,9 +1,6 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,13 +21,12 @@ import java.util.concurrent.TimeUnit;
  *       keep-alive timeout.
  * </ul>
  *
- * A Netty handler placed before the HTTP decoder, so it sees raw bytes arrive; {@link
- * FrontConnection} tells it where the request and response are. Timers are lazy (as in Netty's
- * IdleStateHandler): a phase change only records the time, and one timer per connection checks
- * the current phase's deadline, so a request costs no timer operation. Confined to the
- * connection's event loop.
+ * {@link Http1Front} tells it when bytes arrive and where the request and response are. Timers
+ * are lazy (as in Netty's IdleStateHandler): a phase change only records the time, and one timer
+ * per connection checks the current phase's deadline, so a request costs no timer operation.
+ * Confined to the connection's event loop.
  */
-final class ConnectionGuard extends ChannelInboundHandlerAdapter {
+final class ConnectionGuard {
   private static final byte[] REQUEST_TIMEOUT =
       ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
               + "Content-Length: 20\r\nConnection: close\r\n\r\n408 Request Timeout\n")
@@ -50,6 +46,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
   private final long headerTimeoutNanos;
   private final long keepAliveNanos;
   private final long bodyTimeoutNanos;
+  private Http1Front front;
   private ChannelHandlerContext ctx;
   /** Whether the response to the current request has started. */
   private boolean responseStarted;
@@ -67,13 +64,23 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     this.keepAliveNanos = Math.max(1, keepAlive.toNanos());
   }
 
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
+  /** Starts the clock of the first request (the connection just opened). */
+  void start(Http1Front front, ChannelHandlerContext ctx) {
+    this.front = front;
     this.ctx = ctx;
     enter(Phase.HEADERS);
   }
 
-  /** A request head was decoded; {@code complete} when it has no body to come. */
+  /** Bytes arrived: the first byte of a request on an idle connection starts the header clock. */
+  void bytesArrived() {
+    if (phase == Phase.IDLE) {
+      enter(Phase.HEADERS);
+    } else if (phase == Phase.BODY) {
+      phaseStart = System.nanoTime();
+    }
+  }
+
+  /** A request head was read; {@code complete} when it has no body to come. */
   void requestHead(boolean complete) {
     responseStarted = false;
     enter(complete ? Phase.REQUEST : Phase.BODY);
@@ -98,7 +105,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Stops every check (the connection became a WebSocket tunnel). */
+  /** Stops every check (the connection closed, or became a tunnel). */
   void disarm() {
     closed = true;
     if (timer != null) {
@@ -149,29 +156,11 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     if (left > 1_000_000) {
       arm(Math.min(left, headerTimeoutNanos));
     } else if (phase == Phase.HEADERS || phase == Phase.BODY && !responseStarted) {
-      // Below the HTTP codec: whatever the decoder holds, the client gets a clean answer.
       closed = true;
-      ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT))
-          .addListener(ChannelFutureListener.CLOSE);
+      front.timedOut(REQUEST_TIMEOUT);
     } else {
       closed = true;
-      ctx.close();
+      front.timedOut(null);
     }
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (phase == Phase.IDLE) {
-      enter(Phase.HEADERS);
-    } else if (phase == Phase.BODY) {
-      phaseStart = System.nanoTime();
-    }
-    ctx.fireChannelRead(msg);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    disarm();
-    ctx.fireChannelInactive();
   }
 }

@@ -1,7 +1,6 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
+import io.vxgate.gateway.http1.HeaderFields;
 
 /** Reading one cookie of a request without decoding all of them. */
 final class Cookies {
@@ -11,8 +10,8 @@ final class Cookies {
    * The value of the first cookie named {@code name} in the request's Cookie headers (RFC 6265
    * section 4.2: {@code name=value} pairs separated by {@code ;}), unquoted; null when absent.
    */
-  static String value(HttpHeaders headers, String name) {
-    for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
+  static String value(HeaderFields fields, String name) {
+    for (String header : fields.getAll("Cookie")) {
       int i = 0;
       int n = header.length();
       while (i < n) {

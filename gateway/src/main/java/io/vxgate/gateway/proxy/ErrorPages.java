@@ -1,10 +1,8 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vxgate.gateway.http1.HeaderFields;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,17 +35,17 @@ public final class ErrorPages {
       return;
     }
     byte[] page = pages.get(status);
-    HttpHeaders h = new DefaultHttpHeaders();
-    h.set(RequestIds.HEADER, requestId);
-    h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    HeaderFields h = new HeaderFields(6);
+    h.add(RequestIds.NAME, requestId);
+    h.add("Cache-Control", "no-store");
     if (page != null) {
-      h.set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
+      h.add("Content-Type", "text/html; charset=utf-8");
     } else {
-      h.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+      h.add("Content-Type", "text/plain; charset=utf-8");
       page =
           (status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\n")
               .getBytes(StandardCharsets.UTF_8);
     }
-    front.respond(HttpResponseStatus.valueOf(status), h, Unpooled.wrappedBuffer(page), close);
+    front.respond(status, h, Unpooled.wrappedBuffer(page), close);
   }
 }

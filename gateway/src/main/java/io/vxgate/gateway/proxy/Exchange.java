@@ -1,20 +1,13 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.ResponseHead;
 import io.vxgate.gateway.upstream.OriginConnection;
 import io.vxgate.gateway.upstream.OriginListener;
 import io.vxgate.gateway.upstream.ServerState;
@@ -50,7 +43,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final FrontConnection front;
   private final ProxySnapshot snapshot;
   private final RequestInfo view;
-  private final HttpRequest req;
+  private final RequestHead req;
   private final String requestId;
   private final String uri;
   private final UpstreamSelector selector;
@@ -62,8 +55,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final Ticker ticker;
   /** The client waits for 100 Continue before it sends the body. */
   private final boolean expectContinue;
+  /** Whether the body goes to origins chunked (its length is unknown). */
+  private final boolean chunked;
   /** Body parts that arrived before an origin connection was ready. */
-  private ArrayDeque<HttpContent> pendingBody;
+  private ArrayDeque<ByteBuf> pendingBody;
   private boolean bodyEnded;
   private boolean bodyStarted;
   private boolean rewritten;
@@ -102,7 +97,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
-    this.expectContinue = hasBody && !front.http2() && HttpUtil.is100ContinueExpected(req);
+    this.expectContinue =
+        hasBody && !front.http2() && req.fields().containsToken("Expect", "100-continue");
+    this.chunked = hasBody && !req.fields().contains("Content-Length");
   }
 
   void start() {
@@ -135,7 +132,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       return;
     }
     origin = c;
-    c.bind(this);
+    c.bind(this, req.isHead());
     send(c);
   }
 
@@ -150,34 +147,34 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private void send(OriginConnection c) {
     if (!rewritten) {
       rewritten = true;
-      boolean chunked = hasBody && !req.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
       OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, chunked);
     }
+    c.writeHead(req, chunked);
     if (!hasBody) {
-      c.write(req);
-      c.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      c.flush();
       c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
       return;
     }
-    c.write(req);
     if (expectContinue && !continueSent) {
       continueSent = true;
-      front.writeInterim(
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      front.writeContinue();
     }
-    ArrayDeque<HttpContent> pending = pendingBody;
+    ArrayDeque<ByteBuf> pending = pendingBody;
     pendingBody = null;
     if (pending != null) {
-      HttpContent part;
+      ByteBuf part;
       while ((part = pending.poll()) != null) {
         bodyStarted = true;
-        c.write(part);
+        c.writeBody(part);
       }
     }
-    c.flush();
     if (bodyEnded) {
+      c.writeEnd();
       c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
-    } else if (c.isWritable()) {
+      return;
+    }
+    c.flush();
+    if (c.isWritable()) {
       front.autoRead(true);
     }
   }
@@ -185,37 +182,44 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   // ---- the request body, from the client
 
   @Override
-  public void requestContent(HttpContent content) {
+  public void requestData(ByteBuf data) {
     if (state == STATE_DONE || !hasBody) {
-      content.release();
+      data.release();
       return;
     }
-    int n = content.content().readableBytes();
-    bodyBytes += n;
+    bodyBytes += data.readableBytes();
     long max = front.listener().config().maxRequestBody();
     if (max > 0 && bodyBytes > max) {
-      content.release();
+      data.release();
       finishWithStatus(413);
       return;
-    }
-    boolean last = content instanceof LastHttpContent;
-    if (last) {
-      bodyEnded = true;
     }
     OriginConnection c = origin;
     if (c == null) {
       if (pendingBody == null) {
         pendingBody = new ArrayDeque<>(2);
       }
-      pendingBody.add(content);
+      pendingBody.add(data);
       return;
     }
     bodyStarted = true;
-    c.writeAndFlush(content);
-    if (last) {
-      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
-    } else if (!c.isWritable()) {
+    c.writeBody(data);
+    c.flush();
+    if (!c.isWritable()) {
       front.autoRead(false);
+    }
+  }
+
+  @Override
+  public void requestEnd() {
+    if (state == STATE_DONE || !hasBody) {
+      return;
+    }
+    bodyEnded = true;
+    OriginConnection c = origin;
+    if (c != null) {
+      c.writeEnd();
+      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
     }
   }
 
@@ -237,8 +241,13 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   // ---- the response, from the origin
 
   @Override
-  public void onResponseHead(HttpResponse r) {
-    int code = r.status().code();
+  public void onResponseHead(ResponseHead r) {
+    int code = r.status();
+    if (code == 101) {
+      // Switching protocols without having been asked to: not a response this request can use.
+      onFailure(UpstreamFailure.RESET, new java.io.IOException("unexpected 101 from the origin"));
+      return;
+    }
     RetryOn statusCondition = RetryOn.ofStatus(code);
     if (statusCondition != null && upstream.retryOn().contains(statusCondition)) {
       server.passive().recordFailure();
@@ -256,18 +265,18 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     state = STATE_STREAMING;
     status = code;
-    HttpHeaders h = r.headers();
+    HeaderFields h = r.fields();
     HopByHop.strip(h);
-    if (!h.contains(RequestIds.HEADER)) {
-      h.set(RequestIds.HEADER, requestId);
+    if (!h.contains(RequestIds.NAME)) {
+      h.add(RequestIds.NAME, requestId);
     }
     if (front.tls() && front.listener().config().hstsSeconds() > 0) {
-      h.set("Strict-Transport-Security", "max-age=" + front.listener().config().hstsSeconds());
+      h.set("Strict-Transport-Security", front.listener().hsts());
     }
     if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, front.tls());
       if (cookie != null) {
-        h.add(HttpHeaderNames.SET_COOKIE, cookie);
+        h.add("Set-Cookie", cookie);
       }
     }
     RouteActions.apply(route.responseHeaders(), h);
@@ -278,25 +287,23 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   @Override
-  public void onResponseContent(HttpContent content) {
+  public void onResponseData(ByteBuf data) {
     if (state != STATE_STREAMING) {
-      content.release();
+      data.release();
       return;
     }
-    responseBytes += content.content().readableBytes();
-    front.writeContent(content);
+    responseBytes += data.readableBytes();
+    front.writeBody(data);
     if (!front.isWritable()) {
       origin.autoRead(false);
     }
   }
 
   @Override
-  public void onResponseEnd(LastHttpContent last) {
+  public void onResponseEnd() {
     if (state != STATE_STREAMING) {
-      last.release();
       return;
     }
-    responseBytes += last.content().readableBytes();
     state = STATE_DONE;
     endAttempt(status, null);
     requestDone(status);
@@ -309,7 +316,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       c.release();
     }
     releasePending();
-    front.writeLast(last);
+    front.writeEnd();
   }
 
   @Override
@@ -378,13 +385,11 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     return !hasBody && idempotent(req.method());
   }
 
-  private static boolean idempotent(HttpMethod m) {
-    return m == HttpMethod.GET
-        || m == HttpMethod.HEAD
-        || m == HttpMethod.OPTIONS
-        || m == HttpMethod.TRACE
-        || m == HttpMethod.PUT
-        || m == HttpMethod.DELETE;
+  private static boolean idempotent(String m) {
+    return switch (m) {
+      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+      default -> false;
+    };
   }
 
   private long responseTimeoutMs() {
@@ -431,7 +436,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   private void releasePending() {
-    ArrayDeque<HttpContent> p = pendingBody;
+    ArrayDeque<ByteBuf> p = pendingBody;
     pendingBody = null;
     if (p != null) {
       p.forEach(ReferenceCountUtil::release);

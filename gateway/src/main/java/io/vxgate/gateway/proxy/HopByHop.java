@@ -1,27 +1,25 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.AsciiString;
+import io.vxgate.gateway.http1.HeaderFields;
 
-/** Hop-by-hop headers (RFC 9110 section 7.6.1) that a proxy must not forward. */
+/** Hop-by-hop header fields (RFC 9110 section 7.6.1) that a proxy must not forward. */
 final class HopByHop {
   private HopByHop() {}
 
-  private static final CharSequence[] ALWAYS = {
-    HttpHeaderNames.CONNECTION,
-    AsciiString.cached("keep-alive"),
-    AsciiString.cached("proxy-connection"),
-    HttpHeaderNames.TE,
-    HttpHeaderNames.TRAILER,
-    HttpHeaderNames.TRANSFER_ENCODING,
-    HttpHeaderNames.UPGRADE,
-    HttpHeaderNames.EXPECT,
+  private static final String[] ALWAYS = {
+    "Connection",
+    "Keep-Alive",
+    "Proxy-Connection",
+    "TE",
+    "Trailer",
+    "Transfer-Encoding",
+    "Upgrade",
+    "Expect",
   };
 
-  /** Removes hop-by-hop headers, including those named by the Connection header. */
-  static void strip(HttpHeaders headers) {
-    String connection = headers.get(HttpHeaderNames.CONNECTION);
+  /** Removes hop-by-hop fields, including those named by the Connection field. */
+  static void strip(HeaderFields fields) {
+    String connection = fields.get("Connection");
     if (connection != null) {
       int start = 0;
       int n = connection.length();
@@ -30,13 +28,13 @@ final class HopByHop {
         int end = comma < 0 ? n : comma;
         String token = connection.substring(start, end).trim();
         if (!token.isEmpty()) {
-          headers.remove(token);
+          fields.remove(token);
         }
         start = end + 1;
       }
     }
-    for (CharSequence h : ALWAYS) {
-      headers.remove(h);
+    for (String h : ALWAYS) {
+      fields.remove(h);
     }
   }
 }

@@ -17,8 +17,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -71,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * One listener of the node: a server socket per event loop on the same port (SO_REUSEPORT, so the
  * kernel spreads connections over the loops like over nginx's workers), each connection served on
  * its loop by a Netty pipeline: TLS when configured (SNI picks the certificate, ALPN offers h2 then
- * http/1.1), then HTTP/1.x ({@link ConnectionGuard}, Netty's codec, {@link FrontConnection}) or
- * HTTP/2 (a {@link FrontConnection} per stream).
+ * http/1.1), then HTTP/1.x ({@link Http1Front}, which reads and writes the bytes itself) or HTTP/2
+ * (Netty's codec, and an {@link Http2Front} per stream).
  */
 public final class Listener {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
@@ -80,9 +78,7 @@ public final class Listener {
   public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
   /** Concurrent streams per HTTP/2 connection (nginx's http2_max_concurrent_streams). */
   static final int MAX_CONCURRENT_STREAMS = 128;
-  private static final int MAX_CHUNK = 64 * 1024;
 
-  static final String GUARD = "guard";
   static final String CODEC = "codec";
   static final String FRONT = "front";
 
@@ -93,6 +89,7 @@ public final class Listener {
   private final Ticker ticker;
   private final List<EventLoop> loops;
   private final boolean tls;
+  private final String hsts;
   private final Mapping<String, SslContext> certificates;
   private final ChannelGroup servers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -117,11 +114,17 @@ public final class Listener {
     this.ticker = requireNonNull(ticker, "ticker");
     this.loops = List.copyOf(loops);
     this.tls = config.tls() != null;
+    this.hsts = "max-age=" + config.hstsSeconds();
     this.certificates = tls ? certificates(vertx, config.tls()) : null;
   }
 
   ListenerConfig config() {
     return config;
+  }
+
+  /** The Strict-Transport-Security value of this listener's responses. */
+  String hsts() {
+    return hsts;
   }
 
   ProxySnapshot snapshot() {
@@ -256,19 +259,7 @@ public final class Listener {
         headerTimeout.isZero()
             ? null
             : new ConnectionGuard(headerTimeout, config.requestBodyTimeout(), KEEPALIVE_TIMEOUT);
-    if (guard != null) {
-      p.addLast(GUARD, guard);
-    }
-    p.addLast(
-        CODEC,
-        new HttpServerCodec(
-            new HttpDecoderConfig()
-                .setMaxInitialLineLength(Math.max(4096, Math.min(config.maxHeaderSize(), 65536)))
-                .setMaxHeaderSize(config.maxHeaderSize())
-                .setMaxChunkSize(MAX_CHUNK)
-                .setHeadersFactory(HeaderValues.HEADERS)
-                .setTrailersFactory(HeaderValues.TRAILERS)));
-    p.addLast(FRONT, new FrontConnection(this, false, guard));
+    p.addLast(FRONT, new Http1Front(this, guard));
   }
 
   private void http2(ChannelPipeline p) {
@@ -290,7 +281,7 @@ public final class Listener {
                 stream
                     .pipeline()
                     .addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true))
-                    .addLast(FRONT, new FrontConnection(Listener.this, true, null));
+                    .addLast(FRONT, new Http2Front(Listener.this));
               }
             }));
   }
@@ -407,7 +398,7 @@ public final class Listener {
   }
 
   private static void drain(Channel ch, Duration grace) {
-    FrontConnection front = ch.pipeline().get(FrontConnection.class);
+    Http1Front front = ch.pipeline().get(Http1Front.class);
     if (front != null) {
       front.drain();
       return;
@@ -418,10 +409,8 @@ public final class Listener {
       ch.close();
       return;
     }
-    if (ch.pipeline().get("tunnel") == null) {
-      // Not yet HTTP (a TLS handshake in progress).
-      ch.close();
-    }
+    // Not yet HTTP (a TLS handshake in progress).
+    ch.close();
   }
 
   private void awaitClosed(Promise<Void> done, long forceAt) {

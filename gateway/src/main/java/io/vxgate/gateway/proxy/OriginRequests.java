@@ -1,12 +1,9 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.RouteConfig;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.RequestHead;
 
 /** How a client's request head becomes the one an origin gets. */
 final class OriginRequests {
@@ -14,7 +11,7 @@ final class OriginRequests {
 
   /**
    * Rewrites the client's request head in place for the origin: origin-form target {@code uri},
-   * HTTP/1.1, hop-by-hop headers out, X-Forwarded-For/-Proto/-Host, X-Real-IP and X-Request-Id in
+   * HTTP/1.1, hop-by-hop fields out, X-Forwarded-For/-Proto/-Host, X-Real-IP and X-Request-Id in
    * (incoming values believed from trusted proxies only), the route's header actions, and the Host
    * a route set or else the client's effective authority.
    *
@@ -28,9 +25,9 @@ final class OriginRequests {
       String uri,
       RouteConfig route,
       boolean chunked) {
-    HttpRequest req = view.request();
-    HttpHeaders h = req.headers();
-    // Everything taken from the client's headers is read before they change.
+    RequestHead req = view.request();
+    HeaderFields h = req.fields();
+    // Everything taken from the client's fields is read before they change.
     boolean trusted = view.peerTrusted();
     String xff = snapshot.forwarded().forwardedFor(h.get("X-Forwarded-For"), view.peer(), trusted);
     String realIp = view.clientIp();
@@ -40,9 +37,9 @@ final class OriginRequests {
     if (fhost == null && authority != null) {
       fhost = authority.toString();
     }
-    req.setUri(uri);
-    req.setProtocolVersion(HttpVersion.HTTP_1_1);
-    h.remove(HttpHeaderNames.HOST);
+    req.target(uri);
+    req.version(11);
+    h.remove("Host");
     HopByHop.strip(h);
     h.set("X-Forwarded-For", xff);
     h.set("X-Real-IP", realIp);
@@ -52,13 +49,13 @@ final class OriginRequests {
     } else {
       h.remove("X-Forwarded-Host");
     }
-    h.set(RequestIds.HEADER, requestId);
+    h.set(RequestIds.NAME, requestId);
     RouteActions.apply(route.requestHeaders(), h);
-    if (!h.contains(HttpHeaderNames.HOST) && authority != null) {
-      h.set(HttpHeaderNames.HOST, authority.toString());
+    if (!h.contains("Host") && authority != null) {
+      h.add("Host", authority.toString());
     }
     if (chunked) {
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      h.set("Transfer-Encoding", "chunked");
     }
   }
 }

@@ -7,6 +7,7 @@ final class RequestIds {
   private RequestIds() {}
 
   static final String HEADER = "X-Request-Id";
+  static final String NAME = HEADER;
   private static final int MAX_LENGTH = 128;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 

@@ -1,10 +1,9 @@
 package io.vxgate.gateway.proxy;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
+import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.route.RequestView;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,7 +18,7 @@ import java.util.Map;
  * Everything is computed on first use. Confined to the request's event loop.
  */
 final class RequestInfo implements RequestView {
-  private final HttpRequest req;
+  private final RequestHead req;
   private final String path;
   private final ForwardedHeaders forwarded;
   private final HostAndPort authority;
@@ -39,7 +38,7 @@ final class RequestInfo implements RequestView {
    * @param remote nullable; the TCP peer
    */
   RequestInfo(
-      HttpRequest req,
+      RequestHead req,
       String path,
       ForwardedHeaders forwarded,
       HostAndPort authority,
@@ -51,8 +50,8 @@ final class RequestInfo implements RequestView {
     this.remote = remote;
   }
 
-  /** The request as decoded (its headers are the client's until the exchange rewrites them). */
-  HttpRequest request() {
+  /** The request as read (its fields are the client's until the exchange rewrites them). */
+  RequestHead request() {
     return req;
   }
 
@@ -77,20 +76,20 @@ final class RequestInfo implements RequestView {
   @Override
   public HttpMethod method() {
     if (method == null) {
-      method = HttpMethod.fromNetty(req.method());
+      method = HttpMethod.valueOf(req.method());
     }
     return method;
   }
 
   @Override
   public String header(String name) {
-    return req.headers().get(name);
+    return req.fields().get(name);
   }
 
   @Override
   public String queryParam(String name) {
     if (params == null) {
-      params = new QueryStringDecoder(req.uri()).parameters();
+      params = new QueryStringDecoder(req.target()).parameters();
     }
     List<String> v = params.get(name);
     return v == null || v.isEmpty() ? null : v.get(0);
@@ -122,14 +121,14 @@ final class RequestInfo implements RequestView {
   /** The client address as text: see the class comment. */
   String clientIp() {
     if (clientIp == null) {
-      clientIp = forwarded.realIp(req.headers().get("X-Forwarded-For"), peer(), peerTrusted());
+      clientIp = forwarded.realIp(req.fields().get("X-Forwarded-For"), peer(), peerTrusted());
     }
     return clientIp;
   }
 
   @Override
   public boolean websocket() {
-    String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    String upgrade = req.fields().get("Upgrade");
     return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 

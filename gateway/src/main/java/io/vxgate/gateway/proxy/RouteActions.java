@@ -1,12 +1,9 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.RouteConfig.HeaderActions;
+import io.vxgate.gateway.http1.HeaderFields;
 import java.nio.charset.StandardCharsets;
 
 /** The per-route actions: header changes, redirects and fixed responses. */
@@ -14,7 +11,7 @@ final class RouteActions {
   private RouteActions() {}
 
   /** Removes, then sets, the configured headers. */
-  static void apply(HeaderActions actions, HttpHeaders headers) {
+  static void apply(HeaderActions actions, HeaderFields headers) {
     if (actions.isEmpty()) {
       return;
     }
@@ -41,8 +38,8 @@ final class RouteActions {
       String base = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
       location = base + path + (query == null ? "" : "?" + query);
     }
-    HttpHeaders h = new DefaultHttpHeaders();
-    h.set(HttpHeaderNames.LOCATION, location);
+    HeaderFields h = new HeaderFields(4);
+    h.set("Location", location);
     end(front, r.status(), route, requestId, close, h, null, new byte[0]);
   }
 
@@ -56,7 +53,7 @@ final class RouteActions {
         route,
         requestId,
         close,
-        new DefaultHttpHeaders(),
+        new HeaderFields(4),
         bodyless ? null : r.contentType(),
         bodyless ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8));
   }
@@ -67,14 +64,14 @@ final class RouteActions {
       RouteConfig route,
       String requestId,
       boolean close,
-      HttpHeaders h,
+      HeaderFields h,
       String contentType,
       byte[] body) {
-    h.set(RequestIds.HEADER, requestId);
+    h.set(RequestIds.NAME, requestId);
     if (contentType != null) {
-      h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+      h.set("Content-Type", contentType);
     }
     apply(route.responseHeaders(), h);
-    front.respond(HttpResponseStatus.valueOf(status), h, Unpooled.wrappedBuffer(body), close);
+    front.respond(status, h, Unpooled.wrappedBuffer(body), close);
   }
 }

@@ -132,7 +132,7 @@ final class StickySessions {
 
     /** The server the request's cookie names, or null (no cookie, or a forged one). */
     ServerState pinned(RequestInfo req) {
-      String value = Cookies.value(req.request().headers(), config.cookie());
+      String value = Cookies.value(req.request().fields(), config.cookie());
       return value == null ? null : find(value);
     }
 

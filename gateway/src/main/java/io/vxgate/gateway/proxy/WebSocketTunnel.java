@@ -2,32 +2,20 @@ package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.ResponseHead;
 import io.vxgate.gateway.upstream.OriginConnection;
 import io.vxgate.gateway.upstream.OriginListener;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * for the socket's whole life. Origin connections of tunnels are never pooled. Runs on the client
  * connection's event loop.
  */
-final class WebSocketTunnel implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
+final class WebSocketTunnel
+    implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
   private static final int STATE_HANDSHAKE = 0;
   private static final int STATE_REFUSED = 1;
@@ -54,7 +43,7 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
   private final FrontConnection front;
   private final ProxySnapshot snapshot;
   private final RequestInfo view;
-  private final HttpRequest req;
+  private final RequestHead req;
   private final String requestId;
   private final String uri;
   private final UpstreamSelector selector;
@@ -69,7 +58,6 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
   private UpstreamFailure lastFailure;
   private ServerState server;
   private OriginConnection origin;
-  private Channel client;
   private ScheduledFuture<?> idleCheck;
   private long lastActivityNanos;
 
@@ -94,27 +82,14 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, view.path(), sticky, ticker);
-    this.upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
+    this.upgrade = req.fields().get("Upgrade");
   }
 
-  /**
-   * Whether {@code req} is an HTTP/1.1 upgrade request (the gateway tunnels no other kind; over
-   * HTTP/2 a WebSocket is not offered).
-   */
-  static boolean isUpgrade(HttpRequest req, boolean http2) {
-    if (http2 || req.protocolVersion() != HttpVersion.HTTP_1_1 || req.method() != HttpMethod.GET) {
-      return false;
-    }
-    String connection = req.headers().get(HttpHeaderNames.CONNECTION);
-    if (connection == null) {
-      return false;
-    }
-    for (String token : connection.split(",")) {
-      if (token.trim().toLowerCase(Locale.ROOT).equals("upgrade")) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether {@code req} is an HTTP/1.1 upgrade request (the gateway tunnels no other kind). */
+  static boolean isUpgrade(RequestHead req) {
+    return req.version() == 11
+        && req.method().equals("GET")
+        && req.fields().containsToken("Connection", "upgrade");
   }
 
   void start() {
@@ -141,16 +116,16 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
       return;
     }
     origin = c;
-    c.bind(this);
+    c.bind(this, false);
     if (!rewritten) {
       rewritten = true;
       OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, false);
-      HttpHeaders out = req.headers();
-      out.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
-      out.set(HttpHeaderNames.UPGRADE, upgrade);
+      HeaderFields out = req.fields();
+      out.set("Connection", "Upgrade");
+      out.set("Upgrade", upgrade);
     }
-    c.write(req);
-    c.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    c.writeHead(req, false);
+    c.flush();
     c.expectResponse(upstream.timeouts().response().toMillis(), 0);
   }
 
@@ -162,8 +137,8 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
   }
 
   @Override
-  public void onResponseHead(HttpResponse r) {
-    if (r.status().code() == 101) {
+  public void onResponseHead(ResponseHead r) {
+    if (r.status() == 101) {
       upgrade(r);
     } else {
       refused(r);
@@ -171,18 +146,24 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
   }
 
   @Override
-  public void onResponseContent(HttpContent content) {
+  public void onResponseData(ByteBuf data) {
     if (state == STATE_REFUSED) {
-      front.writeContent(content);
+      front.writeBody(data);
+    } else if (state == STATE_OPEN) {
+      lastActivityNanos = ticker.nanoTime();
+      front.writeRaw(data);
+      front.flush();
+      if (!front.isWritable() && origin != null) {
+        origin.autoRead(false);
+      }
     } else {
-      content.release();
+      data.release();
     }
   }
 
   @Override
-  public void onResponseEnd(LastHttpContent last) {
+  public void onResponseEnd() {
     if (state != STATE_REFUSED) {
-      last.release();
       return;
     }
     state = STATE_DONE;
@@ -191,13 +172,28 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
     OriginConnection c = origin;
     origin = null;
     c.close();
-    front.writeLast(last);
+    front.writeEnd();
   }
 
   @Override
   public void onReadComplete() {
     if (state == STATE_REFUSED) {
       front.flush();
+    }
+  }
+
+  @Override
+  public void onOriginWritability(boolean writable) {
+    if (state == STATE_OPEN) {
+      front.autoRead(writable);
+    }
+  }
+
+  @Override
+  public void clientWritability(boolean writable) {
+    OriginConnection o = origin;
+    if (state == STATE_OPEN && o != null) {
+      o.autoRead(writable);
     }
   }
 
@@ -252,119 +248,71 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
   }
 
   /** The origin refused the upgrade: its answer goes back to the client as it is. */
-  private void refused(HttpResponse r) {
-    if (r.status().code() < 500) {
+  private void refused(ResponseHead r) {
+    if (r.status() < 500) {
       server.passive().recordSuccess();
     }
     state = STATE_REFUSED;
-    HttpHeaders h = r.headers();
+    HeaderFields h = r.fields();
     HopByHop.strip(h);
-    if (!h.contains(RequestIds.HEADER)) {
-      h.set(RequestIds.HEADER, requestId);
+    if (!h.contains(RequestIds.NAME)) {
+      h.add(RequestIds.NAME, requestId);
     }
     RouteActions.apply(route.responseHeaders(), h);
     front.writeResponseHead(r);
   }
 
-  private void upgrade(HttpResponse r) {
+  private void upgrade(ResponseHead r) {
     server.passive().recordSuccess();
     state = STATE_OPEN;
-    HttpResponse answer =
-        new DefaultHttpResponse(HttpVersion.HTTP_1_1, r.status(), r.headers().copy());
-    HttpHeaders h = answer.headers();
+    HeaderFields h = r.fields();
     if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, front.tls());
       if (cookie != null) {
-        h.add(HttpHeaderNames.SET_COOKIE, cookie);
+        h.add("Set-Cookie", cookie);
       }
     }
     RouteActions.apply(route.responseHeaders(), h);
-    OriginConnection o = origin;
-    o.expectResponse(0, 0);
-    client = front.channel();
+    r.version(11);
+    origin.expectResponse(0, 0);
+    ByteBuf head = front.channel().alloc().buffer(r.encodedLength());
+    r.writeTo(head);
+    front.writeRaw(head);
+    front.flush();
     front.upgraded();
-    // The 101 goes out through the HTTP encoder, which then leaves both pipelines with the decoders.
-    client.writeAndFlush(answer, client.voidPromise());
-    Channel originChannel = o.channel();
-    Relay toOrigin = new Relay(originChannel);
-    Relay toClient = new Relay(client);
-    ChannelPipeline cp = client.pipeline();
-    cp.addLast("tunnel", toOrigin);
-    removeIfPresent(cp, Listener.FRONT);
-    removeIfPresent(cp, Listener.GUARD);
-    removeIfPresent(cp, Listener.CODEC);
-    ChannelPipeline op = originChannel.pipeline();
-    op.addLast("tunnel", toClient);
-    removeIfPresent(op, "codec");
     lastActivityNanos = ticker.nanoTime();
     scheduleIdleCheck(upstream.timeouts().idle().toMillis());
-    if (!client.isActive() || !originChannel.isActive()) {
-      close();
-    }
-  }
-
-  private static void removeIfPresent(ChannelPipeline p, String name) {
-    if (p.get(name) != null) {
-      p.remove(name);
-    }
   }
 
   // ---- tunnel
 
-  /** Copies what its channel reads into {@code to}, pausing while {@code to} is not writable. */
-  private final class Relay extends ChannelInboundHandlerAdapter {
-    private final Channel to;
-
-    Relay(Channel to) {
-      this.to = to;
+  /** Bytes from the client (after the upgrade: raw). */
+  @Override
+  public void requestData(ByteBuf data) {
+    OriginConnection o = origin;
+    if (state != STATE_OPEN || o == null) {
+      data.release();
+      return;
     }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (state != STATE_OPEN || !(msg instanceof ByteBuf)) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      lastActivityNanos = ticker.nanoTime();
-      to.write(msg, to.voidPromise());
-      if (!to.isWritable()) {
-        // Flushing may drain it at once (and fire its writability event right here).
-        to.flush();
-        if (!to.isWritable()) {
-          ctx.channel().config().setAutoRead(false);
-        }
-      }
+    lastActivityNanos = ticker.nanoTime();
+    o.writeRaw(data);
+    o.flush();
+    if (!o.isWritable()) {
+      front.autoRead(false);
     }
+  }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      to.flush();
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      // This channel drained (or filled up): the other side, which writes into it, reads again.
-      if (state == STATE_OPEN) {
-        to.config().setAutoRead(ctx.channel().isWritable());
-      }
-      ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      close();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.debug("websocket {}: {}", requestId, cause.toString());
-      close();
-    }
+  @Override
+  public void requestEnd() {
+    // The handshake request has no body.
   }
 
   private void scheduleIdleCheck(long ms) {
     idleCheck =
-        client.eventLoop().schedule(this::idleCheck, Math.max(1, ms), TimeUnit.MILLISECONDS);
+        front
+            .channel()
+            .eventLoop()
+            .schedule(this::idleCheck, Math.max(1, ms), TimeUnit.MILLISECONDS);
   }
 
   private void idleCheck() {
@@ -392,24 +340,13 @@ final class WebSocketTunnel implements FrontConnection.Active, OriginListener, U
       idleCheck.cancel(false);
       idleCheck = null;
     }
-    if (client != null) {
-      client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-    }
+    front.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     OriginConnection o = origin;
     origin = null;
     if (o != null) {
-      Channel oc = o.channel();
-      oc.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> o.close());
+      o.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> o.close());
     }
     endAttempt();
-  }
-
-  // ---- the client side
-
-  @Override
-  public void requestContent(HttpContent content) {
-    // The handshake request has no body; frames sent before the 101 are not part of it.
-    content.release();
   }
 
   @Override

@@ -1,37 +1,46 @@
 package io.vxgate.gateway.upstream;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vxgate.gateway.http1.BodyDecoder;
+import io.vxgate.gateway.http1.Chunks;
+import io.vxgate.gateway.http1.HeadParser;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.Http1Exception;
+import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.ResponseHead;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One HTTP/1.1 connection to an origin server, pooled by {@link UpstreamPool}. While a request holds
- * it, everything the origin sends goes to that request's {@link OriginListener}; in the pool it
- * expects nothing (an idle connection the origin writes to, or closes, is dropped).
+ * One HTTP/1.1 connection to an origin server, pooled by {@link UpstreamPool}, read and written as
+ * bytes: request heads are written as the exchange built them, responses are read with {@link
+ * HeadParser} and {@link BodyDecoder}. While a request holds the connection, the response goes to
+ * its {@link OriginListener}; in the pool it expects nothing (an idle connection the origin writes
+ * to, or closes, is dropped). Interim (1xx) responses other than 101 are read and dropped; after a
+ * 101 the connection carries raw bytes both ways (a WebSocket tunnel).
  *
  * <p>Timeouts are lazy, as in Netty's IdleStateHandler: {@link #expectResponse} and every read only
  * move a deadline; one scheduled check per connection re-arms itself while the deadline moves, so
- * a request costs no timer operation. Interim (1xx) responses other than 101 are read and dropped
- * here: the listener sees the final response only.
+ * a request costs no timer operation.
  *
  * <p>Confined to the connection's event loop.
  */
-public final class OriginConnection extends ChannelInboundHandlerAdapter {
+public final class OriginConnection extends ChannelInboundHandlerAdapter
+    implements BodyDecoder.Sink {
   private static final int IDLE = 0;
   private static final int BUSY = 1;
   private static final int CLOSED = 2;
+  private static final int MAX_HEAD = 64 * 1024;
 
   private final UpstreamPool.ServerPool pool;
+  private final HeadParser parser = new HeadParser(false, MAX_HEAD, MAX_HEAD);
+  private final BodyDecoder body = new BodyDecoder(502, MAX_HEAD);
   private Channel channel;
   private ChannelHandlerContext ctx;
   private OriginListener listener;
@@ -44,8 +53,10 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
   private long checkAt;
   /** Whether the response of the current request is complete and allows reuse. */
   private boolean reusable;
-  /** Whether the current response is an interim (1xx) one being skipped. */
-  private boolean interim;
+  private boolean headRequest;
+  private boolean readingBody;
+  private boolean chunkedOut;
+  private boolean tunnel;
   /** When this connection went back to the pool (System.nanoTime). */
   long idleSince;
 
@@ -64,21 +75,58 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
-  /** Sends the origin's events to {@code l} until released or closed. */
-  public void bind(OriginListener l) {
+  /**
+   * Sends the origin's events to {@code l} until released or closed.
+   *
+   * @param head whether the request about to be written is a HEAD (its response has no body)
+   */
+  public void bind(OriginListener l, boolean head) {
     listener = l;
     reusable = false;
-    interim = false;
+    headRequest = head;
+    readingBody = false;
+    chunkedOut = false;
+    parser.reset();
   }
 
-  /** Writes a message without flushing. */
-  public void write(Object msg) {
-    ctx.write(msg, ctx.voidPromise());
+  /**
+   * Writes a request head (not flushed).
+   *
+   * @param chunked frame the body that follows as chunked (its length is unknown)
+   */
+  public void writeHead(RequestHead head, boolean chunked) {
+    chunkedOut = chunked;
+    ByteBuf out = ctx.alloc().buffer(head.encodedLength());
+    head.writeTo(out);
+    ctx.write(out, ctx.voidPromise());
   }
 
-  /** Writes a message and flushes. */
-  public void writeAndFlush(Object msg) {
-    ctx.writeAndFlush(msg, ctx.voidPromise());
+  /** Writes a part of the request body (not flushed); takes ownership of {@code data}. */
+  public void writeBody(ByteBuf data) {
+    if (!data.isReadable()) {
+      data.release();
+      return;
+    }
+    if (chunkedOut) {
+      ctx.write(Chunks.sizeLine(ctx.alloc(), data.readableBytes()), ctx.voidPromise());
+      ctx.write(data, ctx.voidPromise());
+      ctx.write(Chunks.CRLF.duplicate(), ctx.voidPromise());
+    } else {
+      ctx.write(data, ctx.voidPromise());
+    }
+  }
+
+  /** Ends the request body (the last chunk when chunked) and flushes. */
+  public void writeEnd() {
+    if (chunkedOut) {
+      ctx.write(Chunks.LAST.duplicate(), ctx.voidPromise());
+    }
+    ctx.flush();
+  }
+
+  /** Writes raw bytes (a tunnel), not flushed. */
+  public void writeRaw(ByteBuf data) {
+    ctx.write(data, ctx.voidPromise());
   }
 
   public void flush() {
@@ -102,6 +150,8 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);
     if (responseTimeoutMs > 0) {
       setDeadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(responseTimeoutMs));
+    } else {
+      deadline = 0;
     }
   }
 
@@ -115,7 +165,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     if (state != BUSY) {
       return;
     }
-    if (reusable && channel.isActive()) {
+    if (reusable && !readingBody && !tunnel && channel.isActive()) {
       state = IDLE;
       channel.config().setAutoRead(true);
       pool.released(this);
@@ -144,21 +194,136 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  boolean idle() {
-    return state == IDLE;
-  }
-
-  // ---- events from the channel
+  // ---- reading the response
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    OriginListener l = listener;
-    if (l == null) {
-      // Nothing is expected from an idle connection: the origin is closing it or misbehaving.
+    if (!(msg instanceof ByteBuf in)) {
       ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (listener == null) {
+      // Nothing is expected from an idle connection: the origin is closing it or misbehaving.
+      in.release();
       close();
       return;
     }
+    touch();
+    if (tunnel) {
+      listener.onResponseData(in);
+      return;
+    }
+    try {
+      while (in.isReadable()) {
+        OriginListener l = listener;
+        if (l == null) {
+          // Bytes after the response: the origin misbehaves.
+          close();
+          return;
+        }
+        if (readingBody) {
+          if (body.decode(in, this)) {
+            readingBody = false;
+            deadline = 0;
+            l.onResponseEnd();
+          }
+          continue;
+        }
+        if (!parser.feed(in)) {
+          return;
+        }
+        ResponseHead head = parser.response();
+        parser.reset();
+        if (!onHead(l, head, in)) {
+          return;
+        }
+      }
+    } catch (Http1Exception e) {
+      fail(new IOException("malformed response from the origin: " + e.getMessage()));
+    } finally {
+      in.release();
+    }
+  }
+
+  /** Handles a response head; false when the rest of {@code in} is no longer HTTP. */
+  private boolean onHead(OriginListener l, ResponseHead head, ByteBuf in) throws Http1Exception {
+    int status = head.status();
+    if (status < 200 && status != 101) {
+      return true; // an interim response: the final one follows
+    }
+    HeaderFields f = head.fields();
+    if (status == 101) {
+      tunnel = true;
+      reusable = false;
+      l.onResponseHead(head);
+      if (in.isReadable() && listener == l) {
+        l.onResponseData(in.readRetainedSlice(in.readableBytes()));
+      }
+      return false;
+    }
+    BodyDecoder.Framing framing;
+    long length = 0;
+    if (headRequest || status == 204 || status == 304) {
+      framing = BodyDecoder.Framing.NONE;
+    } else if (f.contains("Transfer-Encoding")) {
+      String te = String.join(",", f.getAll("Transfer-Encoding"));
+      int comma = te.lastIndexOf(',');
+      if (!te.substring(comma + 1).trim().equalsIgnoreCase("chunked")) {
+        framing = BodyDecoder.Framing.UNTIL_CLOSE;
+      } else {
+        framing = BodyDecoder.Framing.CHUNKED;
+      }
+      f.remove("Content-Length");
+    } else if (f.contains("Content-Length")) {
+      length = contentLength(f);
+      framing = length == 0 ? BodyDecoder.Framing.NONE : BodyDecoder.Framing.LENGTH;
+    } else {
+      framing = BodyDecoder.Framing.UNTIL_CLOSE;
+    }
+    reusable =
+        framing != BodyDecoder.Framing.UNTIL_CLOSE
+            && (head.version() == 11
+                ? !f.containsToken("Connection", "close")
+                : f.containsToken("Connection", "keep-alive"));
+    readingBody = framing != BodyDecoder.Framing.NONE;
+    if (readingBody) {
+      body.start(framing, length);
+    }
+    l.onResponseHead(head);
+    if (!readingBody && listener == l) {
+      deadline = 0;
+      l.onResponseEnd();
+    }
+    return true;
+  }
+
+  private static long contentLength(HeaderFields f) throws Http1Exception {
+    long value = -1;
+    for (String v : f.getAll("Content-Length")) {
+      long n = -1;
+      String t = v.trim();
+      if (!t.isEmpty() && t.length() <= 18 && t.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        n = Long.parseLong(t);
+      }
+      if (n < 0 || value >= 0 && n != value) {
+        throw new Http1Exception(502, "invalid Content-Length");
+      }
+      value = n;
+    }
+    return value;
+  }
+
+  @Override
+  public void data(ByteBuf slice) {
+    OriginListener l = listener;
+    if (l != null) {
+      l.onResponseData(slice);
+    } else {
+      slice.release();
+    }
+  }
+
+  private void touch() {
     if (readTimeoutNanos > 0) {
       long at = System.nanoTime() + readTimeoutNanos;
       if (check != null && at - checkAt >= 0) {
@@ -169,47 +334,6 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     } else {
       deadline = 0;
     }
-    if (msg instanceof HttpObject o && o.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      fail(new IOException("malformed response from the origin", o.decoderResult().cause()));
-      return;
-    }
-    if (msg instanceof HttpResponse head) {
-      int code = head.status().code();
-      if (code < 200 && code != 101) {
-        interim = true;
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      reusable = HttpUtil.isKeepAlive(head);
-      l.onResponseHead(head);
-      if (msg instanceof HttpContent c && listener == l) {
-        deliverContent(l, c);
-      }
-      return;
-    }
-    if (msg instanceof HttpContent c) {
-      if (interim) {
-        if (msg instanceof LastHttpContent) {
-          interim = false;
-        }
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      deliverContent(l, c);
-      return;
-    }
-    // Raw bytes after a 101: the tunnel takes them.
-    ctx.fireChannelRead(msg);
-  }
-
-  private void deliverContent(OriginListener l, HttpContent c) {
-    if (c instanceof LastHttpContent last) {
-      deadline = 0;
-      l.onResponseEnd(last);
-    } else {
-      l.onResponseContent(c);
-    }
   }
 
   @Override
@@ -218,7 +342,6 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     if (l != null) {
       l.onReadComplete();
     }
-    ctx.fireChannelReadComplete();
   }
 
   @Override
@@ -227,11 +350,17 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter {
     if (l != null) {
       l.onOriginWritability(channel.isWritable());
     }
-    ctx.fireChannelWritabilityChanged();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    OriginListener l = listener;
+    if (l != null && readingBody && body.framing() == BodyDecoder.Framing.UNTIL_CLOSE) {
+      // The close ends a response without framing.
+      readingBody = false;
+      reusable = false;
+      l.onResponseEnd();
+    }
     fail(new IOException("the origin closed the connection"));
   }
 

@@ -1,8 +1,7 @@
 package io.vxgate.gateway.upstream;
 
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
+import io.vxgate.gateway.http1.ResponseHead;
 
 /**
  * What an {@link OriginConnection} reports to the request that holds it. Every call comes on the
@@ -10,14 +9,17 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 public interface OriginListener {
 
-  /** The response head arrived (1xx heads included). The listener now owns {@code head}. */
-  void onResponseHead(HttpResponse head);
+  /** The final response head arrived (interim 1xx heads other than 101 are not reported). */
+  void onResponseHead(ResponseHead head);
 
-  /** A body part arrived; the listener owns (and must pass on or release) {@code content}. */
-  void onResponseContent(HttpContent content);
+  /**
+   * A part of the response body (or, after a 101, bytes of the upgraded connection); the listener
+   * owns {@code data}.
+   */
+  void onResponseData(ByteBuf data);
 
-  /** The response ended; the listener owns (and must pass on or release) {@code last}. */
-  void onResponseEnd(LastHttpContent last);
+  /** The response body ended. */
+  void onResponseEnd();
 
   /** A batch of reads ended: a moment to flush what was written to the client. */
   default void onReadComplete() {}

@@ -12,8 +12,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.AddressResolverGroup;
@@ -43,8 +41,8 @@ import javax.net.ssl.SSLParameters;
  * <p>Per server and loop: idle connections are reused newest first (the oldest ones age out after
  * {@code keepalive.idle-timeout}); at most {@code ceil(max-connections / loops)} are open; a request
  * beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to the connect
- * timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 (Netty's codec),
- * or TLS to {@code https://} servers.
+ * timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 ({@link
+ * OriginConnection}), or TLS to {@code https://} servers.
  *
  * <p>The per-loop state is touched only from its loop; {@link #shutdown} is thread-safe.
  */
@@ -88,9 +86,6 @@ public final class UpstreamPool {
     }
   }
 
-  private static final int MAX_RESPONSE_LINE = 64 * 1024;
-  private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
-  private static final int MAX_CHUNK = 64 * 1024;
 
   private final Settings settings;
   private final ChannelFactory<? extends Channel> channelFactory;
@@ -267,15 +262,6 @@ public final class UpstreamPool {
                         ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
                         p.addLast("tls", ssl);
                       }
-                      p.addLast(
-                          "codec",
-                          new HttpClientCodec(
-                              new HttpDecoderConfig()
-                                  .setMaxInitialLineLength(MAX_RESPONSE_LINE)
-                                  .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
-                                  .setMaxChunkSize(MAX_CHUNK),
-                              false,
-                              false));
                       p.addLast("origin", conn);
                     }
                   });

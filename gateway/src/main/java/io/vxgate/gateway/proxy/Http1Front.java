@@ -1,0 +1,446 @@
+package io.vxgate.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
+import io.vxgate.gateway.http1.BodyDecoder;
+import io.vxgate.gateway.http1.Chunks;
+import io.vxgate.gateway.http1.HeadParser;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.Http1Exception;
+import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.ResponseHead;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One client HTTP/1.x connection, read and written as bytes: {@link HeadParser} and {@link
+ * BodyDecoder} read requests; response heads are written as built, bodies as they come (chunked
+ * when an HTTP/1.1 client gets a body of unknown length, close-delimited for HTTP/1.0).
+ *
+ * <p>Keep-alive and pipelining: bytes of a next request that arrive while a response is on its way
+ * wait (and reading pauses) until that response ended. After a refused malformed request nothing
+ * more is read: a request pipelined (or smuggled in a body framed differently) behind it never
+ * reaches an origin. The {@link ConnectionGuard} times the phases (408 on slow headers or body,
+ * keep-alive idle close).
+ */
+final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
+  private static final byte[] CONTINUE =
+      "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final HeadParser parser;
+  private final BodyDecoder body;
+  private final ConnectionGuard guard;
+  /** Bytes read and not yet consumed (a pipelined request waiting for its turn). */
+  private ByteBuf pending;
+  private boolean keepAlive = true;
+  private boolean closeAfterResponse;
+  /** Nothing more is read or served (a refused request, a closing connection). */
+  private boolean stopped;
+  private boolean tunnel;
+  private boolean draining;
+  /** How the current response body is written. */
+  private boolean chunkedOut;
+  private boolean bodylessOut;
+  private boolean inProcess;
+
+  /** @param guard nullable: no header/body/keep-alive timeouts */
+  Http1Front(Listener listener, ConnectionGuard guard) {
+    super(listener);
+    this.guard = guard;
+    int maxHead = config.maxHeaderSize();
+    this.parser = new HeadParser(true, Math.max(4096, Math.min(maxHead, 65536)), maxHead);
+    this.body = new BodyDecoder(400, maxHead);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    super.handlerAdded(ctx);
+    if (guard != null) {
+      guard.start(this, ctx);
+    }
+  }
+
+  @Override
+  boolean http2() {
+    return false;
+  }
+
+  @Override
+  InetSocketAddress remoteAddress() {
+    return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
+  }
+
+  // ---- reading
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf in) || stopped) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (tunnel) {
+      Active a = active;
+      if (a != null) {
+        a.requestData(in);
+      } else {
+        in.release();
+      }
+      return;
+    }
+    if (guard != null) {
+      guard.bytesArrived();
+    }
+    if (pending == null) {
+      pending = in;
+    } else {
+      pending = append(pending, in);
+    }
+    process();
+  }
+
+  private ByteBuf append(ByteBuf a, ByteBuf b) {
+    CompositeByteBuf c;
+    if (a instanceof CompositeByteBuf comp) {
+      c = comp;
+    } else {
+      c = ctx.alloc().compositeBuffer(16);
+      c.addComponent(true, a);
+    }
+    c.addComponent(true, b);
+    return c;
+  }
+
+  /** Consumes what was read: request heads, bodies, and pipelined requests in turn. */
+  private void process() {
+    if (inProcess) {
+      return;
+    }
+    inProcess = true;
+    try {
+      ByteBuf in;
+      while ((in = pending) != null && in.isReadable() && !stopped && !tunnel) {
+        if (requestOpen) {
+          if (body.decode(in, this)) {
+            requestEnded();
+          }
+          continue;
+        }
+        if (responseOpen) {
+          // A pipelined request waits for the response on its way: stop reading meanwhile.
+          channel.config().setAutoRead(false);
+          break;
+        }
+        if (!parser.feed(in)) {
+          break;
+        }
+        RequestHead head = parser.request();
+        parser.reset();
+        startRequest(head);
+      }
+    } catch (Http1Exception e) {
+      malformed(e.status());
+    } finally {
+      inProcess = false;
+      ByteBuf in = pending;
+      if (in != null && (!in.isReadable() || stopped)) {
+        pending = null;
+        in.release();
+      }
+    }
+  }
+
+  @Override
+  public void data(ByteBuf slice) {
+    Active a = active;
+    if (a != null) {
+      a.requestData(slice);
+    } else {
+      slice.release();
+    }
+  }
+
+  private void requestEnded() {
+    requestOpen = false;
+    if (guard != null) {
+      guard.requestComplete();
+    }
+    Active a = active;
+    if (a != null) {
+      a.requestEnd();
+    }
+  }
+
+  private void startRequest(RequestHead head) {
+    method = head.method();
+    version = head.version();
+    HeaderFields fields = head.fields();
+    int framing = 0;
+    long length = 0;
+    BodyDecoder.Framing bodyFraming = BodyDecoder.Framing.NONE;
+    int teCount = fields.count("Transfer-Encoding");
+    String cl = fields.get("Content-Length");
+    if (teCount > 0) {
+      String te = fields.get("Transfer-Encoding").trim();
+      if (teCount > 1 || version == 10 || cl != null) {
+        framing = 400;
+      } else if (te.equalsIgnoreCase("chunked")) {
+        bodyFraming = BodyDecoder.Framing.CHUNKED;
+        length = -1;
+      } else {
+        // chunked not last is malformed; other codings are ones the gateway does not implement
+        framing = chunkedNotLast(te) ? 400 : 501;
+      }
+    } else if (cl != null) {
+      length = fields.count("Content-Length") > 1 ? -2 : parseLength(cl);
+      if (length < 0) {
+        framing = 400;
+      } else if (length > 0) {
+        bodyFraming = BodyDecoder.Framing.LENGTH;
+      }
+    }
+    responseOpen = true;
+    headWritten = false;
+    closeAfterResponse = false;
+    boolean hasBody = framing == 0 && bodyFraming != BodyDecoder.Framing.NONE;
+    requestOpen = hasBody;
+    keepAlive =
+        !draining
+            && (version == 11
+                ? !fields.containsToken("Connection", "close")
+                : fields.containsToken("Connection", "keep-alive"));
+    if (guard != null) {
+      guard.requestHead(!hasBody);
+    }
+    if (hasBody) {
+      body.start(bodyFraming, length);
+    }
+    onRequest(head, framing, length);
+  }
+
+  /** Whether a Transfer-Encoding list names chunked, but not as its last coding. */
+  static boolean chunkedNotLast(String te) {
+    String[] codings = te.split(",");
+    for (int i = 0; i < codings.length - 1; i++) {
+      if (codings[i].trim().equalsIgnoreCase("chunked")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A Content-Length value: digits only (no sign, no spaces inside), else -1. */
+  static long parseLength(String v) {
+    int n = v.length();
+    if (n == 0 || n > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < n; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
+  /** A request that cannot be parsed: answered (when nothing was yet), then the connection closes. */
+  private void malformed(int status) {
+    requestOpen = false;
+    boolean served = active != null;
+    clientGone();
+    if (headWritten) {
+      stop();
+      ctx.close();
+      return;
+    }
+    responseOpen = true;
+    keepAlive = false;
+    if (!served) {
+      listener.snapshot().metrics().request(null, status, 0, 0, 0);
+    }
+    listener.snapshot().errorPages().send(this, status, RequestIds.generate(), true);
+  }
+
+  private void stop() {
+    stopped = true;
+    channel.config().setAutoRead(false);
+  }
+
+  // ---- writing
+
+  @Override
+  void respond(int status, HeaderFields fields, ByteBuf content, boolean close) {
+    if (close) {
+      closeAfterResponse = true;
+      requestOpen = false;
+      stopped = true;
+    }
+    ResponseHead head = new ResponseHead(11, status, null, fields);
+    if (status != 204 && status != 304) {
+      fields.set("Content-Length", Integer.toString(content.readableBytes()));
+    }
+    writeResponseHead(head);
+    if (bodylessOut) {
+      content.release();
+    } else if (content.isReadable()) {
+      ctx.write(content, ctx.voidPromise());
+    } else {
+      content.release();
+    }
+    writeEnd();
+  }
+
+  @Override
+  void writeResponseHead(ResponseHead head) {
+    HeaderFields h = head.fields();
+    int status = head.status();
+    bodylessOut = bodyless(status);
+    chunkedOut = false;
+    if (!bodylessOut && !h.contains("Content-Length")) {
+      if (version == 10) {
+        closeAfterResponse = true;
+      } else {
+        h.set("Transfer-Encoding", "chunked");
+        chunkedOut = true;
+      }
+    }
+    head.version(version == 10 ? 10 : 11);
+    if (closeAfterResponse || !keepAlive || draining) {
+      closeAfterResponse = true;
+      h.set("Connection", "close");
+    } else if (version == 10) {
+      h.set("Connection", "keep-alive");
+    }
+    headWritten = true;
+    if (guard != null && status >= 200) {
+      guard.responseStarted();
+    }
+    ByteBuf out = ctx.alloc().buffer(head.encodedLength());
+    head.writeTo(out);
+    ctx.write(out, ctx.voidPromise());
+  }
+
+  @Override
+  void writeBody(ByteBuf data) {
+    if (bodylessOut || !data.isReadable()) {
+      data.release();
+      return;
+    }
+    if (chunkedOut) {
+      ctx.write(Chunks.sizeLine(ctx.alloc(), data.readableBytes()), ctx.voidPromise());
+      ctx.write(data, ctx.voidPromise());
+      ctx.write(Chunks.CRLF.duplicate(), ctx.voidPromise());
+    } else {
+      ctx.write(data, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  void writeEnd() {
+    if (chunkedOut) {
+      ctx.write(Chunks.LAST.duplicate(), ctx.voidPromise());
+    }
+    responseOpen = false;
+    headWritten = false;
+    active = null;
+    if (closeAfterResponse) {
+      stop();
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.flush();
+    if (guard != null) {
+      guard.responseComplete();
+    }
+    if (!channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
+    if (!requestOpen && pending != null) {
+      process();
+    }
+  }
+
+  @Override
+  void writeContinue() {
+    ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
+  }
+
+  @Override
+  void autoRead(boolean on) {
+    if (!stopped) {
+      channel.config().setAutoRead(on);
+    }
+  }
+
+  @Override
+  void reset() {
+    stop();
+    active = null;
+    responseOpen = false;
+    ctx.close();
+  }
+
+  @Override
+  void upgraded() {
+    tunnel = true;
+    if (guard != null) {
+      guard.disarm();
+    }
+    responseOpen = false;
+    ByteBuf early = pending;
+    pending = null;
+    if (early != null && early.isReadable() && active != null) {
+      active.requestData(early);
+    } else if (early != null) {
+      early.release();
+    }
+  }
+
+  @Override
+  void writeRaw(ByteBuf data) {
+    ctx.write(data, ctx.voidPromise());
+  }
+
+  @Override
+  void drain() {
+    draining = true;
+    keepAlive = false;
+    if (!responseOpen && !requestOpen && !tunnel && (pending == null || !pending.isReadable())) {
+      stop();
+      ctx.close();
+    }
+  }
+
+  /** The guard's timeout: answers 408 (when {@code answer}) below everything, then closes. */
+  void timedOut(byte[] answer) {
+    stop();
+    clientGone();
+    if (answer != null) {
+      ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(answer))
+          .addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    stopped = true;
+    if (guard != null) {
+      guard.disarm();
+    }
+    clientGone();
+    ByteBuf p = pending;
+    pending = null;
+    if (p != null) {
+      p.release();
+    }
+    ctx.fireChannelInactive();
+  }
+}

@@ -1,0 +1,179 @@
+package io.vxgate.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.vxgate.gateway.http1.HeaderFields;
+import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.ResponseHead;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One HTTP/2 stream, as HTTP/1 messages from Netty's stream codec: a request becomes a {@link
+ * RequestHead} (the {@code :authority} arrives as Host) and goes the same way as an HTTP/1.x one;
+ * the response goes back through the codec, which frames it. Connection-specific fields never
+ * cross (HTTP/2 forbids them). One request per stream; closing the stream resets it.
+ */
+final class Http2Front extends FrontConnection {
+  Http2Front(Listener listener) {
+    super(listener);
+  }
+
+  @Override
+  boolean http2() {
+    return true;
+  }
+
+  @Override
+  InetSocketAddress remoteAddress() {
+    Channel c = channel.parent() != null ? channel.parent() : channel;
+    return c.remoteAddress() instanceof InetSocketAddress a ? a : null;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest r && !responseOpen && active == null) {
+      boolean last = r instanceof LastHttpContent;
+      if (r instanceof FullHttpRequest full) {
+        full.content().release();
+      }
+      HeaderFields fields = new HeaderFields(r.headers().size() + 4);
+      Iterator<Map.Entry<CharSequence, CharSequence>> it = r.headers().iteratorCharSequence();
+      while (it.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> e = it.next();
+        String name = e.getKey().toString();
+        if (!name.regionMatches(true, 0, "x-http2-", 0, 8)) {
+          fields.add(name, e.getValue().toString());
+        }
+      }
+      method = r.method().name();
+      version = 11;
+      responseOpen = true;
+      headWritten = false;
+      requestOpen = !last;
+      String cl = fields.get("Content-Length");
+      long length = cl == null ? -1 : Http1Front.parseLength(cl.trim());
+      int framing = cl != null && (length < 0 || fields.count("Content-Length") > 1) ? 400 : 0;
+      onRequest(new RequestHead(method, r.uri(), 11, fields), framing, length);
+      return;
+    }
+    if (msg instanceof HttpContent c && requestOpen) {
+      ByteBuf data = c.content();
+      Active a = active;
+      if (a != null && data.isReadable()) {
+        a.requestData(data.retain());
+      }
+      c.release();
+      if (c instanceof LastHttpContent) {
+        requestOpen = false;
+        if (active != null) {
+          active.requestEnd();
+        }
+      }
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  private static HttpHeaders headers(HeaderFields fields) {
+    HttpHeaders h = new DefaultHttpHeaders(false);
+    for (int i = 0; i < fields.size(); i++) {
+      String name = fields.name(i).toLowerCase(Locale.ROOT);
+      switch (name) {
+        case "connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade" -> {}
+        default -> h.add(name, fields.value(i));
+      }
+    }
+    return h;
+  }
+
+  @Override
+  void respond(int status, HeaderFields fields, ByteBuf body, boolean close) {
+    if (status != 204 && status != 304) {
+      fields.set("Content-Length", Integer.toString(body.readableBytes()));
+    }
+    boolean bodyless = bodyless(status);
+    if (bodyless) {
+      body.release();
+    }
+    headWritten = true;
+    DefaultFullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(status),
+            bodyless ? io.netty.buffer.Unpooled.EMPTY_BUFFER : body,
+            headers(fields),
+            EmptyHttpHeaders.INSTANCE);
+    ended();
+    ctx.writeAndFlush(r, ctx.voidPromise());
+  }
+
+  @Override
+  void writeResponseHead(ResponseHead head) {
+    headWritten = true;
+    ctx.write(
+        new DefaultHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(head.status()), headers(head.fields())),
+        ctx.voidPromise());
+  }
+
+  @Override
+  void writeBody(ByteBuf data) {
+    ctx.write(new DefaultHttpContent(data), ctx.voidPromise());
+  }
+
+  @Override
+  void writeEnd() {
+    ended();
+    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+  }
+
+  private void ended() {
+    responseOpen = false;
+    active = null;
+  }
+
+  @Override
+  void writeContinue() {
+    // HTTP/2 clients do not wait for 100 Continue before sending DATA.
+  }
+
+  @Override
+  void autoRead(boolean on) {
+    channel.config().setAutoRead(on);
+  }
+
+  @Override
+  void reset() {
+    active = null;
+    responseOpen = false;
+    ctx.close();
+  }
+
+  @Override
+  void drain() {
+    // The connection's GOAWAY (Listener) lets streams in flight finish.
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    clientGone();
+    ctx.fireChannelInactive();
+  }
+}
