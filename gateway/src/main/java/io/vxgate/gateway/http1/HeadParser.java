@@ -20,6 +20,9 @@ public final class HeadParser {
   private byte[] buf = new byte[256];
   private int len;
   private int lineStart;
+  /** The positions of the LFs that end the lines read so far. */
+  private int[] lfs = new int[16];
+  private int lines;
   private boolean started;
   private RequestHead requestHead;
   private ResponseHead responseHead;
@@ -39,6 +42,7 @@ public final class HeadParser {
   public void reset() {
     len = 0;
     lineStart = 0;
+    lines = 0;
     started = false;
     requestHead = null;
     responseHead = null;
@@ -90,6 +94,10 @@ public final class HeadParser {
         parse();
         return true;
       }
+      if (lines == lfs.length) {
+        lfs = Arrays.copyOf(lfs, lines * 2);
+      }
+      lfs[lines++] = lineEnd;
       lineStart = len;
     }
     return false;
@@ -122,14 +130,16 @@ public final class HeadParser {
   // ---- parsing the complete head in buf[0, len)
 
   private void parse() throws Http1Exception {
-    int firstLf = indexOf((byte) '\n', 0);
-    int firstEnd = lineEnd(0, firstLf);
-    HeaderFields fields = new HeaderFields();
+    if (lines == 0) {
+      throw new Http1Exception(request ? 400 : 502, "no start line");
+    }
+    int firstLf = lfs[0];
+    int firstEnd = firstLf - 1;
+    HeaderFields fields = new HeaderFields(Math.max(4, lines + 4));
     int pos = firstLf + 1;
-    int end = len - 2; // the final CRLF
-    while (pos < end) {
-      int lf = indexOf((byte) '\n', pos);
-      int e = lineEnd(pos, lf);
+    for (int line = 1; line < lines; line++) {
+      int lf = lfs[line];
+      int e = lf - 1;
       byte b = buf[pos];
       if (b == ' ' || b == '\t') {
         if (fields.size() == 0) {
@@ -153,7 +163,7 @@ public final class HeadParser {
         if (colon <= pos) {
           throw new Http1Exception(400, colon < 0 ? "a field line without a colon" : "an empty field name");
         }
-        fields.add(latin1(pos, colon), trimmedValue(colon + 1, e));
+        fields.add(name(pos, colon), trimmedValue(colon + 1, e));
       }
       pos = lf + 1;
     }
@@ -164,21 +174,52 @@ public final class HeadParser {
     }
   }
 
-  /** The end (exclusive) of the content of the line ending at {@code lf}; checks its CR. */
-  private int lineEnd(int start, int lf) throws Http1Exception {
-    if (lf <= start || buf[lf - 1] != '\r') {
-      throw new Http1Exception(request ? 400 : 502, "a line not ended by CRLF");
-    }
-    return lf - 1;
-  }
-
-  private int indexOf(byte b, int from) {
-    for (int i = from; i < len; i++) {
-      if (buf[i] == b) {
-        return i;
+  /** A field name: a shared constant for the common ones, else a new string. */
+  private String name(int start, int end) {
+    int n = end - start;
+    if (n < KNOWN.length) {
+      String[] candidates = KNOWN[n];
+      if (candidates != null) {
+        for (String k : candidates) {
+          if (k.charAt(0) == buf[start] && matches(k, start)) {
+            return k;
+          }
+        }
       }
     }
-    return -1;
+    return latin1(start, end);
+  }
+
+  private boolean matches(String k, int start) {
+    for (int i = 1, n = k.length(); i < n; i++) {
+      if (k.charAt(i) != buf[start + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Common field names by length, in their usual spelling. */
+  private static final String[][] KNOWN = new String[32][];
+
+  static {
+    String[] names = {
+      "Host", "host", "User-Agent", "user-agent", "Accept", "accept", "Accept-Encoding",
+      "accept-encoding", "Accept-Language", "accept-language", "Connection", "connection",
+      "Content-Length", "content-length", "Content-Type", "content-type", "Cookie", "cookie",
+      "Transfer-Encoding", "transfer-encoding", "Date", "date", "Server", "server",
+      "Cache-Control", "cache-control", "Upgrade", "upgrade", "Authorization", "authorization",
+      "Referer", "referer", "Origin", "origin", "Set-Cookie", "set-cookie", "Last-Modified",
+      "last-modified", "ETag", "etag", "Vary", "vary", "Location", "location", "Keep-Alive",
+      "keep-alive", "Expires", "expires", "Content-Encoding", "content-encoding",
+      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-IP", "X-Request-Id"
+    };
+    for (String name : names) {
+      String[] old = KNOWN[name.length()];
+      String[] now = old == null ? new String[1] : Arrays.copyOf(old, old.length + 1);
+      now[now.length - 1] = name;
+      KNOWN[name.length()] = now;
+    }
   }
 
   /** A field value between {@code start} and {@code end}, without leading/trailing whitespace. */

@@ -146,6 +146,26 @@ public final class HeaderFields {
     return any;
   }
 
+  /**
+   * Removes, in one pass, every field whose name {@code drop} accepts; returns how many were
+   * removed.
+   */
+  public int removeIf(java.util.function.Predicate<String> drop) {
+    int w = 0;
+    for (int r = 0; r < size; r++) {
+      if (!drop.test(names[r])) {
+        names[w] = names[r];
+        values[w] = values[r];
+        w++;
+      }
+    }
+    int removed = size - w;
+    Arrays.fill(names, w, size, null);
+    Arrays.fill(values, w, size, null);
+    size = w;
+    return removed;
+  }
+
   public void clear() {
     Arrays.fill(names, 0, size, null);
     Arrays.fill(values, 0, size, null);

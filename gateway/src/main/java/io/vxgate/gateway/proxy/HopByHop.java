@@ -6,18 +6,20 @@ import io.vxgate.gateway.http1.HeaderFields;
 final class HopByHop {
   private HopByHop() {}
 
-  private static final String[] ALWAYS = {
-    "Connection",
-    "Keep-Alive",
-    "Proxy-Connection",
-    "TE",
-    "Trailer",
-    "Transfer-Encoding",
-    "Upgrade",
-    "Expect",
-  };
+  /** Whether {@code name} is always hop-by-hop. */
+  static boolean always(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("TE");
+      case 6 -> name.equalsIgnoreCase("Expect");
+      case 7 -> name.equalsIgnoreCase("Upgrade") || name.equalsIgnoreCase("Trailer");
+      case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
+      case 16 -> name.equalsIgnoreCase("Proxy-Connection");
+      case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
+      default -> false;
+    };
+  }
 
-  /** Removes hop-by-hop fields, including those named by the Connection field. */
+  /** Removes hop-by-hop fields, including those named by the Connection field, in one pass. */
   static void strip(HeaderFields fields) {
     String connection = fields.get("Connection");
     if (connection != null) {
@@ -27,14 +29,15 @@ final class HopByHop {
         int comma = connection.indexOf(',', start);
         int end = comma < 0 ? n : comma;
         String token = connection.substring(start, end).trim();
-        if (!token.isEmpty()) {
+        if (!token.isEmpty()
+            && !token.equalsIgnoreCase("close")
+            && !token.equalsIgnoreCase("keep-alive")
+            && !always(token)) {
           fields.remove(token);
         }
         start = end + 1;
       }
     }
-    for (String h : ALWAYS) {
-      fields.remove(h);
-    }
+    fields.removeIf(HopByHop::always);
   }
 }
