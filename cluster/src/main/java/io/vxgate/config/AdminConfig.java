@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The admin listener (node-local). {@code token} is nullable; without a token the admin listener
  * must be bound to a loopback address. An empty token in the file counts as no token. {@code
- * vertxHttpMetrics} turns on Vert.x's own per-request HTTP server and client meters (off by default:
- * they cost about 8% of the proxy's CPU and repeat the {@code vxgate_*} request meters).
+ * vertxHttpMetrics} turns on Vert.x's own per-request HTTP server and client meters (off by default).
+ * The proxy path does not use Vert.x's HTTP server or client, so they cover only the admin listener
+ * and the active health checks; the {@code vxgate_*} meters count the proxied requests.
  */
 public record AdminConfig(HostPort bind, String token, boolean vertxHttpMetrics) {
   public AdminConfig {

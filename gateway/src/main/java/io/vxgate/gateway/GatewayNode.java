@@ -235,7 +235,7 @@ public final class GatewayNode {
     if (e != null) {
       e.client().shutdown(Duration.ofSeconds(30));
     }
-    UpstreamPool pool = UpstreamPool.create(vertx, UpstreamClients.settings(u));
+    UpstreamPool pool = UpstreamPool.create(vertx, UpstreamClients.settings(u), listenerLoops());
     clients.put(u.name(), new ClientEntry(key, pool));
     return pool;
   }

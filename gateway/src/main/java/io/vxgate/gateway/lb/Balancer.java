@@ -10,9 +10,9 @@ import java.util.random.RandomGenerator;
 /**
  * Picks one server of a fixed list for a request. One implementation per {@code balance:} value.
  *
- * <p>A balancer is built over an immutable list (a config snapshot) and is <b>confined to one event
- * loop</b>: it is not thread-safe and needs no locks. Each event loop builds its own, as each nginx
- * worker keeps its own round-robin state. Live server state (health, in-flight counts) is read
+ * <p>A balancer is built over an immutable list (a config snapshot) and is <b>not thread-safe</b>:
+ * the {@code UpstreamSelector} that owns it makes one pick at a time, for all event loops (as
+ * HAProxy's threads share their balancer). Live server state (health, in-flight counts) is read
  * through {@link Endpoint} on every pick.
  */
 public interface Balancer {

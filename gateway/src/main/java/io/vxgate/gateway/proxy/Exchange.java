@@ -63,6 +63,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private boolean bodyStarted;
   private boolean rewritten;
   private boolean continueSent;
+  /** The Host sent is the server's address (the client sent none). */
+  private boolean serverHost;
   private long bodyBytes;
   private int state = STATE_NEW;
   private int status;
@@ -97,8 +99,12 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
+    // HTTP/1.0 clients know no 100 Continue: their expectation is ignored (RFC 9110 10.1.1).
     this.expectContinue =
-        hasBody && !front.http2() && req.fields().containsToken("Expect", "100-continue");
+        hasBody
+            && !front.http2()
+            && req.version() == 11
+            && req.fields().containsToken("Expect", "100-continue");
     this.chunked = hasBody && !req.fields().contains("Content-Length");
   }
 
@@ -136,6 +142,18 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     send(c);
   }
 
+  /**
+   * An HTTP/1.1 request needs a Host: when the client had none (HTTP/1.0) and no route set one,
+   * the server's address is it, as the origin would be called directly.
+   */
+  private void hostOfServer() {
+    HeaderFields f = req.fields();
+    if (serverHost || !f.contains("Host")) {
+      serverHost = true;
+      f.set("Host", server.config().address().toString());
+    }
+  }
+
   @Override
   public void failed(Throwable cause) {
     if (state == STATE_DONE) {
@@ -149,6 +167,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       rewritten = true;
       OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, chunked);
     }
+    hostOfServer();
     c.writeHead(req, chunked);
     if (!hasBody) {
       c.flush();
@@ -266,7 +285,12 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     state = STATE_STREAMING;
     status = code;
     HeaderFields h = r.fields();
+    String codings = otherCodings(h);
     HopByHop.strip(h);
+    if (codings != null) {
+      // The body stays in these codings (the gateway removed only the chunked framing).
+      h.set("Transfer-Encoding", codings);
+    }
     if (!h.contains(RequestIds.NAME)) {
       h.add(RequestIds.NAME, requestId);
     }
@@ -371,6 +395,23 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     if (c != null) {
       c.close();
     }
+  }
+
+  /** The transfer codings of a response other than chunked (e.g. gzip), or null. */
+  static String otherCodings(HeaderFields h) {
+    if (!h.contains("Transfer-Encoding")) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (String v : h.getAll("Transfer-Encoding")) {
+      for (String coding : v.split(",")) {
+        String c = coding.trim();
+        if (!c.isEmpty() && !c.equalsIgnoreCase("chunked")) {
+          out = out == null ? new StringBuilder(c) : out.append(", ").append(c);
+        }
+      }
+    }
+    return out == null ? null : out.toString();
   }
 
   private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {

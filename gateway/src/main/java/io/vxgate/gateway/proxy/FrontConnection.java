@@ -67,6 +67,12 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   int version = 11;
   private ProxySnapshot stickySnapshot;
   private Map<String, StickySessions.Table> stickyTables = Map.of();
+  /** The client's address, and as text (computed once per connection). */
+  private InetSocketAddress peer;
+  private String peerText;
+  /** The last Host value seen on this connection and its parsed form (clients repeat it). */
+  private String lastHost;
+  private HostAndPort lastAuthority;
 
   FrontConnection(Listener listener) {
     this.listener = listener;
@@ -121,7 +127,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     int q = uri.indexOf('?');
     String rawPath = pathOf(uri, q);
     String path = rawPath == null ? null : PathNormalizer.normalize(rawPath);
-    HostAndPort authority = effectiveAuthority(req);
+    HostAndPort authority = authority(req);
     if (path == null || authority == INVALID || authority == null && req.version() != 10) {
       reject(s, 400, requestId, true);
       return;
@@ -130,7 +136,11 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       reject(s, 413, requestId, false);
       return;
     }
-    RequestInfo view = new RequestInfo(req, path, s.forwarded(), authority, remoteAddress());
+    if (peerText == null) {
+      peer = remoteAddress();
+      peerText = peer == null ? "" : peer.getAddress().getHostAddress();
+    }
+    RequestInfo view = new RequestInfo(req, path, s.forwarded(), authority, peer, peerText);
     Route route = s.router().route(view);
     if (route == null) {
       reject(s, 404, requestId, false);
@@ -211,6 +221,21 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       stickySnapshot = s;
     }
     return stickyTables.get(upstream);
+  }
+
+  /** {@link #effectiveAuthority}, remembering the last Host value of this connection. */
+  private HostAndPort authority(RequestHead req) {
+    String host = req.fields().get("Host");
+    if (host != null && host.equals(lastHost) && schemeLength(req.target()) < 0
+        && req.fields().count("Host") == 1) {
+      return lastAuthority;
+    }
+    HostAndPort a = effectiveAuthority(req);
+    if (host != null && a != INVALID && schemeLength(req.target()) < 0) {
+      lastHost = host;
+      lastAuthority = a;
+    }
+    return a;
   }
 
   /** Marks a request whose authority is ambiguous or invalid. */

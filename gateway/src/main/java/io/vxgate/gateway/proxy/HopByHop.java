@@ -21,8 +21,8 @@ final class HopByHop {
 
   /** Removes hop-by-hop fields, including those named by the Connection field, in one pass. */
   static void strip(HeaderFields fields) {
-    String connection = fields.get("Connection");
-    if (connection != null) {
+    // Connection is a list: its lines together name the fields to remove (RFC 9110 section 7.6.1).
+    for (String connection : fields.getAll("Connection")) {
       int start = 0;
       int n = connection.length();
       while (start < n) {

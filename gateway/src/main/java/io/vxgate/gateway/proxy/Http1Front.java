@@ -285,13 +285,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       fields.set("Content-Length", Integer.toString(content.readableBytes()));
     }
     writeResponseHead(head);
-    if (bodylessOut) {
-      content.release();
-    } else if (content.isReadable()) {
-      ctx.write(content, ctx.voidPromise());
-    } else {
-      content.release();
-    }
+    writeBody(content);
     writeEnd();
   }
 
@@ -305,7 +299,8 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       if (version == 10) {
         closeAfterResponse = true;
       } else {
-        h.set("Transfer-Encoding", "chunked");
+        String codings = h.get("Transfer-Encoding");
+        h.set("Transfer-Encoding", codings == null ? "chunked" : codings + ", chunked");
         chunkedOut = true;
       }
     }
@@ -320,9 +315,30 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (guard != null && status >= 200) {
       guard.responseStarted();
     }
-    ByteBuf out = ctx.alloc().buffer(head.encodedLength());
+    // Held back until the body's first part: a small body joins it, one buffer and one write.
+    ByteBuf out = ctx.alloc().buffer(head.encodedLength() + SMALL_BODY);
     head.writeTo(out);
-    ctx.write(out, ctx.voidPromise());
+    heldHead = out;
+  }
+
+  /** A body part up to this size is copied behind the response head into one buffer. */
+  private static final int SMALL_BODY = 1024;
+
+  /** The response head, not yet written (see {@link #writeResponseHead}). */
+  private ByteBuf heldHead;
+
+  private void writeHeldHead() {
+    ByteBuf h = heldHead;
+    if (h != null) {
+      heldHead = null;
+      ctx.write(h, ctx.voidPromise());
+    }
+  }
+
+  @Override
+  void flush() {
+    writeHeldHead();
+    ctx.flush();
   }
 
   @Override
@@ -330,6 +346,24 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (bodylessOut || !data.isReadable()) {
       data.release();
       return;
+    }
+    ByteBuf h = heldHead;
+    if (h != null) {
+      int n = data.readableBytes();
+      if (n + (chunkedOut ? 12 : 0) <= h.writableBytes()) {
+        if (chunkedOut) {
+          ByteBuf size = Chunks.sizeLine(ctx.alloc(), n);
+          h.writeBytes(size);
+          size.release();
+          h.writeBytes(data);
+          h.writeShort(0x0d0a);
+        } else {
+          h.writeBytes(data);
+        }
+        data.release();
+        return;
+      }
+      writeHeldHead();
     }
     if (chunkedOut) {
       ctx.write(Chunks.sizeLine(ctx.alloc(), data.readableBytes()), ctx.voidPromise());
@@ -342,13 +376,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   void writeEnd() {
+    writeHeldHead();
     if (chunkedOut) {
       ctx.write(Chunks.LAST.duplicate(), ctx.voidPromise());
     }
     responseOpen = false;
     headWritten = false;
     active = null;
-    if (closeAfterResponse) {
+    if (closeAfterResponse || draining) {
       stop();
       ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
           .addListener(ChannelFutureListener.CLOSE);
@@ -380,6 +415,11 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   void reset() {
+    ByteBuf h = heldHead;
+    heldHead = null;
+    if (h != null) {
+      h.release();
+    }
     stop();
     active = null;
     responseOpen = false;
@@ -404,6 +444,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   void writeRaw(ByteBuf data) {
+    writeHeldHead();
     ctx.write(data, ctx.voidPromise());
   }
 
@@ -434,6 +475,11 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     stopped = true;
     if (guard != null) {
       guard.disarm();
+    }
+    ByteBuf h = heldHead;
+    heldHead = null;
+    if (h != null) {
+      h.release();
     }
     clientGone();
     ByteBuf p = pending;

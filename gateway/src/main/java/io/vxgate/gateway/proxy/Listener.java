@@ -25,6 +25,8 @@ import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.OpenSsl;
@@ -271,7 +273,21 @@ public final class Listener {
                     .maxHeaderListSize(Math.max(config.maxHeaderSize(), 4096)))
             .validateHeaders(true)
             .build();
+    // An HTTP/2 connection with no frame either way for the keep-alive timeout is closed (GOAWAY).
+    p.addLast("idle", new IdleStateHandler(0, 0, KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     p.addLast("h2", codec);
+    p.addLast(
+        "idle-close",
+        new io.netty.channel.ChannelInboundHandlerAdapter() {
+          @Override
+          public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+              ctx.close();
+            } else {
+              ctx.fireUserEventTriggered(evt);
+            }
+          }
+        });
     p.addLast(
         "streams",
         new Http2MultiplexHandler(

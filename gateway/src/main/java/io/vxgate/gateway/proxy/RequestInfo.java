@@ -29,25 +29,28 @@ final class RequestInfo implements RequestView {
   private boolean peerTrusted;
   private String clientIp;
   private InetAddress source;
-  private String peer;
+  private final String peer;
   private Map<String, List<String>> params;
 
   /**
    * @param authority nullable; the request's effective authority: that of an absolute-form
    *     request target, else the Host header (RFC 9112 section 3.2.2)
    * @param remote nullable; the TCP peer
+   * @param peer the TCP peer's address as text (empty when unknown)
    */
   RequestInfo(
       RequestHead req,
       String path,
       ForwardedHeaders forwarded,
       HostAndPort authority,
-      InetSocketAddress remote) {
+      InetSocketAddress remote,
+      String peer) {
     this.req = req;
     this.path = path;
     this.forwarded = forwarded;
     this.authority = authority;
     this.remote = remote;
+    this.peer = peer;
   }
 
   /** The request as read (its fields are the client's until the exchange rewrites them). */
@@ -134,10 +137,6 @@ final class RequestInfo implements RequestView {
 
   /** The peer's address text. */
   String peer() {
-    if (peer == null) {
-      InetAddress a = peerAddress();
-      peer = a == null ? "" : a.getHostAddress();
-    }
     return peer;
   }
 }

@@ -8,8 +8,7 @@ import java.util.List;
 /**
  * One upstream of a config version on this node: its config, the live state of its servers
  * (primaries and backups) and the keep-alive connection pool to its origins (per event loop, {@link
- * UpstreamPool}). Shared by all event loops; per-loop balancing state lives in {@link
- * UpstreamSelector}.
+ * UpstreamPool}). Shared by all event loops; the balancing state lives in {@link UpstreamSelector}.
  */
 public record Upstream(
     UpstreamConfig config,

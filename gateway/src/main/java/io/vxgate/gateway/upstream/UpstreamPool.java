@@ -97,16 +97,12 @@ public final class UpstreamPool {
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile boolean closing;
 
-  private UpstreamPool(Vertx vertx, Settings settings) {
+  private UpstreamPool(Vertx vertx, Settings settings, List<EventLoop> serving) {
     this.settings = requireNonNull(settings, "settings");
     VertxInternal v = (VertxInternal) vertx;
     this.channelFactory = v.transport().channelFactory(false);
     this.resolver = v.nameResolver().nettyAddressResolverGroup();
-    List<EventLoop> l = new ArrayList<>();
-    for (EventExecutor e : v.nettyEventLoopGroup()) {
-      l.add((EventLoop) e);
-    }
-    this.loops = l.toArray(EventLoop[]::new);
+    this.loops = serving.toArray(EventLoop[]::new);
     this.pools = new ArrayList<>(loops.length);
     this.tunnels = new ArrayList<>(loops.length);
     for (int i = 0; i < loops.length; i++) {
@@ -116,9 +112,24 @@ public final class UpstreamPool {
     this.perLoopMax = Math.max(1, (settings.maxConnections() + loops.length - 1) / loops.length);
   }
 
-  /** A pool over {@code vertx}'s event loops. */
+  /**
+   * A pool for requests served on {@code loops} (the listeners' event loops): the limit per
+   * server is split over them.
+   */
+  public static UpstreamPool create(Vertx vertx, Settings settings, List<EventLoop> loops) {
+    if (loops.isEmpty()) {
+      throw new IllegalArgumentException("no event loop");
+    }
+    return new UpstreamPool(vertx, settings, List.copyOf(loops));
+  }
+
+  /** A pool over all of {@code vertx}'s event loops. */
   public static UpstreamPool create(Vertx vertx, Settings settings) {
-    return new UpstreamPool(vertx, settings);
+    List<EventLoop> all = new ArrayList<>();
+    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
+      all.add((EventLoop) e);
+    }
+    return create(vertx, settings, all);
   }
 
   /**
