@@ -11,10 +11,39 @@ import java.util.List;
  * their case; lookups ignore it). Small and flat: a few parallel arrays scanned linearly, which for
  * the 5 to 20 fields of a typical message is faster than hashing every name. Not thread-safe; a
  * head belongs to one exchange on one event loop.
+ *
+ * <p>The names the gateway itself looks for ({@link #KNOWN}) get a number when a field is added; a
+ * bit mask says which of them are present. Asking for one that is absent (most of those asked: no
+ * Transfer-Encoding, no Expect, no Upgrade...) costs a bit test, and finding one compares numbers,
+ * not strings.
  */
 public final class HeaderFields {
+  /** The names with a number, in the spelling used when the gateway sets them. */
+  static final String[] KNOWN = {
+    "Host", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+    "Upgrade", "Expect", "Content-Length", "Cookie", "X-Request-Id", "X-Forwarded-For",
+    "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-IP", "Strict-Transport-Security",
+    "Set-Cookie", "Location", "Content-Type", "Cache-Control"
+  };
+
+  /**
+   * The hop-by-hop fields a proxy never forwards (RFC 9110 section 7.6.1): Connection, Keep-Alive,
+   * Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade, Expect; for {@link #removeKnown}.
+   */
+  public static final long HOP_BY_HOP = 0b1_1111_1110L;
+
+  /** Whether {@code name} is one of {@link #HOP_BY_HOP}. */
+  public static boolean isHopByHop(CharSequence name) {
+    int id = id(name);
+    return id >= 0 && (HOP_BY_HOP & (1L << id)) != 0;
+  }
+
   private String[] names;
   private String[] values;
+  /** The number of each field's name in {@link #KNOWN}, or -1. */
+  private byte[] ids;
+  /** Bit n: a field named {@code KNOWN[n]} is present. */
+  private long present;
   private int size;
 
   public HeaderFields() {
@@ -24,6 +53,40 @@ public final class HeaderFields {
   public HeaderFields(int capacity) {
     names = new String[Math.max(2, capacity)];
     values = new String[names.length];
+    ids = new byte[names.length];
+  }
+
+  /**
+   * The number of {@code name} in {@link #KNOWN}, or -1. The gateway's own lookups pass the same
+   * string constants, which match by identity before any character is compared.
+   */
+  static int id(CharSequence name) {
+    return switch (name.length()) {
+      case 2 -> is(name, 4);
+      case 4 -> is(name, 0);
+      case 6 -> is(name, 8) >= 0 ? 8 : is(name, 10);
+      case 7 -> is(name, 5) >= 0 ? 5 : is(name, 7);
+      case 8 -> is(name, 18);
+      case 9 -> is(name, 15);
+      case 10 -> is(name, 1) >= 0 ? 1 : is(name, 2) >= 0 ? 2 : is(name, 17);
+      case 12 -> is(name, 11) >= 0 ? 11 : is(name, 19);
+      case 13 -> is(name, 20);
+      case 14 -> is(name, 9);
+      case 15 -> is(name, 12);
+      case 16 -> is(name, 3) >= 0 ? 3 : is(name, 14);
+      case 17 -> is(name, 6) >= 0 ? 6 : is(name, 13);
+      case 25 -> is(name, 16);
+      default -> -1;
+    };
+  }
+
+  private static int is(CharSequence name, int id) {
+    String k = KNOWN[id];
+    if (name == k) {
+      return id;
+    }
+    String n = name instanceof String str ? str : name.toString();
+    return n.equalsIgnoreCase(k) ? id : -1;
   }
 
   public int size() {
@@ -115,9 +178,15 @@ public final class HeaderFields {
     if (size == names.length) {
       names = Arrays.copyOf(names, size * 2);
       values = Arrays.copyOf(values, size * 2);
+      ids = Arrays.copyOf(ids, size * 2);
     }
+    int id = id(name);
     names[size] = name;
     values[size] = value;
+    ids[size] = (byte) id;
+    if (id >= 0) {
+      present |= 1L << id;
+    }
     size++;
     return this;
   }
@@ -156,6 +225,7 @@ public final class HeaderFields {
       if (!drop.test(names[r])) {
         names[w] = names[r];
         values[w] = values[r];
+        ids[w] = ids[r];
         w++;
       }
     }
@@ -163,6 +233,35 @@ public final class HeaderFields {
     Arrays.fill(names, w, size, null);
     Arrays.fill(values, w, size, null);
     size = w;
+    if (removed > 0) {
+      recomputePresent();
+    }
+    return removed;
+  }
+
+  /**
+   * Removes, in one pass, every field whose name is one of {@link #KNOWN} with its bit set in
+   * {@code known}; returns how many were removed.
+   */
+  public int removeKnown(long known) {
+    if ((present & known) == 0) {
+      return 0;
+    }
+    int w = 0;
+    for (int r = 0; r < size; r++) {
+      int id = ids[r];
+      if (id < 0 || (known & (1L << id)) == 0) {
+        names[w] = names[r];
+        values[w] = values[r];
+        ids[w] = ids[r];
+        w++;
+      }
+    }
+    int removed = size - w;
+    Arrays.fill(names, w, size, null);
+    Arrays.fill(values, w, size, null);
+    size = w;
+    recomputePresent();
     return removed;
   }
 
@@ -170,6 +269,7 @@ public final class HeaderFields {
     Arrays.fill(names, 0, size, null);
     Arrays.fill(values, 0, size, null);
     size = 0;
+    present = 0;
   }
 
   private void removeAt(int i) {
@@ -177,22 +277,48 @@ public final class HeaderFields {
     if (tail > 0) {
       System.arraycopy(names, i + 1, names, i, tail);
       System.arraycopy(values, i + 1, values, i, tail);
+      System.arraycopy(ids, i + 1, ids, i, tail);
     }
     size--;
     names[size] = null;
     values[size] = null;
+    recomputePresent();
   }
 
   private int indexOf(CharSequence name, int from) {
+    int id = id(name);
+    if (id >= 0) {
+      if ((present & (1L << id)) == 0) {
+        return -1;
+      }
+      for (int i = from; i < size; i++) {
+        if (ids[i] == id) {
+          return i;
+        }
+      }
+      return -1;
+    }
     int len = name.length();
     String n = name instanceof String s ? s : name.toString();
     for (int i = from; i < size; i++) {
       String candidate = names[i];
-      if (candidate.length() == len && candidate.regionMatches(true, 0, n, 0, len)) {
+      if (ids[i] < 0
+          && candidate.length() == len
+          && candidate.regionMatches(true, 0, n, 0, len)) {
         return i;
       }
     }
     return -1;
+  }
+
+  private void recomputePresent() {
+    long p = 0;
+    for (int i = 0; i < size; i++) {
+      if (ids[i] >= 0) {
+        p |= 1L << ids[i];
+      }
+    }
+    present = p;
   }
 
   /** Writes every field as {@code name: value CRLF}. */

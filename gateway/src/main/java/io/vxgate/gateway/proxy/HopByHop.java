@@ -8,15 +8,7 @@ final class HopByHop {
 
   /** Whether {@code name} is always hop-by-hop. */
   static boolean always(String name) {
-    return switch (name.length()) {
-      case 2 -> name.equalsIgnoreCase("TE");
-      case 6 -> name.equalsIgnoreCase("Expect");
-      case 7 -> name.equalsIgnoreCase("Upgrade") || name.equalsIgnoreCase("Trailer");
-      case 10 -> name.equalsIgnoreCase("Connection") || name.equalsIgnoreCase("Keep-Alive");
-      case 16 -> name.equalsIgnoreCase("Proxy-Connection");
-      case 17 -> name.equalsIgnoreCase("Transfer-Encoding");
-      default -> false;
-    };
+    return HeaderFields.isHopByHop(name);
   }
 
   /** Removes hop-by-hop fields, including those named by the Connection field, in one pass. */
@@ -38,6 +30,6 @@ final class HopByHop {
         start = end + 1;
       }
     }
-    fields.removeIf(HopByHop::always);
+    fields.removeKnown(HeaderFields.HOP_BY_HOP);
   }
 }

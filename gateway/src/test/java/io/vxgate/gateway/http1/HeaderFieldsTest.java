@@ -1,0 +1,52 @@
+package io.vxgate.gateway.http1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HeaderFieldsTest {
+  @Test
+  void everyKnownNameIsFoundWhateverItsCase() {
+    HeaderFields f = new HeaderFields(2);
+    for (String k : HeaderFields.KNOWN) {
+      f.add(k.toUpperCase(), "v-" + k);
+    }
+    for (String k : HeaderFields.KNOWN) {
+      assertThat(f.get(k)).as(k).isEqualTo("v-" + k);
+      assertThat(f.get(k.toLowerCase())).as(k).isEqualTo("v-" + k);
+      assertThat(HeaderFields.id(k.toLowerCase())).as(k).isGreaterThanOrEqualTo(0);
+    }
+    assertThat(f.get("X-Unknown")).isNull();
+  }
+
+  @Test
+  void otherNamesAreComparedIgnoringCase() {
+    HeaderFields f = new HeaderFields();
+    f.add("X-A", "1").add("x-a", "2").add("Host", "h");
+    assertThat(f.getAll("X-a")).containsExactly("1", "2");
+    assertThat(f.count("x-A")).isEqualTo(2);
+    f.set("X-A", "3");
+    assertThat(f.getAll("x-a")).containsExactly("3");
+    assertThat(f.remove("x-a")).isTrue();
+    assertThat(f.contains("X-A")).isFalse();
+    assertThat(f.get("host")).isEqualTo("h");
+  }
+
+  @Test
+  void removingKnownFieldsKeepsTheRestInOrder() {
+    HeaderFields f = new HeaderFields();
+    f.add("Host", "h").add("Connection", "close").add("X-A", "1").add("TE", "trailers");
+    f.add("Transfer-Encoding", "chunked").add("Content-Length", "5");
+    assertThat(f.removeKnown(HeaderFields.HOP_BY_HOP)).isEqualTo(3);
+    assertThat(f.size()).isEqualTo(3);
+    assertThat(f.name(0)).isEqualTo("Host");
+    assertThat(f.name(1)).isEqualTo("X-A");
+    assertThat(f.name(2)).isEqualTo("Content-Length");
+    assertThat(f.contains("connection")).isFalse();
+    assertThat(f.contains("te")).isFalse();
+    f.add("te", "x");
+    assertThat(f.get("TE")).isEqualTo("x");
+    assertThat(HeaderFields.isHopByHop("keep-alive")).isTrue();
+    assertThat(HeaderFields.isHopByHop("Content-Length")).isFalse();
+  }
+}
