@@ -384,7 +384,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     headWritten = false;
     active = null;
     if (closeAfterResponse || draining) {
-      stop();
+      // Closing as soon as this is written: whatever arrives meanwhile is dropped (stopped), and
+      // reading is not switched off (one epoll_ctl less per connection).
+      stopped = true;
       ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
           .addListener(ChannelFutureListener.CLOSE);
       return;

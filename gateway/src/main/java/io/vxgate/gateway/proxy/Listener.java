@@ -175,7 +175,6 @@ public final class Listener {
             .channelFactory(factory)
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<>() {
                   @Override
@@ -183,6 +182,10 @@ public final class Listener {
                     accepted(ch);
                   }
                 });
+    if (!vertx.isNativeTransportEnabled()) {
+      // Netty's native transports set TCP_NODELAY on accepted sockets by themselves.
+      b.childOption(ChannelOption.TCP_NODELAY, true);
+    }
     if (reusePort) {
       if (vertx.isNativeTransportEnabled()) {
         b.option(UnixChannelOption.SO_REUSEPORT, true);
