@@ -57,6 +57,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final boolean expectContinue;
   /** Whether the body goes to origins chunked (its length is unknown). */
   private final boolean chunked;
+  /** The body's length as the gateway decoded it; -1 when unknown (chunked, HTTP/2). */
+  private final long contentLength;
   /** Body parts that arrived before an origin connection was ready. */
   private ArrayDeque<ByteBuf> pendingBody;
   private boolean bodyEnded;
@@ -84,6 +86,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       String hashPath,
       UpstreamSelector selector,
       boolean hasBody,
+      long contentLength,
       RouteConfig route,
       StickySessions.Table sticky) {
     this.front = front;
@@ -105,7 +108,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
             && !front.http2()
             && req.version() == 11
             && req.fields().containsToken("Expect", "100-continue");
-    this.chunked = hasBody && !req.fields().contains("Content-Length");
+    this.contentLength = contentLength;
+    this.chunked = hasBody && contentLength < 0;
   }
 
   void start() {
@@ -165,7 +169,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private void send(OriginConnection c) {
     if (!rewritten) {
       rewritten = true;
-      OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, chunked);
+      OriginRequests.rewrite(
+          view, snapshot, front.tls(), requestId, uri, route, hasBody ? contentLength : 0);
     }
     hostOfServer();
     c.writeHead(req, chunked);
@@ -244,7 +249,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void onOriginWritability(boolean writable) {
-    if (hasBody && !bodyEnded && state == STATE_NEW) {
+    if (hasBody && !bodyEnded && state != STATE_DONE) {
       front.autoRead(writable);
     }
   }
@@ -397,21 +402,28 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
-  /** The transfer codings of a response other than chunked (e.g. gzip), or null. */
+  /**
+   * The transfer codings of a response that stay on its body once the gateway removed the chunked
+   * framing (e.g. gzip), or null. When chunked is not the last coding, the body was read to the
+   * close, untouched: every coding stays.
+   */
   static String otherCodings(HeaderFields h) {
     if (!h.contains("Transfer-Encoding")) {
       return null;
     }
-    StringBuilder out = null;
+    java.util.List<String> codings = new java.util.ArrayList<>();
     for (String v : h.getAll("Transfer-Encoding")) {
       for (String coding : v.split(",")) {
         String c = coding.trim();
-        if (!c.isEmpty() && !c.equalsIgnoreCase("chunked")) {
-          out = out == null ? new StringBuilder(c) : out.append(", ").append(c);
+        if (!c.isEmpty()) {
+          codings.add(c);
         }
       }
     }
-    return out == null ? null : out.toString();
+    if (!codings.isEmpty() && codings.get(codings.size() - 1).equalsIgnoreCase("chunked")) {
+      codings.remove(codings.size() - 1);
+    }
+    return codings.isEmpty() ? null : String.join(", ", codings);
   }
 
   private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {

@@ -166,7 +166,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     }
     String upstreamUri = query == null ? upstreamPath : upstreamPath + "?" + query;
     StickySessions.Table sticky = stickyTable(s, route.upstream());
-    if (view.websocket() && !http2() && WebSocketTunnel.isUpgrade(req)) {
+    if (view.websocket() && !http2() && !requestOpen && WebSocketTunnel.isUpgrade(req)) {
       WebSocketTunnel t =
           new WebSocketTunnel(this, s, view, requestId, upstreamUri, selector, rc, sticky);
       active = t;
@@ -175,7 +175,17 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     }
     Exchange e =
         new Exchange(
-            this, s, view, requestId, upstreamUri, upstreamPath, selector, requestOpen, rc, sticky);
+            this,
+            s,
+            view,
+            requestId,
+            upstreamUri,
+            upstreamPath,
+            selector,
+            requestOpen,
+            requestOpen ? contentLength : 0,
+            rc,
+            sticky);
     active = e;
     e.start();
   }

@@ -11,6 +11,14 @@ final class HopByHop {
     return HeaderFields.isHopByHop(name);
   }
 
+  /**
+   * Fields a Connection field may not remove: the message's framing and its Host are the
+   * gateway's to decide (RFC 9110 section 7.6.1 leaves no room for hop-by-hop framing).
+   */
+  static boolean protectedField(String name) {
+    return name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Host");
+  }
+
   /** Removes hop-by-hop fields, including those named by the Connection field, in one pass. */
   static void strip(HeaderFields fields) {
     // Connection is a list: its lines together name the fields to remove (RFC 9110 section 7.6.1).
@@ -24,7 +32,8 @@ final class HopByHop {
         if (!token.isEmpty()
             && !token.equalsIgnoreCase("close")
             && !token.equalsIgnoreCase("keep-alive")
-            && !always(token)) {
+            && !always(token)
+            && !protectedField(token)) {
           fields.remove(token);
         }
         start = end + 1;

@@ -141,7 +141,13 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
         startRequest(head);
       }
     } catch (Http1Exception e) {
-      malformed(e.status());
+      if (requestOpen && !responseOpen) {
+        // A bad body after its response was complete: nobody waits for an answer.
+        stop();
+        ctx.close();
+      } else {
+        malformed(e.status());
+      }
     } finally {
       inProcess = false;
       ByteBuf in = pending;
@@ -166,6 +172,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     requestOpen = false;
     if (guard != null) {
       guard.requestComplete();
+      if (!responseOpen) {
+        guard.responseComplete();
+      }
     }
     Active a = active;
     if (a != null) {
@@ -385,14 +394,19 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     active = null;
     if (closeAfterResponse || draining) {
       // Closing as soon as this is written: whatever arrives meanwhile is dropped (stopped), and
-      // reading is not switched off (one epoll_ctl less per connection).
+      // reading is not switched off (one epoll_ctl less per connection). A client that does not
+      // read its response is closed by the guard's idle timeout.
       stopped = true;
+      if (guard != null) {
+        guard.responseComplete();
+      }
       ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
     ctx.flush();
-    if (guard != null) {
+    if (guard != null && !requestOpen) {
+      // (While the rest of a request body still arrives, the body clock keeps running.)
       guard.responseComplete();
     }
     if (!channel.config().isAutoRead()) {
@@ -412,6 +426,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   void autoRead(boolean on) {
     if (!stopped) {
       channel.config().setAutoRead(on);
+      if (on && guard != null) {
+        // The pause was the gateway's (origin not ready or not reading): not the client's delay.
+        guard.bytesArrived();
+      }
     }
   }
 
@@ -431,6 +449,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   @Override
   void upgraded() {
     tunnel = true;
+    channel.config().setAutoRead(true);
     if (guard != null) {
       guard.disarm();
     }

@@ -147,6 +147,11 @@ final class Http2Front extends FrontConnection {
   private void ended() {
     responseOpen = false;
     active = null;
+    if (requestOpen) {
+      // Answered before the body ended: read the rest and drop it, so that the stream closes
+      // and its flow-control window returns to the connection.
+      channel.config().setAutoRead(true);
+    }
   }
 
   @Override

@@ -15,7 +15,11 @@ final class OriginRequests {
    * (incoming values believed from trusted proxies only), the route's header actions, and the Host
    * a route set or else the client's effective authority.
    *
-   * @param chunked frame the body as chunked (a body of unknown length)
+   * <p>The body's framing is the gateway's own, from what it decoded: Content-Length and
+   * Transfer-Encoding are set here, never left from the client's fields (which a Connection field
+   * could have emptied, to smuggle a second request in the body).
+   *
+   * @param length the body's length: 0 for none, -1 when unknown (sent chunked)
    */
   static void rewrite(
       RequestInfo view,
@@ -24,7 +28,7 @@ final class OriginRequests {
       String requestId,
       String uri,
       RouteConfig route,
-      boolean chunked) {
+      long length) {
     RequestHead req = view.request();
     HeaderFields h = req.fields();
     // Everything taken from the client's fields is read before they change.
@@ -54,8 +58,13 @@ final class OriginRequests {
     if (!h.contains("Host") && authority != null) {
       h.add("Host", authority.toString());
     }
-    if (chunked) {
-      h.set("Transfer-Encoding", "chunked");
+    boolean saidLength = h.remove("Content-Length");
+    h.remove("Transfer-Encoding");
+    if (length < 0) {
+      h.add("Transfer-Encoding", "chunked");
+    } else if (length > 0 || saidLength) {
+      // (An empty body keeps its "Content-Length: 0": some origins want one on every POST.)
+      h.add("Content-Length", Long.toString(length));
     }
   }
 }

@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class WebSocketTunnel
     implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
+  /** How long a closing tunnel waits for its last bytes to be taken before closing anyway. */
+  private static final long CLOSE_GRACE_SECONDS = 10;
+
   private static final int STATE_HANDSHAKE = 0;
   private static final int STATE_REFUSED = 1;
   private static final int STATE_OPEN = 2;
@@ -119,7 +122,7 @@ final class WebSocketTunnel
     c.bind(this, false);
     if (!rewritten) {
       rewritten = true;
-      OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, false);
+      OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, 0);
       HeaderFields out = req.fields();
       out.set("Connection", "Upgrade");
       out.set("Upgrade", upgrade);
@@ -340,12 +343,25 @@ final class WebSocketTunnel
       idleCheck.cancel(false);
       idleCheck = null;
     }
-    front.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    // What is queued is written first; a side that does not read it is closed after CLOSE_GRACE.
+    io.netty.channel.Channel client = front.channel();
+    client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     OriginConnection o = origin;
     origin = null;
     if (o != null) {
       o.channel().writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> o.close());
     }
+    client
+        .eventLoop()
+        .schedule(
+            () -> {
+              client.close();
+              if (o != null) {
+                o.close();
+              }
+            },
+            CLOSE_GRACE_SECONDS,
+            TimeUnit.SECONDS);
     endAttempt();
   }
 

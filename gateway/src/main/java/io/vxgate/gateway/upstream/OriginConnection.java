@@ -225,6 +225,10 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
           if (body.decode(in, this)) {
             readingBody = false;
             deadline = 0;
+            if (in.isReadable()) {
+              // More than the response: the connection is out of step with the origin.
+              reusable = false;
+            }
             l.onResponseEnd();
           }
           continue;
@@ -263,6 +267,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     }
     BodyDecoder.Framing framing;
     long length = 0;
+    boolean framingConflict = false;
     if (headRequest || status == 204 || status == 304) {
       framing = BodyDecoder.Framing.NONE;
     } else if (f.contains("Transfer-Encoding")) {
@@ -273,7 +278,11 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
       } else {
         framing = BodyDecoder.Framing.CHUNKED;
       }
-      f.remove("Content-Length");
+      if (f.contains("Content-Length")) {
+        // Both framings: chunked wins (RFC 9112 6.3), but the connection is not trusted again.
+        f.remove("Content-Length");
+        framingConflict = true;
+      }
     } else if (f.contains("Content-Length")) {
       length = contentLength(f);
       framing = length == 0 ? BodyDecoder.Framing.NONE : BodyDecoder.Framing.LENGTH;
@@ -282,6 +291,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     }
     reusable =
         framing != BodyDecoder.Framing.UNTIL_CLOSE
+            && !framingConflict
             && (head.version() == 11
                 ? !f.containsToken("Connection", "close")
                 : f.containsToken("Connection", "keep-alive"));
@@ -292,6 +302,9 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     l.onResponseHead(head);
     if (!readingBody && listener == l) {
       deadline = 0;
+      if (in.isReadable()) {
+        reusable = false;
+      }
       l.onResponseEnd();
     }
     return true;

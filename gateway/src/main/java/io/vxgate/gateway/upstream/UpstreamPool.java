@@ -310,8 +310,9 @@ public final class UpstreamPool {
         c.close();
         return;
       }
-      Waiter w = waiters.pollFirst();
+      Waiter w = waiters.peekFirst();
       if (w != null && c.acquire()) {
+        waiters.pollFirst();
         w.cb().acquired(c);
         return;
       }
