@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.vxgate.gateway.http1.BodyDecoder;
 import io.vxgate.gateway.http1.Chunks;
@@ -14,6 +15,7 @@ import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client HTTP/1.x connection, read and written as bytes: {@link HeadParser} and {@link
@@ -25,8 +27,20 @@ import java.nio.charset.StandardCharsets;
  * more is read: a request pipelined (or smuggled in a body framed differently) behind it never
  * reaches an origin. The {@link ConnectionGuard} times the phases (408 on slow headers or body,
  * keep-alive idle close).
+ *
+ * <p>Lingering close (nginx's {@code lingering_close}): a connection closed after an error answer
+ * while the client may still be sending (a refused upload, a malformed request) is half-closed
+ * first: the answer and a FIN go out, and what the client still sends is read and dropped until it
+ * closes, {@link #LINGER_IDLE_NANOS} pass without a byte, or {@link #LINGER_MAX_NANOS} in all.
+ * Closing a socket with unread bytes would reset the connection, and a client that writes its
+ * whole body before reading (curl, most HTTP libraries) would get the reset instead of the answer.
  */
 final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
+  /** nginx's {@code lingering_timeout}: the longest pause in what a lingering client sends. */
+  static final long LINGER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** nginx's {@code lingering_time}: the longest a connection lingers. */
+  static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private static final byte[] CONTINUE =
       "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -37,6 +51,11 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   private ByteBuf pending;
   private boolean keepAlive = true;
   private boolean closeAfterResponse;
+  /** The connection closes after an error answer: half-close and drop what still arrives. */
+  private boolean lingerOnClose;
+  /** When lingering, the last byte arrived then (System.nanoTime); 0: not lingering. */
+  private long lingerLastRead;
+  private long lingerEnd;
   /** Nothing more is read or served (a refused request, a closing connection). */
   private boolean stopped;
   private boolean tunnel;
@@ -79,6 +98,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof ByteBuf in) || stopped) {
       ReferenceCountUtil.release(msg);
+      if (lingerLastRead != 0) {
+        lingerLastRead = System.nanoTime();
+      }
       return;
     }
     if (tunnel) {
@@ -286,6 +308,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   void respond(int status, HeaderFields fields, ByteBuf content, boolean close) {
     if (close) {
       closeAfterResponse = true;
+      lingerOnClose = true;
       requestOpen = false;
       stopped = true;
     }
@@ -400,8 +423,13 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       if (guard != null) {
         guard.responseComplete();
       }
-      ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
-          .addListener(ChannelFutureListener.CLOSE);
+      if (lingerOnClose) {
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+            .addListener(f -> linger(f.isSuccess()));
+      } else {
+        ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+            .addListener(ChannelFutureListener.CLOSE);
+      }
       return;
     }
     ctx.flush();
@@ -415,6 +443,47 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (!requestOpen && pending != null) {
       process();
     }
+  }
+
+  /** The error answer is written: half-close, then read and drop until the client is done. */
+  private void linger(boolean written) {
+    if (!written || !channel.isActive() || !(channel instanceof DuplexChannel duplex)) {
+      ctx.close();
+      return;
+    }
+    ByteBuf p = pending;
+    pending = null;
+    if (p != null) {
+      p.release();
+    }
+    long now = System.nanoTime();
+    lingerLastRead = now;
+    lingerEnd = now + LINGER_MAX_NANOS;
+    if (guard != null) {
+      guard.disarm();
+    }
+    // (The client's FIN then closes the channel: half-closure is not allowed on it.)
+    duplex.shutdownOutput().addListener(f -> {
+      if (!f.isSuccess()) {
+        ctx.close();
+      }
+    });
+    channel.config().setAutoRead(true);
+    ctx.executor().schedule(this::lingerCheck, LINGER_IDLE_NANOS, TimeUnit.NANOSECONDS);
+  }
+
+  private void lingerCheck() {
+    if (!channel.isActive()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long idleEnd = lingerLastRead + LINGER_IDLE_NANOS;
+    if (now - idleEnd >= 0 || now - lingerEnd >= 0) {
+      ctx.close();
+      return;
+    }
+    long next = Math.min(idleEnd, lingerEnd) - now;
+    ctx.executor().schedule(this::lingerCheck, next, TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -65,6 +65,39 @@ class LimitsIT {
   }
 
   @Test
+  void aClientStillSendingARefusedBodyReadsTheAnswer() throws Exception {
+    // Like curl uploading a file: the whole body is written before the answer is read. The 413
+    // leaves right after the head, so the gateway must keep reading (and dropping) what the client
+    // still sends: a socket closed with unread bytes resets the connection, and the reset destroys
+    // the 413 waiting in the client's buffer (nginx's lingering_close).
+    start("max-request-body: 1k, request-header-timeout: 10s", "retries: 0");
+    byte[] body = new byte[64 << 20];
+    try (Socket s = new Socket("127.0.0.1", h.port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // Nothing about the answer is known yet: the client goes on with its body, 64 KiB at a time.
+      for (int off = 0; off < body.length; off += 65536) {
+        out.write(body, off, 65536);
+      }
+      out.flush();
+      RawHttp.Result r = RawHttp.readUntilClose(s.getInputStream());
+      assertThat(r.statuses()).as(r.text()).containsExactly(413);
+      // The client neither sends nor closes: the gateway stops lingering after 5 s of silence.
+      long t0 = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> h.node.openConnections("web") == 0);
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(Duration.ofSeconds(3));
+    }
+    assertThat(origin.seen).isEmpty();
+  }
+
+  @Test
   void connectionsOverMaxConnectionsAreClosedOthersKeepWorking() throws Exception {
     start("max-connections: 20, request-header-timeout: 10s", "retries: 0");
     List<Socket> held = new ArrayList<>();
