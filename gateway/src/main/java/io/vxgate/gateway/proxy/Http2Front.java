@@ -23,16 +23,32 @@ import java.net.InetSocketAddress;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One HTTP/2 stream, as HTTP/1 messages from Netty's stream codec: a request becomes a {@link
  * RequestHead} (the {@code :authority} arrives as Host) and goes the same way as an HTTP/1.x one;
  * the response goes back through the codec, which frames it. Connection-specific fields never
  * cross (HTTP/2 forbids them). One request per stream; closing the stream resets it.
+ *
+ * <p>A request body must keep coming: two DATA frames of a stream may be at most {@code
+ * request-body-timeout} apart (nginx's {@code client_body_timeout}), else the stream gets {@code
+ * 408} (or, once the response has started, a reset) and its origin connection is let go. Without
+ * it, streams that announce a body and never send it would each hold an origin connection.
  */
 final class Http2Front extends FrontConnection {
+  private static final byte[] REQUEST_TIMEOUT =
+      "408 Request Timeout\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private final long bodyTimeoutNanos;
+  /** When the last piece of the request body arrived (System.nanoTime). */
+  private long lastBodyAt;
+  private ScheduledFuture<?> bodyTimer;
+
   Http2Front(Listener listener) {
     super(listener);
+    this.bodyTimeoutNanos = Math.max(1, config.requestBodyTimeout().toNanos());
   }
 
   @Override
@@ -70,10 +86,15 @@ final class Http2Front extends FrontConnection {
       String cl = fields.get("Content-Length");
       long length = cl == null ? -1 : Http1Front.parseLength(cl.trim());
       int framing = cl != null && (length < 0 || fields.count("Content-Length") > 1) ? 400 : 0;
+      if (requestOpen) {
+        lastBodyAt = System.nanoTime();
+        armBodyTimer(bodyTimeoutNanos);
+      }
       onRequest(new RequestHead(method, r.uri(), 11, fields), framing, length);
       return;
     }
     if (msg instanceof HttpContent c && requestOpen) {
+      lastBodyAt = System.nanoTime();
       ByteBuf data = c.content();
       Active a = active;
       if (a != null && data.isReadable()) {
@@ -82,6 +103,7 @@ final class Http2Front extends FrontConnection {
       c.release();
       if (c instanceof LastHttpContent) {
         requestOpen = false;
+        cancelBodyTimer();
         if (active != null) {
           active.requestEnd();
         }
@@ -89,6 +111,51 @@ final class Http2Front extends FrontConnection {
       return;
     }
     ReferenceCountUtil.release(msg);
+  }
+
+  private void armBodyTimer(long nanos) {
+    bodyTimer = ctx.executor().schedule(this::bodyTimerFired, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void cancelBodyTimer() {
+    ScheduledFuture<?> t = bodyTimer;
+    bodyTimer = null;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  private void bodyTimerFired() {
+    bodyTimer = null;
+    if (!requestOpen || !channel.isActive()) {
+      return;
+    }
+    long left = bodyTimeoutNanos - (System.nanoTime() - lastBodyAt);
+    if (left > 1_000_000) {
+      armBodyTimer(left);
+      return;
+    }
+    // The body stalled: the origin's side goes, the client gets 408 unless its response began.
+    requestOpen = false;
+    clientGone();
+    if (!headWritten) {
+      HttpHeaders h = new DefaultHttpHeaders(false);
+      h.add("content-type", "text/plain; charset=utf-8");
+      h.add("content-length", Integer.toString(REQUEST_TIMEOUT.length));
+      headWritten = true;
+      responseOpen = false;
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.REQUEST_TIMEOUT,
+              io.netty.buffer.Unpooled.wrappedBuffer(REQUEST_TIMEOUT),
+              h,
+              EmptyHttpHeaders.INSTANCE),
+          ctx.voidPromise());
+    }
+    // Closing the stream resets it: the client stops sending, the stream's window returns.
+    responseOpen = false;
+    ctx.close();
   }
 
   private static HttpHeaders headers(HeaderFields fields) {
@@ -162,6 +229,10 @@ final class Http2Front extends FrontConnection {
   @Override
   void autoRead(boolean on) {
     channel.config().setAutoRead(on);
+    if (on) {
+      // The pause was the gateway's (origin not ready or not reading): not the client's delay.
+      lastBodyAt = System.nanoTime();
+    }
   }
 
   @Override
@@ -178,6 +249,7 @@ final class Http2Front extends FrontConnection {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    cancelBodyTimer();
     clientGone();
     ctx.fireChannelInactive();
   }

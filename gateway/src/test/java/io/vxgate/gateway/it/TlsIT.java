@@ -3,6 +3,10 @@ package io.vxgate.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.net.Socket;
 import java.net.URI;
@@ -12,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -34,6 +39,11 @@ class TlsIT {
   }
 
   private TestOrigin start(String minVersion) {
+    return start(minVersion, "");
+  }
+
+  /** @param tlsExtra more settings of the TLS listener, each followed by a newline */
+  private TestOrigin start(String minVersion, String tlsExtra) {
     TestOrigin o = h.origin("o");
     h.gateway(
         """
@@ -43,6 +53,7 @@ class TlsIT {
           - name: tls
             bind: 127.0.0.1:0
             hsts: 31536000
+            EXTRA
             tls:
               min-version: MIN
               certificates: [{cert: "$AC", key: "$AK"}, {cert: "$BC", key: "$BK"}]
@@ -51,6 +62,7 @@ class TlsIT {
         routes: [{name: default, upstream: app}]
         """
             .replace("MIN", minVersion)
+            .replace("EXTRA", tlsExtra)
             .replace("$AC", A.certificatePath())
             .replace("$AK", A.privateKeyPath())
             .replace("$BC", B.certificatePath())
@@ -163,6 +175,53 @@ class TlsIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void anHttp2StreamWhoseBodyStallsGets408() throws Exception {
+    TestOrigin o = start("TLSv1.2", "request-body-timeout: 500ms");
+    // Vert.x's client hands over a response while the request body is still open (the JDK's
+    // waits for the body to end).
+    io.vertx.core.http.HttpClient client =
+        h.vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setTrustAll(true)
+                .setVerifyHost(false));
+    try {
+      long t0 = System.nanoTime();
+      // 10 bytes of a 1000-byte body, then nothing: the stream stays open, its body never ends.
+      HttpClientResponse r =
+          client
+              .request(HttpMethod.POST, tlsPort(), "127.0.0.1", "/upload")
+              .compose(
+                  req -> {
+                    req.putHeader("content-length", "1000");
+                    req.write("0123456789");
+                    return req.response();
+                  })
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(r.version()).isEqualTo(HttpVersion.HTTP_2);
+      assertThat(r.statusCode()).isEqualTo(408);
+      assertThat(took).isBetween(Duration.ofMillis(400), Duration.ofSeconds(5));
+      assertThat(o.seen).as("no complete request reached the origin").isEmpty();
+      // The connection and the node serve on.
+      HttpClientResponse after =
+          client
+              .request(HttpMethod.GET, tlsPort(), "127.0.0.1", "/after")
+              .compose(req -> req.send())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      assertThat(after.statusCode()).isEqualTo(200);
+    } finally {
+      client.close();
+    }
   }
 
   @Test
