@@ -24,6 +24,7 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -278,6 +279,10 @@ public final class Listener {
             .build();
     // An HTTP/2 connection with no frame either way for the keep-alive timeout is closed (GOAWAY).
     p.addLast("idle", new IdleStateHandler(0, 0, KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    // Streams end one by one, each with a flush; their responses usually complete together (the
+    // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
+    // flushes become one TLS record batch and one write instead of one per stream.
+    p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("h2", codec);
     p.addLast(
         "idle-close",
