@@ -256,9 +256,12 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void clientWritability(boolean writable) {
+    // Only resuming is done here. The client connection turns unwritable in the middle of one of
+    // this exchange's writes, often with bytes the socket would take at once; whether to pause the
+    // origin is decided after the write, once those are flushed (pauseOriginIfClientFull).
     OriginConnection c = origin;
-    if (state == STATE_STREAMING && c != null) {
-      c.autoRead(writable);
+    if (writable && state == STATE_STREAMING && c != null) {
+      c.autoRead(true);
     }
   }
 
@@ -310,8 +313,20 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     RouteActions.apply(route.responseHeaders(), h);
     front.writeResponseHead(r);
+    pauseOriginIfClientFull();
+  }
+
+  /**
+   * Stops reading the origin while the client connection holds more than its high-water mark.
+   * What is only written (not yet flushed) is flushed first: a client that takes it (the socket's
+   * buffer has room) costs no pause, and no pair of epoll_ctl calls to pause and resume the origin.
+   */
+  private void pauseOriginIfClientFull() {
     if (!front.isWritable()) {
-      origin.autoRead(false);
+      front.flush();
+      if (!front.isWritable()) {
+        origin.autoRead(false);
+      }
     }
   }
 
@@ -323,9 +338,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     responseBytes += data.readableBytes();
     front.writeBody(data);
-    if (!front.isWritable()) {
-      origin.autoRead(false);
-    }
+    pauseOriginIfClientFull();
   }
 
   @Override

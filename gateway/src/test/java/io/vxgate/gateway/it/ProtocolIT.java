@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -514,6 +515,57 @@ class ProtocolIT {
     } finally {
       threads.shutdownNow();
     }
+  }
+
+  @Test
+  void aClientThatDoesNotReadPausesTheOrigin() throws Exception {
+    // 64 MiB from the origin to a client that reads nothing for a while: the gateway must stop
+    // reading the origin (backpressure), not hold the response in memory. Loopback socket buffers
+    // on the way (client, gateway both sides, origin) hold some MiB, not 40.
+    int size = 64 << 20;
+    AtomicLong written = new AtomicLong();
+    start(
+        (req, out) -> {
+          out.write(RawOrigin.ascii("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n"));
+          byte[] chunk = new byte[65536];
+          for (int sent = 0; sent < size; sent += chunk.length) {
+            out.write(chunk);
+            written.addAndGet(chunk.length);
+          }
+          return true;
+        });
+    try (Socket s = new Socket("127.0.0.1", h.port)) {
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(RawOrigin.ascii("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> written.get() >= (4 << 20));
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> written.get() < (40 << 20));
+      // Then the client reads it all, and the origin gets to write the rest.
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[1 << 16];
+      long total = 0;
+      int headEnd = -1;
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      while (headEnd < 0) {
+        int b = in.read();
+        assertThat(b).as("response head").isNotNegative();
+        head.write(b);
+        String h = head.toString(StandardCharsets.ISO_8859_1);
+        if (h.endsWith("\r\n\r\n")) {
+          headEnd = h.length();
+          assertThat(h).startsWith("HTTP/1.1 200");
+        }
+      }
+      while (total < size) {
+        int n = in.read(buf);
+        assertThat(n).as("body bytes after " + total).isPositive();
+        total += n;
+      }
+      assertThat(total).isEqualTo(size);
+    }
+    assertThat(written.get()).isEqualTo(size);
   }
 
   @Test
