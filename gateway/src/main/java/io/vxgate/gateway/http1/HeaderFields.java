@@ -216,30 +216,6 @@ public final class HeaderFields {
   }
 
   /**
-   * Removes, in one pass, every field whose name {@code drop} accepts; returns how many were
-   * removed.
-   */
-  public int removeIf(java.util.function.Predicate<String> drop) {
-    int w = 0;
-    for (int r = 0; r < size; r++) {
-      if (!drop.test(names[r])) {
-        names[w] = names[r];
-        values[w] = values[r];
-        ids[w] = ids[r];
-        w++;
-      }
-    }
-    int removed = size - w;
-    Arrays.fill(names, w, size, null);
-    Arrays.fill(values, w, size, null);
-    size = w;
-    if (removed > 0) {
-      recomputePresent();
-    }
-    return removed;
-  }
-
-  /**
    * Removes, in one pass, every field whose name is one of {@link #KNOWN} with its bit set in
    * {@code known}; returns how many were removed.
    */

@@ -27,9 +27,13 @@ import java.util.concurrent.TimeUnit;
  * Confined to the connection's event loop.
  */
 final class ConnectionGuard {
+  /** The body of the gateway's fixed 408 (HTTP/2 streams answer it too, {@link Http2Front}). */
+  static final String TIMEOUT_BODY = "408 Request Timeout\n";
+
   private static final byte[] REQUEST_TIMEOUT =
       ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
-              + "Content-Length: 20\r\nConnection: close\r\n\r\n408 Request Timeout\n")
+              + "Content-Length: " + TIMEOUT_BODY.length() + "\r\nConnection: close\r\n\r\n"
+              + TIMEOUT_BODY)
           .getBytes(StandardCharsets.US_ASCII);
 
   private enum Phase {

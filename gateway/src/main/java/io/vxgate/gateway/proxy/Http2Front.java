@@ -38,9 +38,6 @@ import java.util.concurrent.TimeUnit;
  * it, streams that announce a body and never send it would each hold an origin connection.
  */
 final class Http2Front extends FrontConnection {
-  private static final byte[] REQUEST_TIMEOUT =
-      "408 Request Timeout\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
   private final long bodyTimeoutNanos;
   /** When the last piece of the request body arrived (System.nanoTime). */
   private long lastBodyAt;
@@ -139,19 +136,15 @@ final class Http2Front extends FrontConnection {
     requestOpen = false;
     clientGone();
     if (!headWritten) {
-      HttpHeaders h = new DefaultHttpHeaders(false);
-      h.add("content-type", "text/plain; charset=utf-8");
-      h.add("content-length", Integer.toString(REQUEST_TIMEOUT.length));
-      headWritten = true;
-      responseOpen = false;
-      ctx.writeAndFlush(
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.REQUEST_TIMEOUT,
-              io.netty.buffer.Unpooled.wrappedBuffer(REQUEST_TIMEOUT),
-              h,
-              EmptyHttpHeaders.INSTANCE),
-          ctx.voidPromise());
+      // The fixed answer of HTTP/1.x's body timeout (ConnectionGuard), framed by respond().
+      HeaderFields f = new HeaderFields(2);
+      f.add("Content-Type", "text/plain; charset=utf-8");
+      respond(
+          408,
+          f,
+          io.netty.buffer.Unpooled.copiedBuffer(
+              ConnectionGuard.TIMEOUT_BODY, java.nio.charset.StandardCharsets.US_ASCII),
+          true);
     }
     // Closing the stream resets it: the client stops sending, the stream's window returns.
     responseOpen = false;

@@ -224,12 +224,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
         if (readingBody) {
           if (body.decode(in, this)) {
             readingBody = false;
-            deadline = 0;
-            if (in.isReadable()) {
-              // More than the response: the connection is out of step with the origin.
-              reusable = false;
-            }
-            l.onResponseEnd();
+            responseEnded(l, in);
           }
           continue;
         }
@@ -301,13 +296,19 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     }
     l.onResponseHead(head);
     if (!readingBody && listener == l) {
-      deadline = 0;
-      if (in.isReadable()) {
-        reusable = false;
-      }
-      l.onResponseEnd();
+      responseEnded(l, in);
     }
     return true;
+  }
+
+  /** The response is complete; {@code in} holds what was read after it. */
+  private void responseEnded(OriginListener l, ByteBuf in) {
+    deadline = 0;
+    if (in.isReadable()) {
+      // More than the response: the connection is out of step with the origin.
+      reusable = false;
+    }
+    l.onResponseEnd();
   }
 
   private static long contentLength(HeaderFields f) throws Http1Exception {

@@ -534,37 +534,25 @@ class ProtocolIT {
           }
           return true;
         });
-    try (Socket s = new Socket("127.0.0.1", h.port)) {
-      s.setSoTimeout(20_000);
-      s.getOutputStream().write(RawOrigin.ascii("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
-      await().atMost(Duration.ofSeconds(10)).until(() -> written.get() >= (4 << 20));
-      await()
-          .during(Duration.ofSeconds(2))
-          .atMost(Duration.ofSeconds(4))
-          .until(() -> written.get() < (40 << 20));
-      // Then the client reads it all, and the origin gets to write the rest.
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[1 << 16];
-      long total = 0;
-      int headEnd = -1;
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (headEnd < 0) {
-        int b = in.read();
-        assertThat(b).as("response head").isNotNegative();
-        head.write(b);
-        String h = head.toString(StandardCharsets.ISO_8859_1);
-        if (h.endsWith("\r\n\r\n")) {
-          headEnd = h.length();
-          assertThat(h).startsWith("HTTP/1.1 200");
-        }
-      }
-      while (total < size) {
-        int n = in.read(buf);
-        assertThat(n).as("body bytes after " + total).isPositive();
-        total += n;
-      }
-      assertThat(total).isEqualTo(size);
+    Client c = connect();
+    c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+    await().atMost(Duration.ofSeconds(10)).until(() -> written.get() >= (4 << 20));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .until(() -> written.get() < (40 << 20));
+    // Then the client reads it all, and the origin gets to write the rest.
+    Response head = c.readHead();
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(size));
+    byte[] buf = new byte[1 << 16];
+    long total = 0;
+    while (total < size) {
+      int n = c.in.read(buf);
+      assertThat(n).as("body bytes after " + total).isPositive();
+      total += n;
     }
+    assertThat(total).isEqualTo(size);
     assertThat(written.get()).isEqualTo(size);
   }
 
@@ -815,13 +803,7 @@ class ProtocolIT {
     }
 
     List<String> headers(String name) {
-      List<String> out = new ArrayList<>();
-      for (Map.Entry<String, String> f : fields) {
-        if (f.getKey().equalsIgnoreCase(name)) {
-          out.add(f.getValue());
-        }
-      }
-      return out;
+      return RawOrigin.values(fields, name);
     }
 
     String bodyText() {

@@ -74,13 +74,7 @@ final class RawOrigin implements AutoCloseable {
 
     /** Every value of {@code name}, in order. */
     List<String> headers(String name) {
-      List<String> out = new ArrayList<>();
-      for (Map.Entry<String, String> f : fields) {
-        if (f.getKey().equalsIgnoreCase(name)) {
-          out.add(f.getValue());
-        }
-      }
-      return out;
+      return values(fields, name);
     }
 
     /** The field names, lower-cased, in order. */
@@ -165,6 +159,17 @@ final class RawOrigin implements AutoCloseable {
         + "Content-Type: text/plain\r\n"
         + "Content-Length: " + body.getBytes(StandardCharsets.ISO_8859_1).length + "\r\n\r\n"
         + body;
+  }
+
+  /** Every value of the fields named {@code name} (case-insensitive), in order. */
+  static List<String> values(List<Map.Entry<String, String>> fields, String name) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> f : fields) {
+      if (f.getKey().equalsIgnoreCase(name)) {
+        out.add(f.getValue());
+      }
+    }
+    return out;
   }
 
   static byte[] ascii(String s) {
