@@ -58,7 +58,10 @@ final class AdminMetrics implements ProxyMetrics {
   public void request(
       String upstream, int status, long durationNanos, long requestBytes, long responseBytes) {
     String u = upstream == null ? "" : upstream;
-    UpstreamMeters m = upstreams.computeIfAbsent(u, UpstreamMeters::new);
+    UpstreamMeters m = upstreams.get(u);
+    if (m == null) {
+      m = upstreams.computeIfAbsent(u, UpstreamMeters::new);
+    }
     int cls = statusClass(status);
     m.requests[cls].increment();
     m.latency.record(durationNanos, TimeUnit.NANOSECONDS);
@@ -87,9 +90,13 @@ final class AdminMetrics implements ProxyMetrics {
   }
 
   private ServerMeters server(String upstream, String server) {
-    return servers
-        .computeIfAbsent(upstream, u -> new ConcurrentHashMap<>())
-        .computeIfAbsent(server, s -> new ServerMeters(upstream, s));
+    // Looked up before computeIfAbsent: its capturing lambda would be allocated on every request.
+    Map<String, ServerMeters> byServer = servers.get(upstream);
+    if (byServer == null) {
+      byServer = servers.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>());
+    }
+    ServerMeters m = byServer.get(server);
+    return m != null ? m : byServer.computeIfAbsent(server, s -> new ServerMeters(upstream, s));
   }
 
   private static int statusClass(int status) {

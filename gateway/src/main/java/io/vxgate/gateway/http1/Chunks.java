@@ -25,7 +25,11 @@ public final class Chunks {
 
   /** The size line of a chunk of {@code size} bytes ({@code size} in hex, CRLF). */
   public static ByteBuf sizeLine(ByteBufAllocator alloc, int size) {
-    ByteBuf b = alloc.buffer(10);
+    return writeSizeLine(alloc.buffer(10), size);
+  }
+
+  /** Writes the size line of a chunk of {@code size} bytes into {@code b} (at most 10 bytes). */
+  public static ByteBuf writeSizeLine(ByteBuf b, int size) {
     int shift = 28;
     while (shift > 0 && (size >>> shift) == 0) {
       shift -= 4;

@@ -114,8 +114,17 @@ public final class HeaderFields {
 
   /** Every value of {@code name}, in order. */
   public List<String> getAll(CharSequence name) {
-    List<String> out = new ArrayList<>(2);
-    for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
+    int first = indexOf(name, 0);
+    if (first < 0) {
+      return List.of();
+    }
+    int next = indexOf(name, first + 1);
+    if (next < 0) {
+      return List.of(values[first]);
+    }
+    List<String> out = new ArrayList<>(4);
+    out.add(values[first]);
+    for (int i = next; i >= 0; i = indexOf(name, i + 1)) {
       out.add(values[i]);
     }
     return out;
@@ -261,7 +270,11 @@ public final class HeaderFields {
     recomputePresent();
   }
 
-  private int indexOf(CharSequence name, int from) {
+  /**
+   * The index of the first field named {@code name} at or after {@code from}, or -1: for walking
+   * every value of a name on the request path without {@link #getAll}'s list.
+   */
+  public int indexOf(CharSequence name, int from) {
     int id = id(name);
     if (id >= 0) {
       if ((present & (1L << id)) == 0) {

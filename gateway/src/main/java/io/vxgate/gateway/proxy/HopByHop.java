@@ -1,6 +1,7 @@
 package io.vxgate.gateway.proxy;
 
 import io.vxgate.gateway.http1.HeaderFields;
+import java.util.List;
 
 /** Hop-by-hop header fields (RFC 9110 section 7.6.1) that a proxy must not forward. */
 final class HopByHop {
@@ -22,7 +23,10 @@ final class HopByHop {
   /** Removes hop-by-hop fields, including those named by the Connection field, in one pass. */
   static void strip(HeaderFields fields) {
     // Connection is a list: its lines together name the fields to remove (RFC 9110 section 7.6.1).
-    for (String connection : fields.getAll("Connection")) {
+    // A copy of the lines (removing fields moves the others), walked by index: no iterator.
+    List<String> lines = fields.getAll("Connection");
+    for (int i = 0; i < lines.size(); i++) {
+      String connection = lines.get(i);
       int start = 0;
       int n = connection.length();
       while (start < n) {

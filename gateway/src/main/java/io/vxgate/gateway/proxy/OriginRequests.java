@@ -1,6 +1,5 @@
 package io.vxgate.gateway.proxy;
 
-import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
@@ -37,9 +36,9 @@ final class OriginRequests {
     String realIp = view.clientIp();
     String proto = trusted ? h.get("X-Forwarded-Proto") : null;
     String fhost = trusted ? h.get("X-Forwarded-Host") : null;
-    HostAndPort authority = view.authority();
-    if (fhost == null && authority != null) {
-      fhost = authority.toString();
+    String authority = view.authorityText();
+    if (fhost == null) {
+      fhost = authority;
     }
     req.target(uri);
     req.version(11);
@@ -56,7 +55,7 @@ final class OriginRequests {
     h.set(RequestIds.NAME, requestId);
     RouteActions.apply(route.requestHeaders(), h);
     if (!h.contains("Host") && authority != null) {
-      h.add("Host", authority.toString());
+      h.add("Host", authority);
     }
     boolean saidLength = h.remove("Content-Length");
     h.remove("Transfer-Encoding");

@@ -1,5 +1,6 @@
 package io.vxgate.gateway.proxy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** X-Request-Id: passed through when well-formed, otherwise generated (128 random bits, hex). */
@@ -9,7 +10,7 @@ final class RequestIds {
   static final String HEADER = "X-Request-Id";
   static final String NAME = HEADER;
   private static final int MAX_LENGTH = 128;
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** The incoming id when it is 1..128 characters of [A-Za-z0-9._:-], else a new one. */
   static String resolve(String incoming) {
@@ -42,11 +43,11 @@ final class RequestIds {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     long hi = r.nextLong();
     long lo = r.nextLong();
-    char[] out = new char[32];
+    byte[] out = new byte[32];
     for (int i = 0; i < 16; i++) {
       out[15 - i] = HEX[(int) (hi >>> (i * 4)) & 0xf];
       out[31 - i] = HEX[(int) (lo >>> (i * 4)) & 0xf];
     }
-    return new String(out);
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 }

@@ -22,6 +22,7 @@ final class RequestInfo implements RequestView {
   private final String path;
   private final ForwardedHeaders forwarded;
   private final HostAndPort authority;
+  private String authorityText;
   private final InetSocketAddress remote;
   private HttpMethod method;
   private String host;
@@ -61,6 +62,14 @@ final class RequestInfo implements RequestView {
   /** The effective authority (see the constructor), or null (HTTP/1.0 without Host). */
   HostAndPort authority() {
     return authority;
+  }
+
+  /** {@link #authority()} as {@code host[:port]}, or null. */
+  String authorityText() {
+    if (authorityText == null && authority != null) {
+      authorityText = authority.toString();
+    }
+    return authorityText;
   }
 
   @Override

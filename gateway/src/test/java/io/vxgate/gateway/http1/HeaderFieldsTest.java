@@ -33,6 +33,24 @@ class HeaderFieldsTest {
   }
 
   @Test
+  void everyValueOfANameIsFoundInOrder() {
+    HeaderFields f = new HeaderFields();
+    f.add("Connection", "a").add("X-A", "1").add("connection", "b").add("x-a", "2").add("X-A", "3");
+    assertThat(f.getAll("Content-Length")).isEmpty();
+    assertThat(f.getAll("X-Missing")).isEmpty();
+    assertThat(f.getAll("Connection")).containsExactly("a", "b");
+    assertThat(f.getAll("x-a")).containsExactly("1", "2", "3");
+    f.remove("Connection");
+    assertThat(f.getAll("CONNECTION")).isEmpty();
+    f.add("Connection", "c");
+    assertThat(f.getAll("Connection")).containsExactly("c");
+    assertThat(f.indexOf("x-a", 0)).isEqualTo(0);
+    assertThat(f.indexOf("x-a", 1)).isEqualTo(1);
+    assertThat(f.indexOf("x-a", 3)).isEqualTo(-1);
+    assertThat(f.indexOf("Connection", 0)).isEqualTo(3);
+  }
+
+  @Test
   void removingKnownFieldsKeepsTheRestInOrder() {
     HeaderFields f = new HeaderFields();
     f.add("Host", "h").add("Connection", "close").add("X-A", "1").add("TE", "trailers");
