@@ -156,6 +156,23 @@ public final class HeaderFields {
     return false;
   }
 
+  /** A Content-Length value: digits only (no sign, no spaces inside), else -1. */
+  public static long parseLength(String v) {
+    int n = v.length();
+    if (n == 0 || n > 18) {
+      return -1;
+    }
+    long value = 0;
+    for (int i = 0; i < n; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   static boolean hasToken(String value, String token) {
     int n = value.length();
     int start = 0;

@@ -226,7 +226,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
         framing = chunkedNotLast(te) ? 400 : 501;
       }
     } else if (cl != null) {
-      length = fields.count("Content-Length") > 1 ? -2 : parseLength(cl);
+      length = fields.count("Content-Length") > 1 ? -2 : HeaderFields.parseLength(cl);
       if (length < 0) {
         framing = 400;
       } else if (length > 0) {
@@ -261,23 +261,6 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       }
     }
     return false;
-  }
-
-  /** A Content-Length value: digits only (no sign, no spaces inside), else -1. */
-  static long parseLength(String v) {
-    int n = v.length();
-    if (n == 0 || n > 18) {
-      return -1;
-    }
-    long value = 0;
-    for (int i = 0; i < n; i++) {
-      char c = v.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      value = value * 10 + (c - '0');
-    }
-    return value;
   }
 
   /** A request that cannot be parsed: answered (when nothing was yet), then the connection closes. */

@@ -81,7 +81,7 @@ final class Http2Front extends FrontConnection {
       headWritten = false;
       requestOpen = !last;
       String cl = fields.get("Content-Length");
-      long length = cl == null ? -1 : Http1Front.parseLength(cl.trim());
+      long length = cl == null ? -1 : HeaderFields.parseLength(cl.trim());
       int framing = cl != null && (length < 0 || fields.count("Content-Length") > 1) ? 400 : 0;
       if (requestOpen) {
         lastBodyAt = System.nanoTime();

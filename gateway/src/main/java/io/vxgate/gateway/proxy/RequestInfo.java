@@ -22,8 +22,8 @@ final class RequestInfo implements RequestView {
   private final String path;
   private final ForwardedHeaders forwarded;
   private final HostAndPort authority;
-  private String authorityText;
   private final InetSocketAddress remote;
+  private String authorityText;
   private HttpMethod method;
   private String host;
   private boolean peerChecked;

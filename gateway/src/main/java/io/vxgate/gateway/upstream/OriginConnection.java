@@ -314,37 +314,13 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   private static long contentLength(HeaderFields f) throws Http1Exception {
     long value = -1;
     for (int i = f.indexOf("Content-Length", 0); i >= 0; i = f.indexOf("Content-Length", i + 1)) {
-      long n = digits(f.value(i));
+      long n = HeaderFields.parseLength(f.value(i).trim());
       if (n < 0 || value >= 0 && n != value) {
         throw new Http1Exception(502, "invalid Content-Length");
       }
       value = n;
     }
     return value;
-  }
-
-  /** The value of 1 to 18 decimal digits, surrounding whitespace aside; else -1. */
-  static long digits(String v) {
-    int start = 0;
-    int end = v.length();
-    while (start < end && v.charAt(start) <= ' ') {
-      start++;
-    }
-    while (end > start && v.charAt(end - 1) <= ' ') {
-      end--;
-    }
-    if (start == end || end - start > 18) {
-      return -1;
-    }
-    long n = 0;
-    for (int i = start; i < end; i++) {
-      char c = v.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      n = n * 10 + (c - '0');
-    }
-    return n;
   }
 
   @Override

@@ -51,6 +51,16 @@ class HeaderFieldsTest {
   }
 
   @Test
+  void aContentLengthIsOneTo18DigitsAndNothingElse() {
+    assertThat(HeaderFields.parseLength("0")).isZero();
+    assertThat(HeaderFields.parseLength("24")).isEqualTo(24);
+    assertThat(HeaderFields.parseLength("999999999999999999")).isEqualTo(999_999_999_999_999_999L);
+    for (String bad : new String[] {"", "+2", "-2", "0x2", "2,2", " 2", "2 ", "1234567890123456789"}) {
+      assertThat(HeaderFields.parseLength(bad)).as(bad).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void removingKnownFieldsKeepsTheRestInOrder() {
     HeaderFields f = new HeaderFields();
     f.add("Host", "h").add("Connection", "close").add("X-A", "1").add("TE", "trailers");
