@@ -45,6 +45,7 @@ public final class AdminCommands {
   public static final String SERVERS_STATE = "vxgate.admin.servers.state";
   public static final String MEMBERS = "vxgate.admin.members";
   public static final String HEALTH = "vxgate.admin.health";
+
   /** Beyond SPEC 4: the history and rollback of the HTTP API, on the event bus too. */
   public static final String CONFIG_HISTORY = "vxgate.admin.config.history";
 
@@ -53,8 +54,16 @@ public final class AdminCommands {
   /** Every command address. */
   public static final List<String> ADDRESSES =
       List.of(
-          CONFIG_GET, CONFIG_PUT, ROUTES_PUT, UPSTREAMS_PUT, UPSTREAMS_DELETE, SERVERS_STATE,
-          MEMBERS, HEALTH, CONFIG_HISTORY, CONFIG_ROLLBACK);
+          CONFIG_GET,
+          CONFIG_PUT,
+          ROUTES_PUT,
+          UPSTREAMS_PUT,
+          UPSTREAMS_DELETE,
+          SERVERS_STATE,
+          MEMBERS,
+          HEALTH,
+          CONFIG_HISTORY,
+          CONFIG_ROLLBACK);
 
   /** The name errors give as their file. */
   static final String SOURCE = "json";
@@ -91,7 +100,9 @@ public final class AdminCommands {
             case HEALTH -> health();
             case CONFIG_HISTORY -> history();
             case CONFIG_ROLLBACK -> rollback(b, author);
-            default -> throw new CommandException(404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
+            default ->
+                throw new CommandException(
+                    404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
           };
     } catch (CommandException e) {
       f = Future.failedFuture(e);
@@ -178,8 +189,13 @@ public final class AdminCommands {
                 for (int i = 0; i < ss.size(); i++) {
                   JsonObject s = ss.getJsonObject(i);
                   String name = s.getString("name");
-                  servers.add(serverHealth(u, s, AdminStates.get(config, u, name),
-                      view.get(u, name), local.get(Vote.serverKey(u, name))));
+                  servers.add(
+                      serverHealth(
+                          u,
+                          s,
+                          AdminStates.get(config, u, name),
+                          view.get(u, name),
+                          local.get(Vote.serverKey(u, name))));
                 }
               }
               return ok(cur.map(ConfigStore.Entry::version).orElse(0L))
@@ -243,9 +259,12 @@ public final class AdminCommands {
                         .put("version", e.version())
                         .put("author", e.author())
                         .put("time", e.time().toString())
-                        .put("changes", new JsonArray(
-                            prev == null ? List.of("(first kept version)")
-                                : ConfigDiff.changes(prev, e.config()))));
+                        .put(
+                            "changes",
+                            new JsonArray(
+                                prev == null
+                                    ? List.of("(first kept version)")
+                                    : ConfigDiff.changes(prev, e.config()))));
                 prev = e.config();
               }
               long v = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).version();
@@ -263,12 +282,19 @@ public final class AdminCommands {
     Long expected = expectedVersion(b, "version");
     List<String> errors = new ArrayList<>();
     for (String k : config.fieldNames()) {
-      if (k.equals("auth") || k.equals("version") && config == b || k.equals("user") && config == b) {
+      if (k.equals("auth")
+          || k.equals("version") && config == b
+          || k.equals("user") && config == b) {
         continue;
       }
       if (!SharedConfig.KEYS.contains(k) && !NODE_LOCAL.contains(k) && !k.equals(AdminStates.KEY)) {
-        errors.add(error(k, k, "one of " + String.join(", ", SharedConfig.KEYS)
-            + " (node-local sections are ignored)"));
+        errors.add(
+            error(
+                k,
+                k,
+                "one of "
+                    + String.join(", ", SharedConfig.KEYS)
+                    + " (node-local sections are ignored)"));
       }
     }
     if (!errors.isEmpty()) {
@@ -279,11 +305,12 @@ public final class AdminCommands {
         author,
         cur -> {
           JsonObject next = new JsonObject();
-          SharedConfig.KEYS.forEach(k -> {
-            if (config.containsKey(k)) {
-              next.put(k, config.getValue(k));
-            }
-          });
+          SharedConfig.KEYS.forEach(
+              k -> {
+                if (config.containsKey(k)) {
+                  next.put(k, config.getValue(k));
+                }
+              });
           GatewayConfig valid = validate(next);
           Map<String, String> states =
               config.containsKey(AdminStates.KEY)
@@ -298,7 +325,8 @@ public final class AdminCommands {
     if (!(routes instanceof JsonArray)) {
       throw new CommandException(400, error("routes", String.valueOf(routes), "a list of routes"));
     }
-    return change(expectedVersion(b, "version"), author, cur -> revise(cur, s -> s.put("routes", routes)));
+    return change(
+        expectedVersion(b, "version"), author, cur -> revise(cur, s -> s.put("routes", routes)));
   }
 
   private Future<JsonObject> upstreamsPut(JsonObject b, String author) {
@@ -311,11 +339,14 @@ public final class AdminCommands {
     return change(
         expectedVersion(b, "version"),
         author,
-        cur -> revise(cur, s -> {
-          JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
-          ups.put(name, upstream);
-          return s.put("upstreams", ups);
-        }));
+        cur ->
+            revise(
+                cur,
+                s -> {
+                  JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
+                  ups.put(name, upstream);
+                  return s.put("upstreams", ups);
+                }));
   }
 
   private Future<JsonObject> upstreamsDelete(JsonObject b, String author) {
@@ -323,14 +354,17 @@ public final class AdminCommands {
     return change(
         expectedVersion(b, "version"),
         author,
-        cur -> revise(cur, s -> {
-          JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
-          if (ups.remove(name) == null) {
-            throw new CommandException(
-                404, error("name", name, "one of " + String.join(", ", ups.fieldNames())));
-          }
-          return s.put("upstreams", ups);
-        }));
+        cur ->
+            revise(
+                cur,
+                s -> {
+                  JsonObject ups = s.getJsonObject("upstreams", new JsonObject()).copy();
+                  if (ups.remove(name) == null) {
+                    throw new CommandException(
+                        404, error("name", name, "one of " + String.join(", ", ups.fieldNames())));
+                  }
+                  return s.put("upstreams", ups);
+                }));
   }
 
   private Future<JsonObject> serverState(JsonObject b, String author) {
@@ -339,7 +373,8 @@ public final class AdminCommands {
     String state = b.getValue("state") instanceof String s ? s : null;
     if (state == null || !AdminStates.ALL.contains(state)) {
       throw new CommandException(
-          400, error("state", String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+          400,
+          error("state", String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
     }
     return change(
         expectedVersion(b, "version"),
@@ -348,15 +383,25 @@ public final class AdminCommands {
           JsonObject base = cur != null ? cur : SharedConfig.of(ctx.localConfig());
           Object u = base.getJsonObject("upstreams", new JsonObject()).getValue(upstream);
           if (!(u instanceof JsonObject uo)) {
-            throw new CommandException(404, error("upstream", upstream, "one of "
-                + String.join(", ", base.getJsonObject("upstreams", new JsonObject()).fieldNames())));
+            throw new CommandException(
+                404,
+                error(
+                    "upstream",
+                    upstream,
+                    "one of "
+                        + String.join(
+                            ", ", base.getJsonObject("upstreams", new JsonObject()).fieldNames())));
           }
           List<String> names = new ArrayList<>();
           uo.getJsonArray("servers", new JsonArray())
               .forEach(s -> names.add(s instanceof JsonObject j ? j.getString("name") : ""));
           if (!names.contains(server)) {
             throw new CommandException(
-                404, error("server", server, "a server of upstream " + upstream + ": " + String.join(", ", names)));
+                404,
+                error(
+                    "server",
+                    server,
+                    "a server of upstream " + upstream + ": " + String.join(", ", names)));
           }
           return AdminStates.with(base, upstream, server, state);
         });
@@ -374,21 +419,29 @@ public final class AdminCommands {
               Optional<ConfigStore.Entry> target =
                   entries.stream().filter(e -> e.version() == version).findFirst();
               if (target.isEmpty()) {
-                String kept = entries.isEmpty() ? "none kept"
-                    : entries.get(0).version() + ".." + entries.get(entries.size() - 1).version();
+                String kept =
+                    entries.isEmpty()
+                        ? "none kept"
+                        : entries.get(0).version()
+                            + ".."
+                            + entries.get(entries.size() - 1).version();
                 throw new CommandException(
-                    404, error("version", String.valueOf(version), "a version in the history (" + kept + ")"));
+                    404,
+                    error(
+                        "version",
+                        String.valueOf(version),
+                        "a version in the history (" + kept + ")"));
               }
               JsonObject old = target.get().config();
               return change(
-                  null,
-                  author,
-                  cur -> {
-                    JsonObject next = old.copy();
-                    next.remove(AdminStates.KEY);
-                    GatewayConfig valid = validate(next);
-                    return AdminStates.put(SharedConfig.of(valid), AdminStates.of(cur));
-                  })
+                      null,
+                      author,
+                      cur -> {
+                        JsonObject next = old.copy();
+                        next.remove(AdminStates.KEY);
+                        GatewayConfig valid = validate(next);
+                        return AdminStates.put(SharedConfig.of(valid), AdminStates.of(cur));
+                      })
                   .map(r -> r.put("restored", version));
             });
   }
@@ -410,11 +463,12 @@ public final class AdminCommands {
   GatewayConfig validate(JsonObject shared) {
     JsonObject all = ConfigJson.toJson(ctx.localConfig());
     SharedConfig.KEYS.forEach(all::remove);
-    SharedConfig.KEYS.forEach(k -> {
-      if (shared.containsKey(k)) {
-        all.put(k, shared.getValue(k));
-      }
-    });
+    SharedConfig.KEYS.forEach(
+        k -> {
+          if (shared.containsKey(k)) {
+            all.put(k, shared.getValue(k));
+          }
+        });
     try {
       return ConfigJson.fromJson(all, SOURCE);
     } catch (ConfigException e) {
@@ -424,7 +478,8 @@ public final class AdminCommands {
 
   private static Map<String, String> statesOf(Object v, GatewayConfig valid) {
     if (!(v instanceof JsonObject o)) {
-      throw new CommandException(400, error(AdminStates.KEY, String.valueOf(v), "{UPSTREAM: {SERVER: STATE}}"));
+      throw new CommandException(
+          400, error(AdminStates.KEY, String.valueOf(v), "{UPSTREAM: {SERVER: STATE}}"));
     }
     List<String> errors = new ArrayList<>();
     Map<String, String> out = new LinkedHashMap<>();
@@ -432,8 +487,11 @@ public final class AdminCommands {
       Object servers = o.getValue(u);
       var up = valid.upstreams().get(u);
       if (up == null || !(servers instanceof JsonObject so)) {
-        errors.add(error(AdminStates.KEY + "." + u, String.valueOf(servers),
-            up == null ? "an upstream of the config" : "{SERVER: STATE}"));
+        errors.add(
+            error(
+                AdminStates.KEY + "." + u,
+                String.valueOf(servers),
+                up == null ? "an upstream of the config" : "{SERVER: STATE}"));
         continue;
       }
       for (String s : so.fieldNames()) {
@@ -442,7 +500,8 @@ public final class AdminCommands {
         if (up.servers().stream().noneMatch(x -> x.name().equals(s))) {
           errors.add(error(path, s, "a server of upstream " + u));
         } else if (!(state instanceof String st) || !AdminStates.ALL.contains(st)) {
-          errors.add(error(path, String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+          errors.add(
+              error(path, String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
         } else {
           out.put(Vote.serverKey(u, s), st);
         }
@@ -473,18 +532,22 @@ public final class AdminCommands {
               JsonObject next = edit.apply(before);
               List<String> changes = ConfigDiff.changes(before, next);
               if (before != null && changes.isEmpty() && before.equals(next)) {
-                return Future.succeededFuture(ok(v).put("changed", false).put("changes", new JsonArray()));
+                return Future.succeededFuture(
+                    ok(v).put("changed", false).put("changes", new JsonArray()));
               }
               return store()
                   .compareAndSet(v, next, author)
-                  .map(e -> {
-                    log.atInfo()
-                        .addKeyValue("version", e.version())
-                        .addKeyValue("author", author)
-                        .addKeyValue("changes", changes)
-                        .log("admin change written");
-                    return ok(e.version()).put("changed", true).put("changes", new JsonArray(changes));
-                  })
+                  .map(
+                      e -> {
+                        log.atInfo()
+                            .addKeyValue("version", e.version())
+                            .addKeyValue("author", author)
+                            .addKeyValue("changes", changes)
+                            .log("admin change written");
+                        return ok(e.version())
+                            .put("changed", true)
+                            .put("changes", new JsonArray(changes));
+                      })
                   .recover(
                       t -> {
                         if (t instanceof ConfigStore.StaleVersionException s) {
@@ -500,7 +563,11 @@ public final class AdminCommands {
 
   private static CommandException stale(long expected, long current) {
     return new CommandException(
-        409, error("version", String.valueOf(expected), "the current version " + current + "; re-read and retry"));
+        409,
+        error(
+            "version",
+            String.valueOf(expected),
+            "the current version " + current + "; re-read and retry"));
   }
 
   private static Long expectedVersion(JsonObject b, String key) {

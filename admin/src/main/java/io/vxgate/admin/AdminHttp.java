@@ -40,7 +40,13 @@ final class AdminHttp {
   private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
   private static final long BODY_LIMIT = 16L * 1024 * 1024;
   private static final Map<String, String> ACTIONS =
-      Map.of("enable", AdminStates.ENABLED, "drain", AdminStates.DRAIN, "disable", AdminStates.DISABLED);
+      Map.of(
+          "enable",
+          AdminStates.ENABLED,
+          "drain",
+          AdminStates.DRAIN,
+          "disable",
+          AdminStates.DISABLED);
 
   private final Vertx vertx;
   private final NodeContext ctx;
@@ -79,8 +85,10 @@ final class AdminHttp {
         .listen()
         .map(
             s -> {
-              log.atInfo().addKeyValue("bind", bind.host() + ":" + s.actualPort())
-                  .addKeyValue("token", tokenDigest != null).log("admin listening");
+              log.atInfo()
+                  .addKeyValue("bind", bind.host() + ":" + s.actualPort())
+                  .addKeyValue("token", tokenDigest != null)
+                  .log("admin listening");
               return null;
             });
   }
@@ -136,7 +144,8 @@ final class AdminHttp {
                     .ifPresent(
                         b -> {
                           JsonObject cmd =
-                              b instanceof JsonObject o && o.getValue("config") instanceof JsonObject
+                              b instanceof JsonObject o
+                                      && o.getValue("config") instanceof JsonObject
                                   ? o.copy()
                                   : new JsonObject().put("config", b);
                           version(rc, cmd);
@@ -149,7 +158,9 @@ final class AdminHttp {
                     .ifPresent(
                         b -> {
                           JsonObject cmd =
-                              b instanceof JsonObject o ? o.copy() : new JsonObject().put("routes", b);
+                              b instanceof JsonObject o
+                                  ? o.copy()
+                                  : new JsonObject().put("routes", b);
                           version(rc, cmd);
                           run(rc, AdminCommands.ROUTES_PUT, cmd);
                         }));
@@ -176,8 +187,15 @@ final class AdminHttp {
             rc -> {
               String state = ACTIONS.get(rc.pathParam("action"));
               if (state == null) {
-                reply(rc, AdminCommands.refusal(404, List.of(AdminCommands.error(
-                    "action", rc.pathParam("action"), "one of enable, drain, disable"))));
+                reply(
+                    rc,
+                    AdminCommands.refusal(
+                        404,
+                        List.of(
+                            AdminCommands.error(
+                                "action",
+                                rc.pathParam("action"),
+                                "one of enable, drain, disable"))));
                 return;
               }
               JsonObject cmd =
@@ -207,9 +225,11 @@ final class AdminHttp {
                     rc,
                     AdminCommands.refusal(
                         404,
-                        List.of(AdminCommands.error(
-                            "path", rc.request().method() + " " + rc.request().path(),
-                            "an endpoint of the admin API (see docs/admin.md)")))));
+                        List.of(
+                            AdminCommands.error(
+                                "path",
+                                rc.request().method() + " " + rc.request().path(),
+                                "an endpoint of the admin API (see docs/admin.md)")))));
     return r;
   }
 
@@ -219,7 +239,8 @@ final class AdminHttp {
       return;
     }
     String h = rc.request().getHeader("Authorization");
-    String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
+    String given =
+        h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).trim() : null;
     if (given != null && MessageDigest.isEqual(tokenDigest, sha256(given))) {
       rc.next();
       return;
@@ -230,8 +251,15 @@ final class AdminHttp {
         .addKeyValue("reason", given == null ? "no bearer token" : "wrong token")
         .log("admin request refused");
     rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"vxgate\"");
-    reply(rc, AdminCommands.refusal(401, List.of(AdminCommands.error(
-        "Authorization", given == null ? "(missing)" : "Bearer (invalid)", "Bearer ADMIN_TOKEN"))));
+    reply(
+        rc,
+        AdminCommands.refusal(
+            401,
+            List.of(
+                AdminCommands.error(
+                    "Authorization",
+                    given == null ? "(missing)" : "Bearer (invalid)",
+                    "Bearer ADMIN_TOKEN"))));
   }
 
   private void run(RoutingContext rc, String address, JsonObject cmd) {
@@ -253,11 +281,20 @@ final class AdminHttp {
       if (v instanceof JsonObject || v instanceof JsonArray) {
         return java.util.Optional.of(v);
       }
-      reply(rc, AdminCommands.refusal(400, List.of(AdminCommands.error(
-          "body", v == null ? "(missing)" : String.valueOf(v), "a JSON object or list"))));
+      reply(
+          rc,
+          AdminCommands.refusal(
+              400,
+              List.of(
+                  AdminCommands.error(
+                      "body",
+                      v == null ? "(missing)" : String.valueOf(v),
+                      "a JSON object or list"))));
     } catch (DecodeException e) {
-      reply(rc, AdminCommands.refusal(400, List.of(AdminCommands.error(
-          "body", "(not JSON)", "JSON: " + e.getMessage()))));
+      reply(
+          rc,
+          AdminCommands.refusal(
+              400, List.of(AdminCommands.error("body", "(not JSON)", "JSON: " + e.getMessage()))));
     }
     return java.util.Optional.empty();
   }

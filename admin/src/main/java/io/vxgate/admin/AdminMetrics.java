@@ -30,6 +30,7 @@ final class AdminMetrics implements ProxyMetrics {
   private final Map<String, Map<String, ServerMeters>> servers = new ConcurrentHashMap<>();
   private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
   private final Map<String, Boolean> lastUp = new ConcurrentHashMap<>();
+
   /** This node's totals for the dashboard: requests and 5xx/failed ones. */
   final LongAdder requests = new LongAdder();
 

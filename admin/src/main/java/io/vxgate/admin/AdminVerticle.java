@@ -37,6 +37,7 @@ final class AdminVerticle extends VerticleBase {
   static final String EVENTS_MEMBERS = "vxgate.events.members";
   static final String EVENTS_STATS = "vxgate.events.stats";
   static final long STATS_PERIOD_MS = 2000;
+
   /** The cluster-wide map of nonces seen in the last two signature windows. */
   static final String NONCES = "vxgate.admin.nonces";
 
@@ -112,8 +113,10 @@ final class AdminVerticle extends VerticleBase {
 
   private void command(String address, Message<Object> m) {
     if (!(m.body() instanceof JsonObject body)) {
-      m.reply(AdminCommands.refusal(400, List.of(AdminCommands.error(
-          "body", String.valueOf(m.body()), "a JSON object"))));
+      m.reply(
+          AdminCommands.refusal(
+              400,
+              List.of(AdminCommands.error("body", String.valueOf(m.body()), "a JSON object"))));
       return;
     }
     try {
@@ -137,8 +140,11 @@ final class AdminVerticle extends VerticleBase {
               if (ar.failed() || ar.result() != null) {
                 String reason =
                     ar.failed()
-                        ? "auth.nonce: " + nonce + " (expected: a nonce the cluster can record: "
-                            + ar.cause().getMessage() + ")"
+                        ? "auth.nonce: "
+                            + nonce
+                            + " (expected: a nonce the cluster can record: "
+                            + ar.cause().getMessage()
+                            + ")"
                         : "auth.nonce: " + nonce + " (expected: a nonce not used before)";
                 log.atWarn()
                     .addKeyValue("address", address)

@@ -23,7 +23,10 @@ final class ConfigDiff {
     JsonObject a = before == null ? new JsonObject() : before;
     JsonObject b = after == null ? new JsonObject() : after;
     List<String> out = new ArrayList<>();
-    named(out, "upstreams", objectEntries(a.getJsonObject("upstreams")),
+    named(
+        out,
+        "upstreams",
+        objectEntries(a.getJsonObject("upstreams")),
         objectEntries(b.getJsonObject("upstreams")));
     Map<String, Object> ra = routeEntries(a.getJsonArray("routes"));
     Map<String, Object> rb = routeEntries(b.getJsonArray("routes"));
@@ -79,8 +82,10 @@ final class ConfigDiff {
     if (routes != null) {
       for (int i = 0; i < routes.size(); i++) {
         Object r = routes.getValue(i);
-        String name = r instanceof JsonObject j && j.getString("name") != null
-            ? j.getString("name") : "#" + i;
+        String name =
+            r instanceof JsonObject j && j.getString("name") != null
+                ? j.getString("name")
+                : "#" + i;
         out.put(name, r);
       }
     }

@@ -32,11 +32,12 @@ final class EventHub {
   }
 
   void close() {
-    clients.forEach(r -> {
-      if (!r.ended() && !r.closed()) {
-        r.end();
-      }
-    });
+    clients.forEach(
+        r -> {
+          if (!r.ended() && !r.closed()) {
+            r.end();
+          }
+        });
     clients.clear();
   }
 }

@@ -66,7 +66,8 @@ public final class Signatures {
     JsonObject out = body.copy();
     out.remove("auth");
     String hmac = hmac(token.getBytes(StandardCharsets.UTF_8), message(address, time, nonce, out));
-    return out.put("auth", new JsonObject().put("time", time).put("nonce", nonce).put("hmac", hmac));
+    return out.put(
+        "auth", new JsonObject().put("time", time).put("nonce", nonce).put("hmac", hmac));
   }
 
   /**

@@ -50,8 +50,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two gateway nodes (with the admin extension found on the class path) and a plain clustered
- * Vert.x tool member in one Hazelcast cluster in this JVM, two origins, real sockets.
+ * Two gateway nodes (with the admin extension found on the class path) and a plain clustered Vert.x
+ * tool member in one Hazelcast cluster in this JVM, two origins, real sockets.
  */
 class AdminIT {
   static final String TOKEN = "s3cret-token";
@@ -79,7 +79,8 @@ class AdminIT {
     adminB = freePort();
     a = node("gw-a", name, hzA, List.of(hzA, hzB), adminA);
     b = node("gw-b", name, hzB, List.of(hzA, hzB), adminB);
-    List<HostPort> members = List.of(new HostPort("127.0.0.1", hzA), new HostPort("127.0.0.1", hzB));
+    List<HostPort> members =
+        List.of(new HostPort("127.0.0.1", hzA), new HostPort("127.0.0.1", hzB));
     tool =
         ClusterBootstrap.startClustered(
                 new ClusterConfig(name, new HostPort("127.0.0.1", hzT), members, null),
@@ -87,18 +88,22 @@ class AdminIT {
                 new VertxOptions(),
                 ClusterBootstrap.Options.tool())
             .await();
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> a.cluster().membership().members().size() == 2
-            && b.cluster().membership().members().size() == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                a.cluster().membership().members().size() == 2
+                    && b.cluster().membership().members().size() == 2);
   }
 
   @AfterAll
   static void stop() {
-    for (Runnable r : List.<Runnable>of(
-        () -> tool.close().await(),
-        () -> b.stop(Duration.ZERO).await(),
-        () -> a.stop(Duration.ZERO).await(),
-        () -> origins.close().await())) {
+    for (Runnable r :
+        List.<Runnable>of(
+            () -> tool.close().await(),
+            () -> b.stop(Duration.ZERO).await(),
+            () -> a.stop(Duration.ZERO).await(),
+            () -> origins.close().await())) {
       try {
         r.run();
       } catch (RuntimeException ignored) {
@@ -128,17 +133,29 @@ class AdminIT {
         routes:
           - {name: default, upstream: a}
         """
-            .formatted(id, cluster, hz,
+            .formatted(
+                id,
+                cluster,
+                hz,
                 String.join(", ", members.stream().map(p -> "127.0.0.1:" + p).toList()),
-                admin, TOKEN, originA, originB);
-    GatewayConfig config = ConfigLoader.parse(yaml, id + ".yaml", Path.of("."), ConfigOverrides.none());
-    ClusteredNode n = ClusteredNode.join(config, new VertxOptions().setEventLoopPoolSize(2)).await();
+                admin,
+                TOKEN,
+                originA,
+                originB);
+    GatewayConfig config =
+        ConfigLoader.parse(yaml, id + ".yaml", Path.of("."), ConfigOverrides.none());
+    ClusteredNode n =
+        ClusteredNode.join(config, new VertxOptions().setEventLoopPoolSize(2)).await();
     return n.start(true, false, Ticker.system(), 1).await();
   }
 
   static int origin(String name) {
     HttpServer s =
-        origins.createHttpServer().requestHandler(r -> r.response().end(name)).listen(0, "127.0.0.1").await();
+        origins
+            .createHttpServer()
+            .requestHandler(r -> r.response().end(name))
+            .listen(0, "127.0.0.1")
+            .await();
     return s.actualPort();
   }
 
@@ -148,7 +165,9 @@ class AdminIT {
 
   static JsonObject routes(String upstream) {
     return new JsonObject()
-        .put("routes", new JsonArray().add(new JsonObject().put("name", "default").put("upstream", upstream)));
+        .put(
+            "routes",
+            new JsonArray().add(new JsonObject().put("name", "default").put("upstream", upstream)));
   }
 
   record Reply(int status, JsonObject body, String text) {}
@@ -157,8 +176,11 @@ class AdminIT {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(20))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.encode()));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (token != null) {
       rb.header("Authorization", "Bearer " + token);
     }
@@ -173,10 +195,13 @@ class AdminIT {
 
   static String get(ClusteredNode n, String path) {
     try {
-      HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.gateway().port("web") + path))
-              .timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + n.gateway().port("web") + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : "status " + r.statusCode();
     } catch (IOException | InterruptedException e) {
       throw new RuntimeException(e);
@@ -196,37 +221,57 @@ class AdminIT {
     assertThat(unsigned.getInteger("code")).isEqualTo(401);
     assertThat(unsigned.getJsonArray("errors").getString(0)).startsWith("json: auth: (missing)");
 
-    JsonObject wrongKey = Signatures.sign("not-the-token", AdminCommands.ROUTES_PUT, routes("b"), Clock.systemUTC());
+    JsonObject wrongKey =
+        Signatures.sign("not-the-token", AdminCommands.ROUTES_PUT, routes("b"), Clock.systemUTC());
     JsonObject r = request(AdminCommands.ROUTES_PUT, wrongKey);
     assertThat(r.getInteger("code")).isEqualTo(401);
     assertThat(r.getJsonArray("errors").getString(0)).contains("auth.hmac");
 
     Clock old = Clock.fixed(Instant.now().minusSeconds(120), ZoneOffset.UTC);
-    r = request(AdminCommands.ROUTES_PUT, Signatures.sign(TOKEN, AdminCommands.ROUTES_PUT, routes("b"), old));
+    r =
+        request(
+            AdminCommands.ROUTES_PUT,
+            Signatures.sign(TOKEN, AdminCommands.ROUTES_PUT, routes("b"), old));
     assertThat(r.getInteger("code")).isEqualTo(401);
     assertThat(r.getJsonArray("errors").getString(0)).contains("auth.time");
 
     // signed for another address: refused
-    r = request(AdminCommands.ROUTES_PUT, Signatures.sign(TOKEN, AdminCommands.CONFIG_PUT, routes("b"), Clock.systemUTC()));
+    r =
+        request(
+            AdminCommands.ROUTES_PUT,
+            Signatures.sign(TOKEN, AdminCommands.CONFIG_PUT, routes("b"), Clock.systemUTC()));
     assertThat(r.getInteger("code")).isEqualTo(401);
     assertThat(get(b, "/")).isEqualTo("origin-a");
 
-    JsonObject signed = Signatures.sign(TOKEN, AdminCommands.ROUTES_PUT, routes("b"), Clock.systemUTC());
+    JsonObject signed =
+        Signatures.sign(TOKEN, AdminCommands.ROUTES_PUT, routes("b"), Clock.systemUTC());
     r = request(AdminCommands.ROUTES_PUT, signed);
     assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
     assertThat(r.getJsonArray("changes").getList()).containsExactly("~routes.default");
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(a, "/").equals("origin-b") && get(b, "/").equals("origin-b"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(a, "/").equals("origin-b") && get(b, "/").equals("origin-b"));
     // a replayed request is refused
     r = request(AdminCommands.ROUTES_PUT, signed);
     assertThat(r.getInteger("code")).as(r.encode()).isEqualTo(401);
 
-    r = request(AdminCommands.MEMBERS, Signatures.sign(TOKEN, AdminCommands.MEMBERS, new JsonObject(), Clock.systemUTC()));
+    r =
+        request(
+            AdminCommands.MEMBERS,
+            Signatures.sign(TOKEN, AdminCommands.MEMBERS, new JsonObject(), Clock.systemUTC()));
     assertThat(r.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("id")))
         .containsExactly("gw-a", "gw-b");
-    r = request(AdminCommands.SERVERS_STATE, Signatures.sign(TOKEN, AdminCommands.SERVERS_STATE,
-        new JsonObject().put("upstream", "b").put("server", "nope").put("state", "drain"), Clock.systemUTC()));
+    r =
+        request(
+            AdminCommands.SERVERS_STATE,
+            Signatures.sign(
+                TOKEN,
+                AdminCommands.SERVERS_STATE,
+                new JsonObject().put("upstream", "b").put("server", "nope").put("state", "drain"),
+                Clock.systemUTC()));
     assertThat(r.getInteger("code")).isEqualTo(404);
-    assertThat(r.getJsonArray("errors").getString(0)).isEqualTo("json: server: nope (expected: a server of upstream b: b1)");
+    assertThat(r.getJsonArray("errors").getString(0))
+        .isEqualTo("json: server: nope (expected: a server of upstream b: b1)");
   }
 
   // ---- HTTP
@@ -239,25 +284,41 @@ class AdminIT {
     Reply r = api(adminA, "GET", "/api/config", null, TOKEN);
     assertThat(r.status).isEqualTo(200);
     long version = r.body.getLong("version");
-    assertThat(r.body.getJsonObject("config").getJsonObject("upstreams").fieldNames()).contains("a", "b");
+    assertThat(r.body.getJsonObject("config").getJsonObject("upstreams").fieldNames())
+        .contains("a", "b");
 
-    JsonObject bad = new JsonObject()
-        .put("servers", new JsonArray().add(new JsonObject().put("name", "c1").put("address", "127.0.0.1:1").put("weight", -1)))
-        .put("balance", "fastest");
+    JsonObject bad =
+        new JsonObject()
+            .put(
+                "servers",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "c1")
+                            .put("address", "127.0.0.1:1")
+                            .put("weight", -1)))
+            .put("balance", "fastest");
     r = api(adminA, "PUT", "/api/upstreams/c", bad, TOKEN);
     assertThat(r.status).isEqualTo(400);
     assertThat(r.body.getBoolean("ok")).isFalse();
     assertThat(r.body.getJsonArray("errors").getList())
-        .anySatisfy(e -> assertThat((String) e).startsWith("json: upstreams.c.servers[0].weight: -1 (expected: "))
+        .anySatisfy(
+            e ->
+                assertThat((String) e)
+                    .startsWith("json: upstreams.c.servers[0].weight: -1 (expected: "))
         .anySatisfy(e -> assertThat((String) e).startsWith("json: upstreams.c.balance: fastest"));
 
     r = api(adminA, "DELETE", "/api/upstreams/a", null, TOKEN);
     assertThat(r.status).as(r.text).isEqualTo(400);
-    assertThat(r.body.getJsonArray("errors").getString(0)).startsWith("json: routes[0].upstream: a");
+    assertThat(r.body.getJsonArray("errors").getString(0))
+        .startsWith("json: routes[0].upstream: a");
     assertThat(api(adminA, "DELETE", "/api/upstreams/zz", null, TOKEN).status).isEqualTo(404);
-    assertThat(api(adminA, "POST", "/api/upstreams/a/servers/zz/drain", null, TOKEN).status).isEqualTo(404);
-    assertThat(api(adminA, "POST", "/api/upstreams/a/servers/a1/pause", null, TOKEN).status).isEqualTo(404);
-    assertThat(api(adminA, "POST", "/api/config/rollback/99999", null, TOKEN).status).isEqualTo(404);
+    assertThat(api(adminA, "POST", "/api/upstreams/a/servers/zz/drain", null, TOKEN).status)
+        .isEqualTo(404);
+    assertThat(api(adminA, "POST", "/api/upstreams/a/servers/a1/pause", null, TOKEN).status)
+        .isEqualTo(404);
+    assertThat(api(adminA, "POST", "/api/config/rollback/99999", null, TOKEN).status)
+        .isEqualTo(404);
     r = api(adminA, "PUT", "/api/routes?version=" + (version - 1), routes("b"), TOKEN);
     assertThat(r.status).as(r.text).isEqualTo(409);
     assertThat(api(adminA, "GET", "/api/nothing", null, TOKEN).status).isEqualTo(404);
@@ -278,7 +339,8 @@ class AdminIT {
 
     JsonObject history = api(adminB, "GET", "/api/config/history", null, TOKEN).body;
     JsonArray entries = history.getJsonArray("entries");
-    assertThat(entries.getJsonObject(entries.size() - 1).getString("author")).isEqualTo("admin@gw-a");
+    assertThat(entries.getJsonObject(entries.size() - 1).getString("author"))
+        .isEqualTo("admin@gw-a");
 
     r = api(adminB, "POST", "/api/config/rollback/" + (v - 1), null, TOKEN);
     assertThat(r.status).as(r.text).isEqualTo(200);
@@ -289,19 +351,38 @@ class AdminIT {
   void drainIsClusterWide() {
     Reply r = api(adminA, "POST", "/api/upstreams/a/servers/a1/drain", null, TOKEN);
     assertThat(r.status).as(r.text).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(10))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> b.gateway().health().state("a", "a1").adminState() == AdminState.DRAIN);
     assertThat(get(b, "/")).isEqualTo("status 503");
     JsonObject health = api(adminB, "GET", "/api/health", null, TOKEN).body;
-    JsonObject a1 = health.getJsonArray("servers").stream().map(JsonObject.class::cast)
-        .filter(s -> s.getString("server").equals("a1")).findFirst().orElseThrow();
+    JsonObject a1 =
+        health.getJsonArray("servers").stream()
+            .map(JsonObject.class::cast)
+            .filter(s -> s.getString("server").equals("a1"))
+            .findFirst()
+            .orElseThrow();
     assertThat(a1.getString("state")).isEqualTo("drain");
     assertThat(a1.getJsonObject("local").getString("state")).isEqualTo("drain");
     // a config change keeps the state
-    api(adminA, "PUT", "/api/upstreams/c", new JsonObject().put("servers",
-        new JsonArray().add(new JsonObject().put("name", "c1").put("address", "127.0.0.1:" + originB))), TOKEN);
-    assertThat(api(adminA, "GET", "/api/config", null, TOKEN).body.getJsonObject("config")
-        .getJsonObject("server-states").encode()).isEqualTo("{\"a\":{\"a1\":\"drain\"}}");
+    api(
+        adminA,
+        "PUT",
+        "/api/upstreams/c",
+        new JsonObject()
+            .put(
+                "servers",
+                new JsonArray()
+                    .add(
+                        new JsonObject().put("name", "c1").put("address", "127.0.0.1:" + originB))),
+        TOKEN);
+    assertThat(
+            api(adminA, "GET", "/api/config", null, TOKEN)
+                .body
+                .getJsonObject("config")
+                .getJsonObject("server-states")
+                .encode())
+        .isEqualTo("{\"a\":{\"a1\":\"drain\"}}");
     r = api(adminB, "POST", "/api/upstreams/a/servers/a1/enable", null, TOKEN);
     assertThat(r.status).isEqualTo(200);
     await().atMost(Duration.ofSeconds(10)).until(() -> get(a, "/").equals("origin-a"));
@@ -311,18 +392,22 @@ class AdminIT {
   @Test
   void eventsStreamConfigVersions() throws Exception {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    var resp = http.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminB + "/api/events"))
-            .header("Authorization", "Bearer " + TOKEN).build(),
-        HttpResponse.BodyHandlers.ofLines());
+    var resp =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminB + "/api/events"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
     Stream<String> body = resp.get(10, TimeUnit.SECONDS).body();
-    Thread reader = new Thread(() -> {
-      try {
-        body.forEach(lines::add);
-      } catch (UncheckedIOException closed) {
-        // the test closed the stream
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                body.forEach(lines::add);
+              } catch (UncheckedIOException closed) {
+                // the test closed the stream
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     assertThat(lines.poll(10, TimeUnit.SECONDS)).isEqualTo("retry: 3000");
@@ -352,7 +437,8 @@ class AdminIT {
         .doesNotContain("vertx_http_server_requests_total");
     // The request path reports per upstream and per server (wired in Exchange).
     assertThat(m.text)
-        .containsPattern("vxgate_requests_total\\{[^}]*status_class=\"2xx\"[^}]*upstream=\"a\"[^}]*\\} [1-9]")
+        .containsPattern(
+            "vxgate_requests_total\\{[^}]*status_class=\"2xx\"[^}]*upstream=\"a\"[^}]*\\} [1-9]")
         .containsPattern("vxgate_upstream_attempts_total\\{[^}]*server=\"a1\"");
     Reply ready = api(adminA, "GET", "/health/ready", null, null);
     assertThat(ready.status).as(ready.text).isEqualTo(200);
@@ -369,9 +455,14 @@ class AdminIT {
   static Run ctl(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Ctl.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of("VXGATE_ADMIN_TOKEN", TOKEN));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        Ctl.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("VXGATE_ADMIN_TOKEN", TOKEN));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -382,7 +473,9 @@ class AdminIT {
     assertThat(r.out).contains("gw-a").contains("gw-b").contains("2 member(s)");
     r = ctl("--admin", url, "--json", "config", "get");
     assertThat(r.code).isEqualTo(0);
-    assertThat(new JsonObject(r.out).getJsonObject("config").getJsonObject("upstreams").fieldNames()).contains("a");
+    assertThat(
+            new JsonObject(r.out).getJsonObject("config").getJsonObject("upstreams").fieldNames())
+        .contains("a");
     r = ctl("--admin", url, "--token", "wrong", "members");
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains("refused (401)");
@@ -408,7 +501,9 @@ class AdminIT {
     assertThat(r.err).contains("json: routes[0].upstream: nowhere");
 
     Path bad = dir.resolve("bad.yaml");
-    Files.writeString(bad, "upstreams:\n  x: {servers: [{name: x1, address: 127.0.0.1:1, weight: 0}]}\nroutes: [{name: d, upstream: x}]\n");
+    Files.writeString(
+        bad,
+        "upstreams:\n  x: {servers: [{name: x1, address: 127.0.0.1:1, weight: 0}]}\nroutes: [{name: d, upstream: x}]\n");
     r = ctl("--admin", url, "config", "apply", bad.toString());
     assertThat(r.code).isEqualTo(1);
     assertThat(r.err).contains(bad + ": upstreams.x.servers[0].weight: 0");

@@ -41,8 +41,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard in a real headless browser: Debian's {@code chromium} driven through
- * {@code chromedriver} (both installed by {@code .ci/run}; without them this test fails, it does not
+ * The dashboard in a real headless browser: Debian's {@code chromium} driven through {@code
+ * chromedriver} (both installed by {@code .ci/run}; without them this test fails, it does not
  * skip). Two gateway nodes in two datacenters with the admin API, one origin each behind upstreams
  * {@code a} and {@code b}. The test types the token into the page's header field, waits for the
  * members (with live {@code stats} from {@code /api/events}) and the servers, clicks "drain" on
@@ -66,10 +66,20 @@ class DashboardBrowserIT {
   @BeforeAll
   static void start() {
     origins = Vertx.vertx();
-    int originA = origins.createHttpServer().requestHandler(r -> r.response().end("origin-a"))
-        .listen(0, "127.0.0.1").await().actualPort();
-    int originB = origins.createHttpServer().requestHandler(r -> r.response().end("origin-b"))
-        .listen(0, "127.0.0.1").await().actualPort();
+    int originA =
+        origins
+            .createHttpServer()
+            .requestHandler(r -> r.response().end("origin-a"))
+            .listen(0, "127.0.0.1")
+            .await()
+            .actualPort();
+    int originB =
+        origins
+            .createHttpServer()
+            .requestHandler(r -> r.response().end("origin-b"))
+            .listen(0, "127.0.0.1")
+            .await()
+            .actualPort();
     String name = "dashboard-it-" + UUID.randomUUID();
     int hzA = freePort();
     int hzB = freePort();
@@ -77,13 +87,24 @@ class DashboardBrowserIT {
     adminB = freePort();
     a = node("gw-a", "eu-west", name, hzA, List.of(hzA, hzB), adminA, originA, originB);
     b = node("gw-b", "us-east", name, hzB, List.of(hzA, hzB), adminB, originA, originB);
-    await().atMost(WAIT).until(() -> a.cluster().membership().members().size() == 2
-        && b.cluster().membership().members().size() == 2);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                a.cluster().membership().members().size() == 2
+                    && b.cluster().membership().members().size() == 2);
     await().atMost(WAIT).until(() -> get(b, "/").equals("origin-a"));
   }
 
-  static ClusteredNode node(String id, String dc, String cluster, int hz, List<Integer> members, int admin,
-      int originA, int originB) {
+  static ClusteredNode node(
+      String id,
+      String dc,
+      String cluster,
+      int hz,
+      List<Integer> members,
+      int admin,
+      int originA,
+      int originB) {
     String yaml =
         """
         node: {id: %s, datacenter: %s}
@@ -96,20 +117,30 @@ class DashboardBrowserIT {
         routes:
           - {name: default, upstream: a}
         """
-            .formatted(id, dc, cluster, hz,
+            .formatted(
+                id,
+                dc,
+                cluster,
+                hz,
                 String.join(", ", members.stream().map(p -> "127.0.0.1:" + p).toList()),
-                admin, TOKEN, originA, originB);
-    GatewayConfig config = ConfigLoader.parse(yaml, id + ".yaml", Path.of("."), ConfigOverrides.none());
-    ClusteredNode n = ClusteredNode.join(config, new VertxOptions().setEventLoopPoolSize(2)).await();
+                admin,
+                TOKEN,
+                originA,
+                originB);
+    GatewayConfig config =
+        ConfigLoader.parse(yaml, id + ".yaml", Path.of("."), ConfigOverrides.none());
+    ClusteredNode n =
+        ClusteredNode.join(config, new VertxOptions().setEventLoopPoolSize(2)).await();
     return n.start(true, false, Ticker.system(), 1).await();
   }
 
   @AfterAll
   static void stop() {
-    for (Runnable r : List.<Runnable>of(
-        () -> b.stop(Duration.ZERO).await(),
-        () -> a.stop(Duration.ZERO).await(),
-        () -> origins.close().await())) {
+    for (Runnable r :
+        List.<Runnable>of(
+            () -> b.stop(Duration.ZERO).await(),
+            () -> a.stop(Duration.ZERO).await(),
+            () -> origins.close().await())) {
       try {
         r.run();
       } catch (RuntimeException ignored) {
@@ -124,18 +155,29 @@ class DashboardBrowserIT {
         .as("%s is missing: install Debian's chromium and chromium-driver (.ci/run does)", CHROMIUM)
         .isTrue();
     assertThat(CHROMEDRIVER.canExecute())
-        .as("%s is missing: install Debian's chromium and chromium-driver (.ci/run does)", CHROMEDRIVER)
+        .as(
+            "%s is missing: install Debian's chromium and chromium-driver (.ci/run does)",
+            CHROMEDRIVER)
         .isTrue();
     // An explicit driver and binary: Selenium Manager has nothing to look up or download.
-    service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER)
-        .usingAnyFreePort()
-        .build();
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER)
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1280,800", "--user-data-dir=" + profile.toAbsolutePath());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,800",
+        "--user-data-dir=" + profile.toAbsolutePath());
     browser = new ChromeDriver(service, options);
   }
 
@@ -163,15 +205,24 @@ class DashboardBrowserIT {
     wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
 
     // members by datacenter, with readiness from the live stats events of both nodes
-    wait.until(d -> d.findElements(By.xpath("//div[@id='members']//h3")).stream()
-        .map(WebElement::getText).toList().equals(List.of("datacenter eu-west", "datacenter us-east")));
-    wait.until(d -> memberCell(d, "gw-a", 3).equals("yes") && memberCell(d, "gw-b", 3).equals("yes"));
+    wait.until(
+        d ->
+            d.findElements(By.xpath("//div[@id='members']//h3")).stream()
+                .map(WebElement::getText)
+                .toList()
+                .equals(List.of("datacenter eu-west", "datacenter us-east")));
+    wait.until(
+        d -> memberCell(d, "gw-a", 3).equals("yes") && memberCell(d, "gw-b", 3).equals("yes"));
     assertThat(browser.findElement(By.id("size")).getText()).isEqualTo("2");
     assertThat(browser.findElement(By.id("node")).getText()).isEqualTo("gw-a");
 
     // upstreams and servers
-    wait.until(d -> d.findElements(By.xpath("//div[@id='upstreams']//h3")).stream()
-        .map(WebElement::getText).toList().equals(List.of("upstream a", "upstream b")));
+    wait.until(
+        d ->
+            d.findElements(By.xpath("//div[@id='upstreams']//h3")).stream()
+                .map(WebElement::getText)
+                .toList()
+                .equals(List.of("upstream a", "upstream b")));
     assertThat(serverState("a1")).isEqualTo("enabled");
     assertThat(serverState("b1")).isEqualTo("enabled");
     wait.until(d -> serverButton("a1", "drain").isEnabled());
@@ -184,22 +235,44 @@ class DashboardBrowserIT {
     assertThat(serverState("b1")).isEqualTo("enabled");
     wait.until(d -> browser.findElement(By.id("log")).getText().contains("drain a/a1: version"));
     // ... the API of the other node agrees ...
-    await().atMost(WAIT).untilAsserted(() -> {
-      JsonObject a1 = api(adminB, "GET", "/api/health", null, TOKEN).body().getJsonArray("servers").stream()
-          .map(JsonObject.class::cast).filter(s -> s.getString("server").equals("a1")).findFirst().orElseThrow();
-      assertThat(a1.getString("state")).isEqualTo("drain");
-    });
-    assertThat(api(adminA, "GET", "/api/config", null, TOKEN).body().getJsonObject("config")
-        .getJsonObject("server-states").encode()).isEqualTo("{\"a\":{\"a1\":\"drain\"}}");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              JsonObject a1 =
+                  api(adminB, "GET", "/api/health", null, TOKEN)
+                      .body()
+                      .getJsonArray("servers")
+                      .stream()
+                      .map(JsonObject.class::cast)
+                      .filter(s -> s.getString("server").equals("a1"))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(a1.getString("state")).isEqualTo("drain");
+            });
+    assertThat(
+            api(adminA, "GET", "/api/config", null, TOKEN)
+                .body()
+                .getJsonObject("config")
+                .getJsonObject("server-states")
+                .encode())
+        .isEqualTo("{\"a\":{\"a1\":\"drain\"}}");
     // ... and the traffic moved: a's only server takes no new requests on either node
-    await().atMost(WAIT).until(() -> b.gateway().health().state("a", "a1").adminState() == AdminState.DRAIN);
-    await().atMost(WAIT).until(() -> get(a, "/").equals("status 503") && get(b, "/").equals("status 503"));
+    await()
+        .atMost(WAIT)
+        .until(() -> b.gateway().health().state("a", "a1").adminState() == AdminState.DRAIN);
+    await()
+        .atMost(WAIT)
+        .until(() -> get(a, "/").equals("status 503") && get(b, "/").equals("status 503"));
 
     // let the next stats events fill the rates, then keep the picture
     wait.until(d -> !memberCell(d, "gw-a", 5).equals("?") && !memberCell(d, "gw-b", 5).equals("?"));
     Path shot = Path.of("target", "dashboard.png");
     Files.createDirectories(shot.getParent());
-    Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        browser.getScreenshotAs(OutputType.FILE).toPath(),
+        shot,
+        StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.size(shot)).isPositive();
 
     // enable again from the page
@@ -219,7 +292,8 @@ class DashboardBrowserIT {
     for (int i = 0; ; i++) {
       try {
         List<WebElement> cells =
-            browser.findElements(By.xpath("//div[@id='upstreams']//tr[td[1]='" + server + "']/td[3]/span"));
+            browser.findElements(
+                By.xpath("//div[@id='upstreams']//tr[td[1]='" + server + "']/td[3]/span"));
         return cells.isEmpty() ? "" : cells.get(0).getText();
       } catch (StaleElementReferenceException e) {
         if (i == 5) {
@@ -230,14 +304,16 @@ class DashboardBrowserIT {
   }
 
   void click(WebDriverWait wait, String server, String verb) {
-    wait.until(d -> {
-      serverButton(server, verb).click();
-      return true;
-    });
+    wait.until(
+        d -> {
+          serverButton(server, verb).click();
+          return true;
+        });
   }
 
   WebElement serverButton(String server, String verb) {
     return browser.findElement(
-        By.xpath("//div[@id='upstreams']//tr[td[1]='" + server + "']//button[text()='" + verb + "']"));
+        By.xpath(
+            "//div[@id='upstreams']//tr[td[1]='" + server + "']//button[text()='" + verb + "']"));
   }
 }

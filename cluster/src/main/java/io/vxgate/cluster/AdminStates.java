@@ -19,9 +19,11 @@ import java.util.TreeMap;
 public final class AdminStates {
   /** The entry key. */
   public static final String KEY = "server-states";
+
   public static final String ENABLED = "enabled";
   public static final String DRAIN = "drain";
   public static final String DISABLED = "disabled";
+
   /** Every state, in order. */
   public static final List<String> ALL = List.of(ENABLED, DRAIN, DISABLED);
 

@@ -33,22 +33,25 @@ import java.util.stream.Collectors;
  *       auto-increment; TCP-IP join with {@code cluster.members}, or Kubernetes discovery in DNS
  *       lookup mode when {@code cluster.kubernetes.service-dns} is set; multicast and
  *       auto-detection off; member attributes for the node id, datacenter, listener and admin
- *       addresses; heartbeat every 1s, a member silent for 5s is removed; phone-home off; the
- *       event bus bound to the bind host.
+ *       addresses; heartbeat every 1s, a member silent for 5s is removed; phone-home off; the event
+ *       bus bound to the bind host.
  *   <li>Backups in another datacenter: the partition groups are {@code ZONE_AWARE} with the
  *       datacenter as the zone ({@code hazelcast.partition.group.zone}), so a backup lives in
- *       another datacenter than its primary. This matters only with more than one datacenter;
- *       with a single zone Hazelcast 5.6 still starts and still keeps backups on other members
- *       (checked: 1000 entries survived terminating one of two single-zone members).
+ *       another datacenter than its primary. This matters only with more than one datacenter; with
+ *       a single zone Hazelcast 5.6 still starts and still keeps backups on other members (checked:
+ *       1000 entries survived terminating one of two single-zone members).
  * </ul>
  */
 public final class ClusterBootstrap {
   /** Member attribute: {@code node.id}. */
   public static final String ATTR_NODE_ID = "vxgate.node-id";
+
   /** Member attribute: {@code node.datacenter}. */
   public static final String ATTR_DATACENTER = "vxgate.datacenter";
+
   /** Member attribute: {@code admin.bind}. */
   public static final String ATTR_ADMIN = "vxgate.admin";
+
   /** Member attribute: the listeners as {@code name=host:port}, comma separated. */
   public static final String ATTR_LISTENERS = "vxgate.listeners";
 
@@ -121,7 +124,9 @@ public final class ClusterBootstrap {
                     () ->
                         (ClusterNode)
                             new HazelcastClusterNode(
-                                vertx, mgr.getHazelcastInstance(), me,
+                                vertx,
+                                mgr.getHazelcastInstance(),
+                                me,
                                 opts.checkersPerDatacenter())));
   }
 

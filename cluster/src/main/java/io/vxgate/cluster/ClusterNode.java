@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * This node's handle on the cluster: its membership, the shared config store and the health
- * board. {@link ClusterBootstrap} starts a Hazelcast-backed one (or a local one for a standalone
- * node); {@link LocalCluster} makes in-memory ones for tests.
+ * This node's handle on the cluster: its membership, the shared config store and the health board.
+ * {@link ClusterBootstrap} starts a Hazelcast-backed one (or a local one for a standalone node);
+ * {@link LocalCluster} makes in-memory ones for tests.
  */
 public interface ClusterNode {
 

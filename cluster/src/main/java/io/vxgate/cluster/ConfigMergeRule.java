@@ -4,9 +4,9 @@ import io.vxgate.cluster.ConfigStore.Entry;
 import java.util.Comparator;
 
 /**
- * Which config survives when two sides of a split brain merge: the entry with the highest
- * version, then the latest time, then the greatest author (node id), so every node picks the same
- * one whatever order it sees them in.
+ * Which config survives when two sides of a split brain merge: the entry with the highest version,
+ * then the latest time, then the greatest author (node id), so every node picks the same one
+ * whatever order it sees them in.
  */
 public final class ConfigMergeRule {
   /** Orders entries from loser to winner. */

@@ -42,16 +42,17 @@ public interface ConfigStore {
     /** The JSON form used in the cluster and by the admin API. */
     /**
      * Whether a node running {@code applied} (nullable: none yet) must apply {@code incoming}: a
-     * newer version, or the same version number written by someone else or at another time,
-     * which only happens when the two sides of a split brain each wrote a version and the merge
-     * kept the other side's.
+     * newer version, or the same version number written by someone else or at another time, which
+     * only happens when the two sides of a split brain each wrote a version and the merge kept the
+     * other side's.
      */
     public static boolean supersedes(Entry incoming, Entry applied) {
       if (applied == null || incoming.version() > applied.version()) {
         return true;
       }
       return incoming.version() == applied.version()
-          && (!incoming.author().equals(applied.author()) || !incoming.time().equals(applied.time()));
+          && (!incoming.author().equals(applied.author())
+              || !incoming.time().equals(applied.time()));
     }
 
     public JsonObject toJson() {

@@ -58,7 +58,8 @@ final class HazelcastConfigStore implements ConfigStore {
                 e -> {
                   if (e.getState() == LifecycleEvent.LifecycleState.MERGED) {
                     // never block a Hazelcast event thread (see vertx-hazelcast #215)
-                    vertx.executeBlocking(() -> reconcile(localCopy))
+                    vertx
+                        .executeBlocking(() -> reconcile(localCopy))
                         .onFailure(t -> log.warn("config reconcile after merge failed", t));
                   }
                 });
@@ -124,8 +125,7 @@ final class HazelcastConfigStore implements ConfigStore {
   /** Blocking CAS of {@code proposed} over {@code expectedVersion}; records it in the history. */
   private Entry write(long expectedVersion, Entry proposed) {
     String result =
-        current.executeOnKey(
-            KEY, new CasProcessor(expectedVersion, proposed.toJson().encode()));
+        current.executeOnKey(KEY, new CasProcessor(expectedVersion, proposed.toJson().encode()));
     if (!result.isEmpty()) {
       throw new StaleVersionException(expectedVersion, Long.parseLong(result));
     }
@@ -205,12 +205,13 @@ final class HazelcastConfigStore implements ConfigStore {
     remember(theirs);
     Entry merged =
         new Entry(
-            Math.max(mine.version(), theirs.version()) + 1, mine.author(), Instant.now(),
+            Math.max(mine.version(), theirs.version()) + 1,
+            mine.author(),
+            Instant.now(),
             mine.config());
     try {
       String result =
-          current.executeOnKey(
-              KEY, new CasProcessor(theirs.version(), merged.toJson().encode()));
+          current.executeOnKey(KEY, new CasProcessor(theirs.version(), merged.toJson().encode()));
       if (result.isEmpty()) {
         seen(merged);
         remember(merged);

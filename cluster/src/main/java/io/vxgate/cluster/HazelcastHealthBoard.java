@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The health board in the Hazelcast map {@code vxgate.health}: one entry per node, kind and
- * server, JSON text; passive marks carry a TTL. Every node keeps a local cache fed by an entry
- * listener, so {@link #view()} never calls the cluster and survives losing it.
+ * The health board in the Hazelcast map {@code vxgate.health}: one entry per node, kind and server,
+ * JSON text; passive marks carry a TTL. Every node keeps a local cache fed by an entry listener, so
+ * {@link #view()} never calls the cluster and survives losing it.
  */
 final class HazelcastHealthBoard extends VoteBoard {
   private static final Logger log = LoggerFactory.getLogger(HazelcastHealthBoard.class);
@@ -87,7 +87,8 @@ final class HazelcastHealthBoard extends VoteBoard {
   Future<Void> store(Vote vote) {
     String json = vote.toJson().encode();
     long ttl = vote.expiresMillis() > 0 ? Math.max(1, vote.expiresMillis() - vote.timeMillis()) : 0;
-    return vertx.<Void>executeBlocking(
+    return vertx
+        .<Void>executeBlocking(
             () -> {
               if (ttl > 0) {
                 map.set(vote.key(), json, ttl, TimeUnit.MILLISECONDS);

@@ -34,8 +34,8 @@ public interface HealthBoard {
   List<String> checkers(String upstream, String server);
 
   /**
-   * Calls {@code listener} with the new view after each change of votes or membership, on a
-   * cluster event thread (it must not block).
+   * Calls {@code listener} with the new view after each change of votes or membership, on a cluster
+   * event thread (it must not block).
    */
   Subscription listen(Consumer<HealthView> listener);
 }

@@ -84,9 +84,12 @@ public final class HealthMerge {
           boolean activeUp = up;
           if (up && passiveDown * 2 > live.size()) {
             up = false;
-            reason = "passive: " + passiveDown + "/" + live.size() + " nodes (" + passiveReason + ")";
+            reason =
+                "passive: " + passiveDown + "/" + live.size() + " nodes (" + passiveReason + ")";
           }
-          out.put(key, new ServerHealth(
+          out.put(
+              key,
+              new ServerHealth(
                   first.upstream(), first.server(), up, activeUp, reason, checkers, list));
         });
     if (previous != null) {

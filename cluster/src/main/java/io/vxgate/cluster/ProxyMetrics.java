@@ -1,9 +1,9 @@
 package io.vxgate.cluster;
 
 /**
- * The request path's metrics sink. The gateway calls it on the event loop, so implementations
- * must be non-blocking and cheap; the admin module registers Micrometer meters behind it (see
- * {@code docs/admin.md}). {@link #NOOP} when no extension installed one.
+ * The request path's metrics sink. The gateway calls it on the event loop, so implementations must
+ * be non-blocking and cheap; the admin module registers Micrometer meters behind it (see {@code
+ * docs/admin.md}). {@link #NOOP} when no extension installed one.
  */
 public interface ProxyMetrics {
 

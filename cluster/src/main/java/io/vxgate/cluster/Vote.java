@@ -9,8 +9,8 @@ import io.vertx.core.json.JsonObject;
  * requests failed {@code max-fails} times within {@code fail-timeout}).
  *
  * @param timeMillis when it was published (wall clock of the publisher)
- * @param expiresMillis when a passive mark lapses; 0 for active verdicts (they stand until
- *     replaced or their node leaves)
+ * @param expiresMillis when a passive mark lapses; 0 for active verdicts (they stand until replaced
+ *     or their node leaves)
  */
 public record Vote(
     String node,

@@ -39,9 +39,9 @@ abstract class VoteBoard implements HealthBoard {
   abstract Future<Void> store(Vote vote);
 
   @Override
-  public Future<Void> publish(String node, String upstream, String server, boolean up, String reason) {
-    Vote v =
-        new Vote(node, upstream, server, Vote.Kind.ACTIVE, up, reason, clock.millis(), 0);
+  public Future<Void> publish(
+      String node, String upstream, String server, boolean up, String reason) {
+    Vote v = new Vote(node, upstream, server, Vote.Kind.ACTIVE, up, reason, clock.millis(), 0);
     accept(v);
     return store(v);
   }
@@ -107,11 +107,7 @@ abstract class VoteBoard implements HealthBoard {
     HealthView prev = view;
     HealthView next = HealthMerge.merge(votes.values(), membership.members(), k, now, prev);
     long nextExpiry =
-        votes.values().stream()
-            .mapToLong(Vote::expiresMillis)
-            .filter(e -> e > 0)
-            .min()
-            .orElse(0);
+        votes.values().stream().mapToLong(Vote::expiresMillis).filter(e -> e > 0).min().orElse(0);
     if (nextExpiry > 0) {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = vertx.setTimer(Math.max(1, nextExpiry - now + 1), id -> recompute());

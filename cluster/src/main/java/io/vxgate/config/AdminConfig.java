@@ -5,9 +5,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * The admin listener (node-local). {@code token} is nullable; without a token the admin listener
  * must be bound to a loopback address. An empty token in the file counts as no token. {@code
- * vertxHttpMetrics} turns on Vert.x's own per-request HTTP server and client meters (off by default).
- * The proxy path does not use Vert.x's HTTP server or client, so they cover only the admin listener
- * and the active health checks; the {@code vxgate_*} meters count the proxied requests.
+ * vertxHttpMetrics} turns on Vert.x's own per-request HTTP server and client meters (off by
+ * default). The proxy path does not use Vert.x's HTTP server or client, so they cover only the
+ * admin listener and the active health checks; the {@code vxgate_*} meters count the proxied
+ * requests.
  */
 public record AdminConfig(HostPort bind, String token, boolean vertxHttpMetrics) {
   public AdminConfig {
@@ -22,7 +23,12 @@ public record AdminConfig(HostPort bind, String token, boolean vertxHttpMetrics)
   /** The token is never printed. */
   @Override
   public String toString() {
-    return "AdminConfig[bind=" + bind + ", token=" + (token == null ? null : "***")
-        + ", vertxHttpMetrics=" + vertxHttpMetrics + "]";
+    return "AdminConfig[bind="
+        + bind
+        + ", token="
+        + (token == null ? null : "***")
+        + ", vertxHttpMetrics="
+        + vertxHttpMetrics
+        + "]";
   }
 }

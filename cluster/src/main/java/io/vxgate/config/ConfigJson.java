@@ -19,8 +19,8 @@ import java.util.TreeMap;
  * as numbers of bytes. Unlike the file, {@code error-pages} maps each status to the page
  * <em>content</em>, certificate and {@code geoip.database} paths are taken as they are (absolute
  * after loading; not checked, since the file is read by the node that applies the config), and
- * {@code ${VAR}} is not substituted. {@link #fromJson} validates like {@link ConfigLoader}, so {@code
- * fromJson(toJson(c)).equals(c)}.
+ * {@code ${VAR}} is not substituted. {@link #fromJson} validates like {@link ConfigLoader}, so
+ * {@code fromJson(toJson(c)).equals(c)}.
  */
 public final class ConfigJson {
   private ConfigJson() {}

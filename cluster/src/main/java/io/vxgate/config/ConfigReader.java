@@ -123,8 +123,17 @@ final class ConfigReader {
       return null;
     }
     return new GatewayConfig(
-        node, cluster, listeners, admin, trusted, upstreams, routes, errorPages, dnsSync,
-        geoip, secrets);
+        node,
+        cluster,
+        listeners,
+        admin,
+        trusted,
+        upstreams,
+        routes,
+        errorPages,
+        dnsSync,
+        geoip,
+        secrets);
   }
 
   // ---- node-local sections
@@ -747,7 +756,9 @@ final class ConfigReader {
       }
       if (actions.size() != 1) {
         r.error(
-            actions.isEmpty() ? (name != null ? name : Cursor.render(r.raw())) : String.join(", ", actions),
+            actions.isEmpty()
+                ? (name != null ? name : Cursor.render(r.raw()))
+                : String.join(", ", actions),
             "exactly one of: upstream, redirect, return");
       }
       RouteConfig.RedirectConfig redirect = redirect(f.get("redirect"));
@@ -826,7 +837,8 @@ final class ConfigReader {
     }
     Cursor.Fields f = c.fields("status", "body", "content-type");
     Cursor sc = f.get("status");
-    Integer status = sc.require("200..599") ? sc.scalar("200..599", s -> integer(s, 200, 599)) : null;
+    Integer status =
+        sc.require("200..599") ? sc.scalar("200..599", s -> integer(s, 200, 599)) : null;
     Cursor bc = f.get("body");
     String body = bc.text("a text");
     if (body != null && body.length() > MAX_PAGE) {
@@ -835,7 +847,9 @@ final class ConfigReader {
     }
     String type =
         f.get("content-type")
-            .scalar("a media type like text/html", s -> headerValue(s) && !s.isBlank() ? s : null,
+            .scalar(
+                "a media type like text/html",
+                s -> headerValue(s) && !s.isBlank() ? s : null,
                 DEFAULT_RETURN_TYPE);
     return status == null
         ? null

@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin} and {@code dnsSync} are
  * node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link
- * #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it holds no reference
- * to local files, except {@link GeoIpConfig#database}, which every node must have at that path.
+ * #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it holds no
+ * reference to local files, except {@link GeoIpConfig#database}, which every node must have at that
+ * path.
  *
  * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param upstreams by name
@@ -61,8 +62,17 @@ public record GatewayConfig(
       Map<Integer, String> errorPages,
       DnsSyncConfig dnsSync) {
     this(
-        node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, dnsSync,
-        null, SecretsConfig.NONE);
+        node,
+        cluster,
+        listeners,
+        admin,
+        trustedProxies,
+        upstreams,
+        routes,
+        errorPages,
+        dnsSync,
+        null,
+        SecretsConfig.NONE);
   }
 
   /** A config without DNS sync, GeoIP database or secrets. */

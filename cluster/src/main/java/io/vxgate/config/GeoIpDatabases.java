@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Checks that a file is a MaxMind DB that country lookups can read (for {@code geoip.database}). */
+/**
+ * Checks that a file is a MaxMind DB that country lookups can read (for {@code geoip.database}).
+ */
 final class GeoIpDatabases {
   /**
    * Database types with a {@code country} record: the same rule as GeoIP2's {@code
@@ -16,7 +18,9 @@ final class GeoIpDatabases {
 
   private GeoIpDatabases() {}
 
-  /** Null when {@code file} is a usable MaxMind DB, else what is wrong, e.g. "is not a MaxMind DB". */
+  /**
+   * Null when {@code file} is a usable MaxMind DB, else what is wrong, e.g. "is not a MaxMind DB".
+   */
   static String problem(Path file) {
     Metadata m;
     try (Reader r = new Reader(file.toFile())) {

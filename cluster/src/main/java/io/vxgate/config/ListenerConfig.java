@@ -50,7 +50,15 @@ public record ListenerConfig(
       TlsConfig tls,
       long hstsSeconds) {
     this(
-        name, bind, redirectHttps, requestHeaderTimeout, maxHeaderSize, maxRequestBody,
-        maxConnections, tls, hstsSeconds, DEFAULT_REQUEST_BODY_TIMEOUT);
+        name,
+        bind,
+        redirectHttps,
+        requestHeaderTimeout,
+        maxHeaderSize,
+        maxRequestBody,
+        maxConnections,
+        tls,
+        hstsSeconds,
+        DEFAULT_REQUEST_BODY_TIMEOUT);
   }
 }

@@ -21,7 +21,8 @@ public final class Pem {
     try {
       CertificateFactory f = CertificateFactory.getInstance("X.509");
       for (var c :
-          f.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+          f.generateCertificates(
+              new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
         if (c instanceof X509Certificate x) {
           out.add(x);
         }

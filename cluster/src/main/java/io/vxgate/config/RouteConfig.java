@@ -12,8 +12,8 @@ import java.util.Map;
  *
  * @param match never null; an empty match matches every request
  * @param upstream nullable; set when the route proxies
- * @param stripPrefix nullable; a path prefix removed before proxying (and before {@code
- *     keep-path} of a redirect)
+ * @param stripPrefix nullable; a path prefix removed before proxying (and before {@code keep-path}
+ *     of a redirect)
  * @param requestHeaders changes to the request headers sent to the origin
  * @param responseHeaders changes to the response headers sent to the client
  * @param redirect nullable; set when the route answers with a redirect

@@ -59,8 +59,20 @@ public record UpstreamConfig(
       Duration slowStart,
       LocalityConfig locality) {
     this(
-        name, balance, servers, healthCheck, passive, sticky, retries, retryOn, timeouts,
-        keepalive, slowStart, locality, true, null);
+        name,
+        balance,
+        servers,
+        healthCheck,
+        passive,
+        sticky,
+        retries,
+        retryOn,
+        timeouts,
+        keepalive,
+        slowStart,
+        locality,
+        true,
+        null);
   }
 
   /** Nginx-style passive checks: {@code maxFails} failures within {@code failTimeout}. */

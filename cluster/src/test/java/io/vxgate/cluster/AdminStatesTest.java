@@ -15,7 +15,8 @@ class AdminStatesTest {
   @Test
   void setsReadsAndClearsStates() {
     JsonObject drained = AdminStates.with(config, "api", "a1", AdminStates.DRAIN);
-    assertThat(drained.getJsonObject(AdminStates.KEY).encode()).isEqualTo("{\"api\":{\"a1\":\"drain\"}}");
+    assertThat(drained.getJsonObject(AdminStates.KEY).encode())
+        .isEqualTo("{\"api\":{\"a1\":\"drain\"}}");
     assertThat(AdminStates.get(drained, "api", "a1")).isEqualTo("drain");
     assertThat(AdminStates.get(drained, "api", "a2")).isEqualTo("enabled");
     assertThat(AdminStates.of(drained)).isEqualTo(Map.of("api/a1", "drain"));
@@ -28,7 +29,9 @@ class AdminStatesTest {
 
   @Test
   void dropsStatesOfServersThatAreGone() {
-    JsonObject out = AdminStates.put(config, Map.of("api/a9", "drain", "web/w1", "disabled", "api/a2", "disabled"));
+    JsonObject out =
+        AdminStates.put(
+            config, Map.of("api/a9", "drain", "web/w1", "disabled", "api/a2", "disabled"));
     assertThat(AdminStates.of(out)).isEqualTo(Map.of("api/a2", "disabled"));
   }
 }

@@ -18,8 +18,10 @@ class ClusterBootstrapTest {
   void tcpIpMembersOnTheBindEndpointWithFastFailureDetection() {
     ClusterConfig c =
         new ClusterConfig(
-            "prod", new HostPort("10.0.0.1", 5701),
-            List.of(new HostPort("10.0.0.2", 5701), new HostPort("10.0.0.3", 5701)), null);
+            "prod",
+            new HostPort("10.0.0.1", 5701),
+            List.of(new HostPort("10.0.0.2", 5701), new HostPort("10.0.0.3", 5701)),
+            null);
     Config cfg = ClusterBootstrap.hazelcastConfig(c, me, false);
     assertThat(cfg.getClusterName()).isEqualTo("prod");
     assertThat(cfg.getNetworkConfig().getPort()).isEqualTo(5701);
@@ -30,7 +32,8 @@ class ClusterBootstrapTest {
     assertThat(join.getAutoDetectionConfig().isEnabled()).isFalse();
     assertThat(join.getKubernetesConfig().isEnabled()).isFalse();
     assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
-    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.2:5701", "10.0.0.3:5701");
+    assertThat(join.getTcpIpConfig().getMembers())
+        .containsExactly("10.0.0.2:5701", "10.0.0.3:5701");
     assertThat(cfg.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     assertThat(cfg.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
     assertThat(cfg.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
@@ -49,7 +52,8 @@ class ClusterBootstrapTest {
   @Test
   void kubernetesDiscoveryUsesDnsLookupInsteadOfTcpIp() {
     ClusterConfig c =
-        new ClusterConfig("prod", new HostPort("0.0.0.0", 5701), List.of(), "vxgate-hz.ns.svc.cluster.local");
+        new ClusterConfig(
+            "prod", new HostPort("0.0.0.0", 5701), List.of(), "vxgate-hz.ns.svc.cluster.local");
     Config cfg = ClusterBootstrap.hazelcastConfig(c, me, false);
     var join = cfg.getNetworkConfig().getJoin();
     assertThat(join.getTcpIpConfig().isEnabled()).isFalse();

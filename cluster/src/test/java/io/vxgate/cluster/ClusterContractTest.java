@@ -53,7 +53,8 @@ abstract class ClusterContractTest {
   }
 
   static JsonObject config(String marker) {
-    return new JsonObject().put("routes", new JsonArray().add(new JsonObject().put("name", marker)));
+    return new JsonObject()
+        .put("routes", new JsonArray().add(new JsonObject().put("name", marker)));
   }
 
   ConfigStore store(int i) {
@@ -138,7 +139,9 @@ abstract class ClusterContractTest {
                     while (true) {
                       Entry cur = join(s.current()).orElse(null);
                       JsonObject next =
-                          cur == null ? new JsonObject().put("log", new JsonArray()) : cur.config().copy();
+                          cur == null
+                              ? new JsonObject().put("log", new JsonArray())
+                              : cur.config().copy();
                       next.getJsonArray("log").add(me + "-" + i);
                       try {
                         join(s.compareAndSet(cur == null ? 0 : cur.version(), next, me));
@@ -211,9 +214,7 @@ abstract class ClusterContractTest {
   @Test
   void everyNodeComputesTheSameCheckersKPerDatacenter() {
     for (ClusterNode n : nodes) {
-      await()
-          .atMost(WAIT)
-          .until(() -> n.membership().members().size() == 3);
+      await().atMost(WAIT).until(() -> n.membership().members().size() == 3);
     }
     for (int s = 0; s < 10; s++) {
       List<String> c = board(0).checkers("api", "s" + s);

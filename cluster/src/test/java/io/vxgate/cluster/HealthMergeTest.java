@@ -7,7 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthMergeTest {
-  private final List<Member> three = List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"));
+  private final List<Member> three =
+      List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"));
 
   private static Vote active(String node, boolean up) {
     return new Vote(node, "u", "s", Vote.Kind.ACTIVE, up, up ? "HTTP 200" : "HTTP 500", 1, 0);
@@ -37,8 +38,12 @@ class HealthMergeTest {
   @Test
   void kCheckersInEveryDatacenter() {
     List<Member> m =
-        List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"),
-            Member.of("x", "dc2"), Member.of("y", "dc2"));
+        List.of(
+            Member.of("a", "dc1"),
+            Member.of("b", "dc1"),
+            Member.of("c", "dc1"),
+            Member.of("x", "dc2"),
+            Member.of("y", "dc2"));
     List<String> c = CheckerAssignment.checkers("u/s", m, 2);
     assertThat(c).hasSize(4).contains("x", "y");
   }
@@ -46,11 +51,15 @@ class HealthMergeTest {
   @Test
   void votesOfNodesThatLeftOrThatAreNotCheckersDoNotCount() {
     List<String> checkers = CheckerAssignment.checkers("u/s", three, 2);
-    String outsider = three.stream().map(Member::id).filter(id -> !checkers.contains(id)).findFirst().get();
+    String outsider =
+        three.stream().map(Member::id).filter(id -> !checkers.contains(id)).findFirst().get();
     HealthView v =
         HealthMerge.merge(
             List.of(active(outsider, false), active(checkers.get(0), true), active("gone", false)),
-            three, 2, 0, HealthView.EMPTY);
+            three,
+            2,
+            0,
+            HealthView.EMPTY);
     assertThat(v.get("u", "s").up()).isTrue();
     assertThat(v.get("u", "s").votes()).hasSize(2);
   }
@@ -58,8 +67,12 @@ class HealthMergeTest {
   @Test
   void withoutAnyVoteTheLastViewStands() {
     HealthView down =
-        HealthMerge.merge(List.of(active("a", false), active("b", false), active("c", false)),
-            three, 2, 0, HealthView.EMPTY);
+        HealthMerge.merge(
+            List.of(active("a", false), active("b", false), active("c", false)),
+            three,
+            2,
+            0,
+            HealthView.EMPTY);
     assertThat(down.get("u", "s").up()).isFalse();
     HealthView alone = HealthMerge.merge(List.of(), List.of(Member.of("z", "dc1")), 2, 0, down);
     assertThat(alone.get("u", "s").up()).isFalse();

@@ -29,7 +29,9 @@ class ConfigFuzzTest {
       return false;
     } catch (ConfigException e) {
       assertThat(e.errors()).as(what).isNotEmpty();
-      assertThat(e.errors()).as(what).allSatisfy(err -> assertThat(err.file()).isEqualTo("gw.yaml"));
+      assertThat(e.errors())
+          .as(what)
+          .allSatisfy(err -> assertThat(err.file()).isEqualTo("gw.yaml"));
       assertThat(e.getMessage()).as(what).contains("gw.yaml");
       return true;
     } catch (RuntimeException | StackOverflowError e) {

@@ -77,7 +77,11 @@ class ConfigJsonTest {
     yaml = yaml.replaceFirst("node: +\\{id: gw-1, datacenter: dc1\\}.*\n", "");
     yaml += "secrets: {sticky: \"${STICKY}\"}\n";
     ConfigFixtures.write(
-        dir, "ca.pem", io.vertx.core.net.SelfSignedCertificate.create("ca.test").certificatePath().transform(ConfigJsonTest::read));
+        dir,
+        "ca.pem",
+        io.vertx.core.net.SelfSignedCertificate.create("ca.test")
+            .certificatePath()
+            .transform(ConfigJsonTest::read));
     return ConfigFixtures.parse(
         yaml,
         dir,

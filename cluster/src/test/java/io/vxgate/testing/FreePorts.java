@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * members, node processes).
  *
  * <p>{@code new ServerSocket(0)} hands out ports from the kernel's ephemeral range, the same range
- * outgoing connections take their source ports from, Hazelcast's own among them: a port picked
- * that way can be taken by a connection before the test binds it. These ports come from below the
+ * outgoing connections take their source ports from, Hazelcast's own among them: a port picked that
+ * way can be taken by a connection before the test binds it. These ports come from below the
  * ephemeral range (20000-32000), are checked to be bindable, and are never handed out twice in one
  * JVM.
  */

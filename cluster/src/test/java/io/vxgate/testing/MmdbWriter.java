@@ -24,8 +24,8 @@ import java.util.Map;
  * <p>The file is an IPv6 tree ({@code ip_version 6}); IPv4 networks live at {@code ::/96}, where
  * readers look IPv4 addresses up. A more specific network may be inserted after a less specific one
  * that contains it (the rest of the outer network keeps its data). Equal data values are stored
- * once. Data values may be {@link String}, {@link Map} (string keys), {@link List}, {@link Boolean},
- * {@link Integer} or {@link Long} (written as uint32) and {@link Double}.
+ * once. Data values may be {@link String}, {@link Map} (string keys), {@link List}, {@link
+ * Boolean}, {@link Integer} or {@link Long} (written as uint32) and {@link Double}.
  *
  * <pre>{@code
  * new MmdbWriter("GeoIP2-Country", 24)
@@ -154,7 +154,8 @@ public final class MmdbWriter {
           records[i] = nodeCount; // no data
         }
         if (records[i] >= 1L << recordSize) {
-          throw new IllegalStateException("record " + records[i] + " exceeds " + recordSize + " bits");
+          throw new IllegalStateException(
+              "record " + records[i] + " exceeds " + recordSize + " bits");
         }
       }
       writeNode(out, records[0], records[1]);

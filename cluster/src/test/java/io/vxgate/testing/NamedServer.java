@@ -16,8 +16,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -29,12 +29,12 @@ import org.xbill.DNS.Type;
 
 /**
  * A real BIND 9 {@code named} for tests: authoritative for one zone on 127.0.0.1 and an ephemeral
- * port, no recursion, updates allowed with the TSIG key {@value #KEY_NAME} ({@code hmac-sha256},
- * a fresh random secret). Everything (config, zone, journal, pid file, session key) lives in the
+ * port, no recursion, updates allowed with the TSIG key {@value #KEY_NAME} ({@code hmac-sha256}, a
+ * fresh random secret). Everything (config, zone, journal, pid file, session key) lives in the
  * given directory; named runs in the foreground as a child process and stops with {@link #close}.
  *
- * <p>named is required, not optional: CI installs it ({@code .ci/run}: Debian {@code bind9}).
- * When it is missing, {@link #start} fails with a message that says so.
+ * <p>named is required, not optional: CI installs it ({@code .ci/run}: Debian {@code bind9}). When
+ * it is missing, {@link #start} fails with a message that says so.
  */
 public final class NamedServer implements AutoCloseable {
   /** The TSIG key name. */
@@ -115,8 +115,15 @@ public final class NamedServer implements AutoCloseable {
         };
         """
         .formatted(
-            KEY_NAME, secret, dir, dir.resolve("named.pid"), dir.resolve("session.key"), port,
-            zone, zoneFile, KEY_NAME);
+            KEY_NAME,
+            secret,
+            dir,
+            dir.resolve("named.pid"),
+            dir.resolve("session.key"),
+            port,
+            zone,
+            zoneFile,
+            KEY_NAME);
   }
 
   /** The path of {@code named}; fails with what to install when there is none. */
@@ -174,7 +181,8 @@ public final class NamedServer implements AutoCloseable {
 
   /** Queries named directly, unsigned. */
   public Message query(String name, int type) throws IOException {
-    SimpleResolver r = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    SimpleResolver r =
+        new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
     r.setTimeout(Duration.ofSeconds(1));
     Name n = Name.fromString(name, Name.root);
     return r.send(Message.newQuery(Record.newRecord(n, type, DClass.IN)));

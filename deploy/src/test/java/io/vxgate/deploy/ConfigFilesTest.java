@@ -64,7 +64,10 @@ class ConfigFilesTest {
             file -> {
               GatewayConfig c =
                   DeployFiles.loadConfig(
-                      DeployFiles.read(file), file.toString(), file.getParent(), sampleEnvironment());
+                      DeployFiles.read(file),
+                      file.toString(),
+                      file.getParent(),
+                      sampleEnvironment());
               String host = c.admin().bind().host();
               return !(host.equals("localhost") || host.startsWith("127.") || host.equals("::1"));
             });

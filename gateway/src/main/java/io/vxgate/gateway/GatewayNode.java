@@ -2,9 +2,9 @@ package io.vxgate.gateway;
 
 import static java.util.Objects.requireNonNull;
 
-import io.vertx.core.Future;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vxgate.cluster.ClusterNode;
@@ -38,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gateway node's data plane: its listeners (a server socket per event loop each), the
- * live server states and connection pools, and the current {@link ProxySnapshot}. A new config is
+ * One gateway node's data plane: its listeners (a server socket per event loop each), the live
+ * server states and connection pools, and the current {@link ProxySnapshot}. A new config is
  * compiled into a new snapshot and swapped in with one volatile write; requests in flight finish on
  * the snapshot they started with.
  */
@@ -53,7 +53,8 @@ public final class GatewayNode {
   private final SplittableRandom random = new SplittableRandom();
   private final Map<String, ClientEntry> clients = new HashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private final Map<String, AtomicInteger> connectionCounts = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> connectionCounts =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Listener> listeners = new ArrayList<>();
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
@@ -94,8 +95,8 @@ public final class GatewayNode {
   }
 
   /**
-   * Starts a node whose request path reports to {@code metrics} (the admin extension's
-   * Prometheus meters).
+   * Starts a node whose request path reports to {@code metrics} (the admin extension's Prometheus
+   * meters).
    *
    * @param cluster nullable: standalone
    */
@@ -108,16 +109,14 @@ public final class GatewayNode {
       ProxyMetrics metrics) {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
-    GatewayNode node =
-        new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
+    GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
     node.metrics = requireNonNull(metrics, "metrics");
     node.apply(config);
     Future<Void> all = Future.succeededFuture();
     for (ListenerConfig l : config.listeners()) {
       all = all.compose(v -> node.deployListener(l));
     }
-    return all.map(node)
-        .onFailure(t -> node.stop(Duration.ZERO));
+    return all.map(node).onFailure(t -> node.stop(Duration.ZERO));
   }
 
   private Future<Void> deployListener(ListenerConfig configured) {
@@ -204,8 +203,7 @@ public final class GatewayNode {
     upstreams.forEach(
         (name, u) ->
             selectors.put(
-                name,
-                new UpstreamSelector(u, ticker, random.split(), config.node().datacenter())));
+                name, new UpstreamSelector(u, ticker, random.split(), config.node().datacenter())));
     List<Cidr> trusted = config.trustedProxies().stream().map(Cidr::parse).toList();
     ProxySnapshot s =
         new ProxySnapshot(

@@ -187,6 +187,7 @@ public final class Main {
     String members;
     String adminBind;
     int eventLoops;
+
     /** Null: node.shutdown-grace from the config. */
     Duration shutdownGrace;
 
@@ -235,7 +236,8 @@ public final class Main {
       try {
         return Duration.ofSeconds(Long.parseLong(s));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--shutdown-grace: " + v + " (expected: seconds, e.g. 30s)");
+        throw new IllegalArgumentException(
+            "--shutdown-grace: " + v + " (expected: seconds, e.g. 30s)");
       }
     }
 

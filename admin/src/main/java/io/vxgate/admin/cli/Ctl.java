@@ -30,8 +30,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * {@code bin/vxgatectl}: the admin CLI over the admin HTTP API (see {@link #USAGE} and {@code
  * docs/admin.md}).
  *
- * <p>Exit codes: 0 success, 1 refused or invalid (a local validation error, or an {@code ok:
- * false} reply), 2 bad command line, 3 admin API unreachable.
+ * <p>Exit codes: 0 success, 1 refused or invalid (a local validation error, or an {@code ok: false}
+ * reply), 2 bad command line, 3 admin API unreachable.
  */
 public final class Ctl {
   static final String USAGE =
@@ -132,10 +132,12 @@ public final class Ctl {
                 switch (first) {
                   case "members", "health", "history" -> of(w, 1, 0, first);
                   case "rollback" -> of(w, 1, 1, "rollback VERSION");
-                  case "config" -> throw new IllegalArgumentException("usage: config get | config apply FILE");
+                  case "config" ->
+                      throw new IllegalArgumentException("usage: config get | config apply FILE");
                   case "routes" -> throw new IllegalArgumentException("usage: routes apply FILE");
                   case "server" ->
-                      throw new IllegalArgumentException("usage: server drain|enable|disable UPSTREAM SERVER");
+                      throw new IllegalArgumentException(
+                          "usage: server drain|enable|disable UPSTREAM SERVER");
                   default -> throw new IllegalArgumentException("unknown command " + first);
                 };
           };
@@ -187,7 +189,11 @@ public final class Ctl {
               show(
                   call(
                       "POST",
-                      "/api/upstreams/" + seg(o.get(0)) + "/servers/" + seg(o.get(1)) + "/"
+                      "/api/upstreams/"
+                          + seg(o.get(0))
+                          + "/servers/"
+                          + seg(o.get(1))
+                          + "/"
                           + c.verb().substring("server ".length()),
                       null),
                   this::changed);
@@ -223,15 +229,22 @@ public final class Ctl {
         Object doc = new Load(LoadSettings.builder().setLabel(file).build()).loadFromString(text);
         routes = doc instanceof Map<?, ?> m ? m.get("routes") : doc;
         if (!(routes instanceof List<?>)) {
-          err.println(file + ": routes: " + (routes == null ? "(missing)" : "not a list")
-              + " (expected: a list of routes, or a map with a routes list)");
+          err.println(
+              file
+                  + ": routes: "
+                  + (routes == null ? "(missing)" : "not a list")
+                  + " (expected: a list of routes, or a map with a routes list)");
           return 1;
         }
       } catch (NoSuchFileException e) {
         err.println(file + ": (missing) (expected: a readable file)");
         return 1;
       } catch (RuntimeException e) {
-        err.println(file + ": " + e.getMessage().lines().findFirst().orElse("") + " (expected: YAML or JSON)");
+        err.println(
+            file
+                + ": "
+                + e.getMessage().lines().findFirst().orElse("")
+                + " (expected: YAML or JSON)");
         return 1;
       }
       String body = new JsonObject().put("routes", new JsonArray((List<?>) routes)).encode();
@@ -307,11 +320,16 @@ public final class Ctl {
       rows.add(List.of("DATACENTER", "ID", "ADMIN", "LISTENERS"));
       List<JsonObject> ms = new ArrayList<>();
       r.getJsonArray("members", new JsonArray()).forEach(m -> ms.add((JsonObject) m));
-      ms.sort(java.util.Comparator.comparing((JsonObject m) -> m.getString("datacenter", ""))
-          .thenComparing(m -> m.getString("id", "")));
+      ms.sort(
+          java.util.Comparator.comparing((JsonObject m) -> m.getString("datacenter", ""))
+              .thenComparing(m -> m.getString("id", "")));
       for (JsonObject m : ms) {
-        rows.add(List.of(m.getString("datacenter", ""), m.getString("id", ""),
-            m.getString("admin", ""), String.join(",", strings(m.getJsonArray("listeners", new JsonArray())))));
+        rows.add(
+            List.of(
+                m.getString("datacenter", ""),
+                m.getString("id", ""),
+                m.getString("admin", ""),
+                String.join(",", strings(m.getJsonArray("listeners", new JsonArray())))));
       }
       table(rows);
       out.println(ms.size() + " member(s); config version " + r.getValue("version"));
@@ -320,30 +338,47 @@ public final class Ctl {
     private void health(JsonObject r) {
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("UPSTREAM", "SERVER", "ADDRESS", "STATE", "VERDICT", "CHECKERS", "REASON"));
-      r.getJsonArray("servers", new JsonArray()).forEach(x -> {
-        JsonObject s = (JsonObject) x;
-        rows.add(List.of(s.getString("upstream", ""), s.getString("server", ""),
-            s.getString("address", ""), s.getString("state", ""), s.getString("verdict", ""),
-            String.join(",", strings(s.getJsonArray("checkers", new JsonArray()))),
-            s.getString("reason", "")));
-      });
+      r.getJsonArray("servers", new JsonArray())
+          .forEach(
+              x -> {
+                JsonObject s = (JsonObject) x;
+                rows.add(
+                    List.of(
+                        s.getString("upstream", ""),
+                        s.getString("server", ""),
+                        s.getString("address", ""),
+                        s.getString("state", ""),
+                        s.getString("verdict", ""),
+                        String.join(",", strings(s.getJsonArray("checkers", new JsonArray()))),
+                        s.getString("reason", "")));
+              });
       table(rows);
     }
 
     private void history(JsonObject r) {
       List<List<String>> rows = new ArrayList<>();
       rows.add(List.of("VERSION", "TIME", "AUTHOR", "CHANGES"));
-      r.getJsonArray("entries", new JsonArray()).forEach(x -> {
-        JsonObject e = (JsonObject) x;
-        rows.add(List.of(String.valueOf(e.getValue("version")), e.getString("time", ""),
-            e.getString("author", ""), String.join(", ", strings(e.getJsonArray("changes", new JsonArray())))));
-      });
+      r.getJsonArray("entries", new JsonArray())
+          .forEach(
+              x -> {
+                JsonObject e = (JsonObject) x;
+                rows.add(
+                    List.of(
+                        String.valueOf(e.getValue("version")),
+                        e.getString("time", ""),
+                        e.getString("author", ""),
+                        String.join(", ", strings(e.getJsonArray("changes", new JsonArray())))));
+              });
       table(rows);
     }
 
     private void config(JsonObject r) {
-      out.println("# version " + r.getValue("version")
-          + (r.containsKey("author") ? " by " + r.getString("author") + " at " + r.getString("time") : ""));
+      out.println(
+          "# version "
+              + r.getValue("version")
+              + (r.containsKey("author")
+                  ? " by " + r.getString("author") + " at " + r.getString("time")
+                  : ""));
       out.println(r.getJsonObject("config", new JsonObject()).encodePrettily());
     }
 
@@ -357,7 +392,8 @@ public final class Ctl {
       for (List<String> row : rows) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < row.size(); i++) {
-          sb.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + w[i] + "s  ", row.get(i)));
+          sb.append(
+              i == row.size() - 1 ? row.get(i) : String.format("%-" + w[i] + "s  ", row.get(i)));
         }
         out.println(sb.toString().stripTrailing());
       }

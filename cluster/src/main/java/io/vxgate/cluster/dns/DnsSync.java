@@ -36,21 +36,21 @@ import org.slf4j.LoggerFactory;
  *       ({@code node id -> address}) with {@link #ready()} once it serves, and removes it with
  *       {@link #withdraw()} when it starts draining. Each change is announced on the event bus
  *       address {@value #CHANGED}. The desired set is the addresses of the entries whose node is a
- *       live member, so a crashed node leaves the set as soon as Hazelcast removes it, although
- *       its entry stays (it is overwritten when a node with that id starts again, which first
- *       removes it: a restarted node is not ready before it says so). A ready node puts its entry
-       back when the map lost it (checked on every membership change and every period).
+ *       live member, so a crashed node leaves the set as soon as Hazelcast removes it, although its
+ *       entry stays (it is overwritten when a node with that id starts again, which first removes
+ *       it: a restarted node is not ready before it says so). A ready node puts its entry back when
+ *       the map lost it (checked on every membership change and every period).
  *   <li><b>One writer.</b> Every node waits for the cluster-wide Vert.x lock {@value #WRITER_LOCK}
  *       (an {@code IMap} lock under Hazelcast, which Hazelcast releases when its holder leaves or
- *       dies); the holder keeps it until it stops and is the only node that writes. The others
- *       keep waiting for it, so a new writer takes over as soon as the old one is gone.
- *   <li><b>Reconcile.</b> The writer reconciles on every membership change, every readiness
- *       change and every {@link Timing#period} (5s): it reads the ready map, queries the current
- *       A/AAAA records, and sends one update that deletes the stale records and adds the missing
- *       ones (nothing when they are equal). Runs never overlap; a trigger during a run causes one
- *       more run. After a failure (server unreachable, update refused) it retries with
- *       exponential backoff from {@link Timing#minBackoff} to {@link Timing#maxBackoff} (by default
- *       not longer than the period).
+ *       dies); the holder keeps it until it stops and is the only node that writes. The others keep
+ *       waiting for it, so a new writer takes over as soon as the old one is gone.
+ *   <li><b>Reconcile.</b> The writer reconciles on every membership change, every readiness change
+ *       and every {@link Timing#period} (5s): it reads the ready map, queries the current A/AAAA
+ *       records, and sends one update that deletes the stale records and adds the missing ones
+ *       (nothing when they are equal). Runs never overlap; a trigger during a run causes one more
+ *       run. After a failure (server unreachable, update refused) it retries with exponential
+ *       backoff from {@link Timing#minBackoff} to {@link Timing#maxBackoff} (by default not longer
+ *       than the period).
  * </ul>
  *
  * <p>A node cut off from the cluster cannot read the ready map, so it stops writing. In a split
@@ -61,8 +61,10 @@ public final class DnsSync {
 
   /** Cluster map: node id to the address it publishes, for the ready nodes. */
   public static final String READY_MAP = "vxgate.dns-sync.ready";
+
   /** Cluster-wide lock held by the one node that writes. */
   public static final String WRITER_LOCK = "vxgate.dns-sync.writer";
+
   /** Event-bus address: a node's readiness changed (published, body: the node id). */
   public static final String CHANGED = "vxgate.dns-sync.changed";
 
@@ -76,7 +78,10 @@ public final class DnsSync {
    * @param timeout of one DNS query or update
    */
   public record Timing(
-      Duration period, Duration lockWait, Duration minBackoff, Duration maxBackoff,
+      Duration period,
+      Duration lockWait,
+      Duration minBackoff,
+      Duration maxBackoff,
       Duration timeout) {
     public Timing {
       requireNonNull(period, "period");
@@ -89,13 +94,16 @@ public final class DnsSync {
     /**
      * 5s period, 2s lock attempts, backoff 1s to 5s, 3s DNS timeout. The backoff stops at the
      * period: a retry never waits longer than a reconcile without failures would, so a record
-     * removed on a passing view (or a change missed by a failed run) is put right within one
-     * period once the server answers again; a retry costs one query.
+     * removed on a passing view (or a change missed by a failed run) is put right within one period
+     * once the server answers again; a retry costs one query.
      */
     public static Timing defaults() {
       return new Timing(
-          Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(1),
-          Duration.ofSeconds(5), Duration.ofSeconds(3));
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(3));
     }
 
     Duration backoff(int failures) {
@@ -119,10 +127,13 @@ public final class DnsSync {
   private Subscription membershipSub;
   private Lock lock;
   private volatile boolean writer;
+
   /** Between ready() and withdraw(): this node's entry must be in the ready map. */
   private boolean published;
+
   /** This node's writes to the ready map, one after the other (a put never passes a remove). */
   private Future<Void> writes = Future.succeededFuture();
+
   private long healTimer = -1;
   private boolean running;
   private volatile boolean closed;
@@ -131,7 +142,11 @@ public final class DnsSync {
   private List<Promise<Void>> pending = new ArrayList<>();
 
   private DnsSync(
-      Vertx vertx, Membership membership, RecordSet records, String address, Timing timing,
+      Vertx vertx,
+      Membership membership,
+      RecordSet records,
+      String address,
+      Timing timing,
       String name) {
     this.vertx = vertx;
     this.ctx = vertx.getOrCreateContext();
@@ -176,13 +191,21 @@ public final class DnsSync {
     requireNonNull(config, "config");
     Timing timing = Timing.defaults();
     return start(
-        vertx, membership, RecordSet.rfc2136(config, timing.timeout()), advertise, timing,
+        vertx,
+        membership,
+        RecordSet.rfc2136(config, timing.timeout()),
+        advertise,
+        timing,
         config.name());
   }
 
   /** Starts DNS sync over any {@link RecordSet} (tests). */
   public static Future<DnsSync> start(
-      Vertx vertx, Membership membership, RecordSet records, String advertise, Timing timing,
+      Vertx vertx,
+      Membership membership,
+      RecordSet records,
+      String advertise,
+      Timing timing,
       String name) {
     requireNonNull(vertx, "vertx");
     requireNonNull(membership, "membership");
@@ -265,8 +288,8 @@ public final class DnsSync {
 
   /**
    * Marks this node not ready (draining): the writer removes its address. When this node is the
-   * writer, the future completes after its own update (or fails with it); otherwise once the
-   * other nodes are told.
+   * writer, the future completes after its own update (or fails with it); otherwise once the other
+   * nodes are told.
    */
   public Future<Void> withdraw() {
     return onCtx(
@@ -286,31 +309,31 @@ public final class DnsSync {
   }
 
   /**
-   * While this node is ready, puts its entry back when the ready map lost it. The entry is the
-   * only thing that says a live member is ready, and the cluster can lose it without this node
-   * leaving (for example with the partition replicas of a member killed while partitions
-   * migrate, or when a split brain heals): then no writer would ever publish this node again.
-   * Checked on every membership change and every period, on every node (one map read).
+   * While this node is ready, puts its entry back when the ready map lost it. The entry is the only
+   * thing that says a live member is ready, and the cluster can lose it without this node leaving
+   * (for example with the partition replicas of a member killed while partitions migrate, or when a
+   * split brain heals): then no writer would ever publish this node again. Checked on every
+   * membership change and every period, on every node (one map read).
    */
   private void heal() {
     if (closed || !published || readyMap == null) {
       return;
     }
     write(
-        () ->
-            readyMap
-                .get(nodeId)
-                .compose(
-                    cur -> {
-                      if (closed || !published || address.equals(cur)) {
-                        return Future.succeededFuture();
-                      }
-                      log.atWarn()
-                          .addKeyValue("name", name)
-                          .addKeyValue("address", address)
-                          .log("dns-sync: this node's ready entry was lost, published again");
-                      return readyMap.put(nodeId, address).compose(v -> announce());
-                    }))
+            () ->
+                readyMap
+                    .get(nodeId)
+                    .compose(
+                        cur -> {
+                          if (closed || !published || address.equals(cur)) {
+                            return Future.succeededFuture();
+                          }
+                          log.atWarn()
+                              .addKeyValue("name", name)
+                              .addKeyValue("address", address)
+                              .log("dns-sync: this node's ready entry was lost, published again");
+                          return readyMap.put(nodeId, address).compose(v -> announce());
+                        }))
         .onFailure(
             e ->
                 log.atDebug()
@@ -395,8 +418,8 @@ public final class DnsSync {
   }
 
   /**
-   * Asks for a reconcile; the future completes when a run that started after this call has
-   * finished (at once on a node that does not write).
+   * Asks for a reconcile; the future completes when a run that started after this call has finished
+   * (at once on a node that does not write).
    */
   private Future<Void> trigger() {
     Promise<Void> p = Promise.promise();
@@ -494,7 +517,9 @@ public final class DnsSync {
             try {
               out.add(InetAddress.getByName(addr)); // a literal: no lookup
             } catch (UnknownHostException e) {
-              log.atWarn().addKeyValue("node", id).addKeyValue("address", addr)
+              log.atWarn()
+                  .addKeyValue("node", id)
+                  .addKeyValue("address", addr)
                   .log("dns-sync: not an address, skipped");
             }
           }

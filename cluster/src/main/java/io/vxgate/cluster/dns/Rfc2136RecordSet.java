@@ -118,8 +118,7 @@ final class Rfc2136RecordSet implements RecordSet {
 
   private SimpleResolver resolver() throws IOException {
     InetAddress server = InetAddress.getByName(config.server().host());
-    SimpleResolver r =
-        new SimpleResolver(new InetSocketAddress(server, config.server().port()));
+    SimpleResolver r = new SimpleResolver(new InetSocketAddress(server, config.server().port()));
     r.setTimeout(timeout);
     if (tsig != null) {
       r.setTSIGKey(tsig);

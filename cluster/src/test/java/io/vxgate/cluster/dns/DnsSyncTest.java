@@ -22,8 +22,11 @@ import org.junit.jupiter.api.Test;
 class DnsSyncTest {
   private static final DnsSync.Timing FAST =
       new DnsSync.Timing(
-          Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(50),
-          Duration.ofMillis(400), Duration.ofSeconds(1));
+          Duration.ofMillis(200),
+          Duration.ofMillis(100),
+          Duration.ofMillis(50),
+          Duration.ofMillis(400),
+          Duration.ofSeconds(1));
   private static final Duration SOON = Duration.ofSeconds(5);
 
   private final Vertx vertx = Vertx.vertx();
@@ -40,7 +43,8 @@ class DnsSyncTest {
   private DnsSync node(String id, String address, RecordSet records) {
     ClusterNode n = cluster.join(vertx, Member.of(id, "dc1"));
     nodes.add(n);
-    DnsSync s = DnsSync.start(vertx, n.membership(), records, address, FAST, "gw.example.test").await();
+    DnsSync s =
+        DnsSync.start(vertx, n.membership(), records, address, FAST, "gw.example.test").await();
     syncs.add(s);
     return s;
   }
@@ -103,9 +107,7 @@ class DnsSyncTest {
     // the writer goes away without withdrawing (as if killed): lock released, member gone
     a.close().await();
     nodes.get(0).close().await();
-    await()
-        .atMost(SOON)
-        .until(() -> dns.addresses().equals(Set.of("127.0.0.12", "127.0.0.13")));
+    await().atMost(SOON).until(() -> dns.addresses().equals(Set.of("127.0.0.12", "127.0.0.13")));
     assertThat(b.writer() ^ c.writer()).isTrue();
   }
 
@@ -123,14 +125,15 @@ class DnsSyncTest {
     // kill -9 of the writer, and the cluster loses b's entry with it (as Hazelcast does with the
     // replicas of a member killed while partitions migrate, or when a split brain heals): b is
     // still a live member, ready, serving, and nobody announces anything
-    vertx.sharedData().<String, String>getAsyncMap(DnsSync.READY_MAP)
-        .compose(m -> m.remove("b")).await();
+    vertx
+        .sharedData()
+        .<String, String>getAsyncMap(DnsSync.READY_MAP)
+        .compose(m -> m.remove("b"))
+        .await();
     a.close().await();
     nodes.get(0).close().await();
     await().atMost(SOON).until(() -> b.writer() || c.writer());
-    await()
-        .atMost(SOON)
-        .until(() -> dns.addresses().equals(Set.of("127.0.0.12", "127.0.0.13")));
+    await().atMost(SOON).until(() -> dns.addresses().equals(Set.of("127.0.0.12", "127.0.0.13")));
     // and a node that withdrew is not put back by that
     b.withdraw().await();
     await().atMost(SOON).until(() -> dns.addresses().equals(Set.of("127.0.0.13")));

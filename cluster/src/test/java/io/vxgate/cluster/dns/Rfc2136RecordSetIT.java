@@ -49,17 +49,21 @@ class Rfc2136RecordSetIT {
     rs.apply(
         Set.of(InetAddress.getByName("192.0.2.99")),
         Set.of(InetAddress.getByName("127.0.0.11"), InetAddress.getByName("2001:db8::1")));
-    assertThat(named.addresses("gw.example.test")).containsExactly("127.0.0.11", "2001:db8:0:0:0:0:0:1");
+    assertThat(named.addresses("gw.example.test"))
+        .containsExactly("127.0.0.11", "2001:db8:0:0:0:0:0:1");
     assertThat(named.query("gw.example.test", org.xbill.DNS.Type.A).getSection(1).get(0).getTTL())
         .isEqualTo(30);
-    rs.apply(Set.of(InetAddress.getByName("127.0.0.11"), InetAddress.getByName("2001:db8::1")), Set.of());
+    rs.apply(
+        Set.of(InetAddress.getByName("127.0.0.11"), InetAddress.getByName("2001:db8::1")),
+        Set.of());
     assertThat(rs.read()).isEmpty();
   }
 
   @Test
   void anUpdateWithTheWrongKeyIsRefused() throws Exception {
     RecordSet rs =
-        RecordSet.rfc2136(config("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), Duration.ofSeconds(2));
+        RecordSet.rfc2136(
+            config("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), Duration.ofSeconds(2));
     assertThatThrownBy(() -> rs.apply(Set.of(), Set.of(InetAddress.getByName("127.0.0.66"))))
         .hasMessageContaining("TSIG");
     assertThat(named.addresses("gw.example.test")).containsExactly("192.0.2.99");

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Small origin servers for {@code --demo}, examples and benchmarks. Each answers every path with
- * one line naming itself, so round robin is visible with curl; {@code GET /health} answers 200.
- * Run alone with {@code java -cp vxgate.jar io.vxgate.gateway.demo.DemoOrigins 9001 9002 9003}.
+ * one line naming itself, so round robin is visible with curl; {@code GET /health} answers 200. Run
+ * alone with {@code java -cp vxgate.jar io.vxgate.gateway.demo.DemoOrigins 9001 9002 9003}.
  */
 public final class DemoOrigins {
   private DemoOrigins() {}
@@ -21,7 +21,8 @@ public final class DemoOrigins {
     for (int i = 0; i < ports.length; i++) {
       String name = "origin-" + (i + 1);
       int port = ports[i];
-      HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
+      HttpServer server =
+          vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port));
       server.requestHandler(
           req -> {
             if (req.path().equals("/health")) {
@@ -58,6 +59,7 @@ public final class DemoOrigins {
     }
     Vertx vertx = Vertx.vertx();
     start(vertx, "127.0.0.1", ports).await();
-    System.out.println("demo origins listening on 127.0.0.1 ports " + java.util.Arrays.toString(ports));
+    System.out.println(
+        "demo origins listening on 127.0.0.1 ports " + java.util.Arrays.toString(ports));
   }
 }

@@ -9,7 +9,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -45,9 +44,9 @@ import org.slf4j.LoggerFactory;
  * check must finish within {@code timeout} or it fails with {@code "timeout after …"}.
  *
  * <p>TLS: with {@code tls} set, checks use TLS with {@code trustAll} and no host verification. A
- * check asks "is the server alive", not "is it who it claims to be": origins are commonly
- * addressed by IP with internal or self-signed certificates, and the proxied traffic, not the
- * probe, is where certificate verification belongs.
+ * check asks "is the server alive", not "is it who it claims to be": origins are commonly addressed
+ * by IP with internal or self-signed certificates, and the proxied traffic, not the probe, is where
+ * certificate verification belongs.
  *
  * <p>All checking runs on one Vert.x context taken at {@link #start()}; the listener is called
  * there and must not block. Transitions are logged at INFO, nothing else is.
@@ -98,8 +97,7 @@ public final class HealthChecker {
     this.intervalMs = config.interval().toMillis();
     this.timeoutMs = config.timeout().toMillis();
     if (intervalMs < 1) {
-      throw new IllegalArgumentException(
-          "interval: " + config.interval() + " (expected: >= 1ms)");
+      throw new IllegalArgumentException("interval: " + config.interval() + " (expected: >= 1ms)");
     }
     if (timeoutMs < 1) {
       throw new IllegalArgumentException("timeout: " + config.timeout() + " (expected: >= 1ms)");

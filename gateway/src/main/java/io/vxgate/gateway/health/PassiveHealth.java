@@ -145,8 +145,14 @@ public final class PassiveHealth {
 
   @Override
   public String toString() {
-    return "PassiveHealth{maxFails=" + maxFails + ", failTimeout="
-        + Duration.ofNanos(failTimeoutNanos) + ", down=" + isDown() + ", probation=" + probation
+    return "PassiveHealth{maxFails="
+        + maxFails
+        + ", failTimeout="
+        + Duration.ofNanos(failTimeoutNanos)
+        + ", down="
+        + isDown()
+        + ", probation="
+        + probation
         + '}';
   }
 }

@@ -12,10 +12,10 @@ public final class SlowStart {
   private SlowStart() {}
 
   /**
-   * The weight to use at {@code nowNanos} for a server available since {@code upSinceNanos}:
-   * {@code max(1, ceil(weight × elapsed / slowStart))} while {@code elapsed < slowStart}, then
-   * {@code weight}. A zero slow-start always gives {@code weight}; a {@code nowNanos} before
-   * {@code upSinceNanos} counts as no time elapsed.
+   * The weight to use at {@code nowNanos} for a server available since {@code upSinceNanos}: {@code
+   * max(1, ceil(weight × elapsed / slowStart))} while {@code elapsed < slowStart}, then {@code
+   * weight}. A zero slow-start always gives {@code weight}; a {@code nowNanos} before {@code
+   * upSinceNanos} counts as no time elapsed.
    *
    * <p>For weight 10 over 40 s: 1 at 0 s, 3 at 10 s, 5 at 20 s, 10 from 40 s on.
    *

@@ -4,11 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 
 /**
- * Reads one message body from a byte stream and hands its data on as retained slices of the
- * buffers read (no copy): a fixed length, the chunked coding (sizes, extensions and trailer fields
- * are checked and dropped, the data is passed on), or everything until the connection closes.
- * Bytes after the body stay in the buffer. Strict like {@link HeadParser}: a malformed chunk size
- * or framing is an error. Confined to one connection's event loop.
+ * Reads one message body from a byte stream and hands its data on as retained slices of the buffers
+ * read (no copy): a fixed length, the chunked coding (sizes, extensions and trailer fields are
+ * checked and dropped, the data is passed on), or everything until the connection closes. Bytes
+ * after the body stay in the buffer. Strict like {@link HeadParser}: a malformed chunk size or
+ * framing is an error. Confined to one connection's event loop.
  */
 public final class BodyDecoder {
   /** Where the data goes. */
@@ -142,9 +142,7 @@ public final class BodyDecoder {
     }
   }
 
-  /**
-   * Accumulates one CRLF-ended line (without the CRLF) into {@link #line}; true when complete.
-   */
+  /** Accumulates one CRLF-ended line (without the CRLF) into {@link #line}; true when complete. */
   private boolean readLine(ByteBuf in, int max) throws Http1Exception {
     int lf = in.forEachByte(ByteProcessor.FIND_LF);
     int take = (lf < 0 ? in.writerIndex() : lf + 1) - in.readerIndex();

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * stream, strictly (RFC 9112): lines end with CRLF (a bare LF or a CR elsewhere is refused), field
  * names are tokens with no whitespace before the colon, values have no control character but HTAB,
  * obs-fold is replaced by one space. The head may arrive in any number of reads; the bytes after it
- * (a body, a pipelined request) are left in the buffer. One parser per connection, reset after
- * each head; confined to the connection's event loop.
+ * (a body, a pipelined request) are left in the buffer. One parser per connection, reset after each
+ * head; confined to the connection's event loop.
  */
 public final class HeadParser {
   private final boolean request;
@@ -20,8 +20,10 @@ public final class HeadParser {
   private byte[] buf = new byte[256];
   private int len;
   private int lineStart;
+
   /** The positions of the LFs that end the lines read so far. */
   private int[] lfs = new int[16];
+
   private int lines;
   private boolean started;
   private RequestHead requestHead;
@@ -109,7 +111,8 @@ public final class HeadParser {
       throw new Http1Exception(request ? 414 : 502, "start line longer than " + maxLine + " bytes");
     }
     if (len + take > maxHead + 2) {
-      throw new Http1Exception(request ? 431 : 502, "header section larger than " + maxHead + " bytes");
+      throw new Http1Exception(
+          request ? 431 : 502, "header section larger than " + maxHead + " bytes");
     }
   }
 
@@ -161,7 +164,8 @@ public final class HeadParser {
           }
         }
         if (colon <= pos) {
-          throw new Http1Exception(400, colon < 0 ? "a field line without a colon" : "an empty field name");
+          throw new Http1Exception(
+              400, colon < 0 ? "a field line without a colon" : "an empty field name");
         }
         fields.add(name(pos, colon), trimmedValue(colon + 1, e));
       }
@@ -204,15 +208,61 @@ public final class HeadParser {
 
   static {
     String[] names = {
-      "Host", "host", "User-Agent", "user-agent", "Accept", "accept", "Accept-Encoding",
-      "accept-encoding", "Accept-Language", "accept-language", "Connection", "connection",
-      "Content-Length", "content-length", "Content-Type", "content-type", "Cookie", "cookie",
-      "Transfer-Encoding", "transfer-encoding", "Date", "date", "Server", "server",
-      "Cache-Control", "cache-control", "Upgrade", "upgrade", "Authorization", "authorization",
-      "Referer", "referer", "Origin", "origin", "Set-Cookie", "set-cookie", "Last-Modified",
-      "last-modified", "ETag", "etag", "Vary", "vary", "Location", "location", "Keep-Alive",
-      "keep-alive", "Expires", "expires", "Content-Encoding", "content-encoding",
-      "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-IP", "X-Request-Id"
+      "Host",
+      "host",
+      "User-Agent",
+      "user-agent",
+      "Accept",
+      "accept",
+      "Accept-Encoding",
+      "accept-encoding",
+      "Accept-Language",
+      "accept-language",
+      "Connection",
+      "connection",
+      "Content-Length",
+      "content-length",
+      "Content-Type",
+      "content-type",
+      "Cookie",
+      "cookie",
+      "Transfer-Encoding",
+      "transfer-encoding",
+      "Date",
+      "date",
+      "Server",
+      "server",
+      "Cache-Control",
+      "cache-control",
+      "Upgrade",
+      "upgrade",
+      "Authorization",
+      "authorization",
+      "Referer",
+      "referer",
+      "Origin",
+      "origin",
+      "Set-Cookie",
+      "set-cookie",
+      "Last-Modified",
+      "last-modified",
+      "ETag",
+      "etag",
+      "Vary",
+      "vary",
+      "Location",
+      "location",
+      "Keep-Alive",
+      "keep-alive",
+      "Expires",
+      "expires",
+      "Content-Encoding",
+      "content-encoding",
+      "X-Forwarded-For",
+      "X-Forwarded-Proto",
+      "X-Forwarded-Host",
+      "X-Real-IP",
+      "X-Request-Id"
     };
     for (String name : names) {
       String[] old = KNOWN[name.length()];

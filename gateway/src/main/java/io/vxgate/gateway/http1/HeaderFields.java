@@ -20,10 +20,27 @@ import java.util.List;
 public final class HeaderFields {
   /** The names with a number, in the spelling used when the gateway sets them. */
   static final String[] KNOWN = {
-    "Host", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
-    "Upgrade", "Expect", "Content-Length", "Cookie", "X-Request-Id", "X-Forwarded-For",
-    "X-Forwarded-Proto", "X-Forwarded-Host", "X-Real-IP", "Strict-Transport-Security",
-    "Set-Cookie", "Location", "Content-Type", "Cache-Control"
+    "Host",
+    "Connection",
+    "Keep-Alive",
+    "Proxy-Connection",
+    "TE",
+    "Trailer",
+    "Transfer-Encoding",
+    "Upgrade",
+    "Expect",
+    "Content-Length",
+    "Cookie",
+    "X-Request-Id",
+    "X-Forwarded-For",
+    "X-Forwarded-Proto",
+    "X-Forwarded-Host",
+    "X-Real-IP",
+    "Strict-Transport-Security",
+    "Set-Cookie",
+    "Location",
+    "Content-Type",
+    "Cache-Control"
   };
 
   /**
@@ -40,10 +57,13 @@ public final class HeaderFields {
 
   private String[] names;
   private String[] values;
+
   /** The number of each field's name in {@link #KNOWN}, or -1. */
   private byte[] ids;
+
   /** Bit n: a field named {@code KNOWN[n]} is present. */
   private long present;
+
   private int size;
 
   public HeaderFields() {
@@ -308,9 +328,7 @@ public final class HeaderFields {
     String n = name instanceof String s ? s : name.toString();
     for (int i = from; i < size; i++) {
       String candidate = names[i];
-      if (ids[i] < 0
-          && candidate.length() == len
-          && candidate.regionMatches(true, 0, n, 0, len)) {
+      if (ids[i] < 0 && candidate.length() == len && candidate.regionMatches(true, 0, n, 0, len)) {
         return i;
       }
     }

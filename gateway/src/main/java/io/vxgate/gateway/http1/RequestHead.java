@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * A request line and its header fields. The method and target keep the bytes the client sent;
- * the gateway rewrites the target and the fields in place before writing the head to an origin.
+ * A request line and its header fields. The method and target keep the bytes the client sent; the
+ * gateway rewrites the target and the fields in place before writing the head to an origin.
  */
 public final class RequestHead {
   private final String method;
@@ -69,8 +69,10 @@ public final class RequestHead {
     return method.length() + target.length() + 15 + fields.encodedLength();
   }
 
-  private static final byte[] HTTP10_CRLF = " HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] HTTP11_CRLF = " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HTTP10_CRLF =
+      " HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HTTP11_CRLF =
+      " HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   @Override
   public String toString() {

@@ -41,17 +41,17 @@ import org.slf4j.LoggerFactory;
  * is logged and skipped; the node keeps serving the previous one.
  *
  * <p>Seeding (SPEC 3): with {@code seed}, this node's cluster-wide sections are written only when
- * the cluster has no config yet, or over the current one with {@code force}
- * ({@code --force-config}). Otherwise the node takes the cluster's config; when the cluster has
- * none either, it starts on its own file's sections and applies the first version that arrives.
+ * the cluster has no config yet, or over the current one with {@code force} ({@code
+ * --force-config}). Otherwise the node takes the cluster's config; when the cluster has none
+ * either, it starts on its own file's sections and applies the first version that arrives.
  *
  * <p>Server operator states ({@link AdminStates}) travel with the config versions and are applied
  * with them. {@link NodeExtension}s found on the class path (the admin API) configure the Vert.x
  * options in {@link #join}, start before the gateway and stop after it; this node is their {@link
  * NodeContext}.
  *
- * <p>DNS sync ({@code dns-sync}, optional): once the gateway serves, the node is published as
- * ready ({@link DnsSync#ready()}); {@link #stop} withdraws it before draining.
+ * <p>DNS sync ({@code dns-sync}, optional): once the gateway serves, the node is published as ready
+ * ({@link DnsSync#ready()}); {@link #stop} withdraws it before draining.
  */
 public final class ClusteredNode implements NodeContext {
   private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
@@ -127,7 +127,9 @@ public final class ClusteredNode implements NodeContext {
                 } catch (ConfigException ex) {
                   log.atError()
                       .addKeyValue("version", e.get().version())
-                      .log("cluster config invalid here, starting on the file's: {}", ex.getMessage());
+                      .log(
+                          "cluster config invalid here, starting on the file's: {}",
+                          ex.getMessage());
                 }
               }
               log.atInfo()
@@ -143,7 +145,9 @@ public final class ClusteredNode implements NodeContext {
               node = n;
               applyAdminStates(n, states[0]);
               // a version written while we started: the listener saw it before node was set
-              return store.current().onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
+              return store
+                  .current()
+                  .onSuccess(c -> c.ifPresent(x -> control.runOnContext(v -> apply(x))));
             })
         .compose(v -> startDnsSync())
         .map(this);
@@ -161,10 +165,11 @@ public final class ClusteredNode implements NodeContext {
       return Future.failedFuture(e);
     }
     return DnsSync.start(cluster.vertx(), cluster.membership(), local.dnsSync(), advertise)
-        .compose(d -> {
-          dns = d;
-          return d.ready();
-        });
+        .compose(
+            d -> {
+              dns = d;
+              return d.ready();
+            });
   }
 
   /** Applies {@code e} when it is newer than the applied version (on the control context). */
@@ -179,12 +184,18 @@ public final class ClusteredNode implements NodeContext {
     java.util.Set<String> now = memberIds(members);
     for (String id : now) {
       if (!knownMembers.contains(id)) {
-        log.atInfo().addKeyValue("member", id).addKeyValue("members", now.size()).log("member joined");
+        log.atInfo()
+            .addKeyValue("member", id)
+            .addKeyValue("members", now.size())
+            .log("member joined");
       }
     }
     for (String id : knownMembers) {
       if (!now.contains(id)) {
-        log.atWarn().addKeyValue("member", id).addKeyValue("members", now.size()).log("member left");
+        log.atWarn()
+            .addKeyValue("member", id)
+            .addKeyValue("members", now.size())
+            .log("member left");
       }
     }
     knownMembers = now;

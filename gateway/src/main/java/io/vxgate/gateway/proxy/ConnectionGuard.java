@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  * and {@code timeout http-keep-alive}, nginx's {@code client_body_timeout}):
  *
  * <ul>
- *   <li>a request's header must be complete within {@code request-header-timeout} of its first
- *       byte (of the connection's opening, for the first request), else the client gets
- *       {@code 408} and the connection is closed (slowloris);
+ *   <li>a request's header must be complete within {@code request-header-timeout} of its first byte
+ *       (of the connection's opening, for the first request), else the client gets {@code 408} and
+ *       the connection is closed (slowloris);
  *   <li>while a request body is being received, two successive reads may be at most {@code
  *       request-body-timeout} apart, else the client gets {@code 408} (or, when the response has
  *       started, the connection is just closed);
@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
  *       keep-alive timeout.
  * </ul>
  *
- * {@link Http1Front} tells it when bytes arrive and where the request and response are. Timers
- * are lazy (as in Netty's IdleStateHandler): a phase change only records the time, and one timer
- * per connection checks the current phase's deadline, so a request costs no timer operation.
- * Confined to the connection's event loop.
+ * {@link Http1Front} tells it when bytes arrive and where the request and response are. Timers are
+ * lazy (as in Netty's IdleStateHandler): a phase change only records the time, and one timer per
+ * connection checks the current phase's deadline, so a request costs no timer operation. Confined
+ * to the connection's event loop.
  */
 final class ConnectionGuard {
   /** The body of the gateway's fixed 408 (HTTP/2 streams answer it too, {@link Http2Front}). */
@@ -32,7 +32,9 @@ final class ConnectionGuard {
 
   private static final byte[] REQUEST_TIMEOUT =
       ("HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
-              + "Content-Length: " + TIMEOUT_BODY.length() + "\r\nConnection: close\r\n\r\n"
+              + "Content-Length: "
+              + TIMEOUT_BODY.length()
+              + "\r\nConnection: close\r\n\r\n"
               + TIMEOUT_BODY)
           .getBytes(StandardCharsets.US_ASCII);
 
@@ -52,14 +54,20 @@ final class ConnectionGuard {
   private final long bodyTimeoutNanos;
   private Http1Front front;
   private ChannelHandlerContext ctx;
+
   /** Whether the response to the current request has started. */
   private boolean responseStarted;
+
   private Phase phase = Phase.HEADERS;
+
   /** When the current phase started (System.nanoTime); the deadline follows from the phase. */
   private long phaseStart = System.nanoTime();
+
   private ScheduledFuture<?> timer;
+
   /** When the pending timer fires (System.nanoTime). */
   private long timerDeadline;
+
   private boolean closed;
 
   ConnectionGuard(Duration headerTimeout, Duration bodyTimeout, Duration keepAlive) {

@@ -21,7 +21,10 @@ final class Cookies {
         int semi = header.indexOf(';', i);
         int end = semi < 0 ? n : semi;
         int eq = header.indexOf('=', i);
-        if (eq > 0 && eq < end && eq - i == name.length() && header.regionMatches(i, name, 0, eq - i)) {
+        if (eq > 0
+            && eq < end
+            && eq - i == name.length()
+            && header.regionMatches(i, name, 0, eq - i)) {
           String v = header.substring(eq + 1, end).trim();
           if (v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"') {
             v = v.substring(1, v.length() - 1);

@@ -15,7 +15,9 @@ import java.util.Map;
 public final class ErrorPages {
   private final Map<Integer, byte[]> pages;
 
-  /** @param pages status to page content (HTML), as loaded from the config */
+  /**
+   * @param pages status to page content (HTML), as loaded from the config
+   */
   public ErrorPages(Map<Integer, String> pages) {
     Map<Integer, byte[]> m = new HashMap<>();
     pages.forEach((k, v) -> m.put(k, v.getBytes(StandardCharsets.UTF_8)));

@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
  * server when allowed, streams the response back. Runs on the event loop of the client connection,
  * which is also the loop of every origin connection it uses.
  *
- * <p>The request head the client sent is rewritten in place for the origin once (hop-by-hop
- * headers out, X-Forwarded-* in, the route's header actions) and written as it is to each attempt;
- * body parts and response parts pass through as Netty buffers, never copied. Backpressure: while
- * the origin connection cannot take more of the request body, the client connection is not read,
- * and while the client cannot take more of the response, the origin connection is not read.
+ * <p>The request head the client sent is rewritten in place for the origin once (hop-by-hop headers
+ * out, X-Forwarded-* in, the route's header actions) and written as it is to each attempt; body
+ * parts and response parts pass through as Netty buffers, never copied. Backpressure: while the
+ * origin connection cannot take more of the request body, the client connection is not read, and
+ * while the client cannot take more of the response, the origin connection is not read.
  *
  * <p>Retry rules (SPEC section 2): at most {@code retries} further attempts, each to a server not
- * yet tried when one is available; only for failures listed in {@code retry-on}; a failure that
- * may have reached the origin is retried only for idempotent methods without a body; nothing is
- * retried once response bytes were sent to the client.
+ * yet tried when one is available; only for failures listed in {@code retry-on}; a failure that may
+ * have reached the origin is retried only for idempotent methods without a body; nothing is retried
+ * once response bytes were sent to the client.
  */
 final class Exchange implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
@@ -53,20 +53,27 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final StickySessions.Table sticky;
   private final Attempts attempts;
   private final Ticker ticker;
+
   /** The client waits for 100 Continue before it sends the body. */
   private final boolean expectContinue;
+
   /** Whether the body goes to origins chunked (its length is unknown). */
   private final boolean chunked;
+
   /** The body's length as the gateway decoded it; -1 when unknown (chunked, HTTP/2). */
   private final long contentLength;
+
   /** Body parts that arrived before an origin connection was ready. */
   private ArrayDeque<ByteBuf> pendingBody;
+
   private boolean bodyEnded;
   private boolean bodyStarted;
   private boolean rewritten;
   private boolean continueSent;
+
   /** The Host sent is the server's address (the client sent none). */
   private boolean serverHost;
+
   private long bodyBytes;
   private int state = STATE_NEW;
   private int status;
@@ -147,8 +154,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   /**
-   * An HTTP/1.1 request needs a Host: when the client had none (HTTP/1.0) and no route set one,
-   * the server's address is it, as the origin would be called directly.
+   * An HTTP/1.1 request needs a Host: when the client had none (HTTP/1.0) and no route set one, the
+   * server's address is it, as the origin would be called directly.
    */
   private void hostOfServer() {
     HeaderFields f = req.fields();
@@ -317,9 +324,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   /**
-   * Stops reading the origin while the client connection holds more than its high-water mark.
-   * What is only written (not yet flushed) is flushed first: a client that takes it (the socket's
-   * buffer has room) costs no pause, and no pair of epoll_ctl calls to pause and resume the origin.
+   * Stops reading the origin while the client connection holds more than its high-water mark. What
+   * is only written (not yet flushed) is flushed first: a client that takes it (the socket's buffer
+   * has room) costs no pause, and no pair of epoll_ctl calls to pause and resume the origin.
    */
   private void pauseOriginIfClientFull() {
     if (!front.isWritable()) {

@@ -5,12 +5,12 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * X-Forwarded-For / X-Real-IP / X-Forwarded-Proto / X-Forwarded-Host, trusting incoming values
- * only from {@code trusted-proxies} (nginx's {@code real_ip_recursive on} semantics).
+ * X-Forwarded-For / X-Real-IP / X-Forwarded-Proto / X-Forwarded-Host, trusting incoming values only
+ * from {@code trusted-proxies} (nginx's {@code real_ip_recursive on} semantics).
  *
  * <p>From an untrusted peer, incoming values are discarded: X-Forwarded-For becomes the peer
- * address. From a trusted peer, the peer is appended to the incoming chain, and the client (X-Real-IP)
- * is the right-most address of the chain that is not itself a trusted proxy.
+ * address. From a trusted peer, the peer is appended to the incoming chain, and the client
+ * (X-Real-IP) is the right-most address of the chain that is not itself a trusted proxy.
  */
 public final class ForwardedHeaders {
   private final Cidr[] trusted;

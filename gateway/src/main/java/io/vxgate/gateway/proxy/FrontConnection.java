@@ -56,22 +56,32 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   ChannelHandlerContext ctx;
   Channel channel;
   Active active;
+
   /** The current request's body is still (partly) to come. */
   boolean requestOpen;
+
   /** The current request has a response on its way (not yet ended). */
   boolean responseOpen;
+
   boolean headWritten;
+
   /** The method of the current request. */
   String method = "GET";
+
   /** 10 or 11. */
   int version = 11;
+
   private ProxySnapshot stickySnapshot;
   private Map<String, StickySessions.Table> stickyTables = Map.of();
+
   /** The client's address, and as text (computed once per connection). */
   private InetSocketAddress peer;
+
   private String peerText;
+
   /** The last Host value seen on this connection and its parsed form (clients repeat it). */
   private String lastHost;
+
   private HostAndPort lastAuthority;
 
   FrontConnection(Listener listener) {
@@ -214,7 +224,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
         : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
   }
 
-  /** This connection's sticky table of an upstream in snapshot {@code s}, rebuilt when s changed. */
+  /**
+   * This connection's sticky table of an upstream in snapshot {@code s}, rebuilt when s changed.
+   */
   private StickySessions.Table stickyTable(ProxySnapshot s, String upstream) {
     if (s != stickySnapshot) {
       Map<String, StickySessions.Table> tables = new HashMap<>();
@@ -236,7 +248,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /** {@link #effectiveAuthority}, remembering the last Host value of this connection. */
   private HostAndPort authority(RequestHead req) {
     String host = req.fields().get("Host");
-    if (host != null && host.equals(lastHost) && schemeLength(req.target()) < 0
+    if (host != null
+        && host.equals(lastHost)
+        && schemeLength(req.target()) < 0
         && req.fields().count("Host") == 1) {
       return lastAuthority;
     }
@@ -324,14 +338,14 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /**
    * Answers the current request with a complete response of the gateway's own.
    *
-   * @param close close the connection afterwards (HTTP/1.x): the request was malformed, or its
-   *     body was not read
+   * @param close close the connection afterwards (HTTP/1.x): the request was malformed, or its body
+   *     was not read
    */
   abstract void respond(int status, HeaderFields fields, ByteBuf body, boolean close);
 
   /**
-   * Writes the head of the response (from an origin): HTTP version, framing and connection
-   * handling are set here.
+   * Writes the head of the response (from an origin): HTTP version, framing and connection handling
+   * are set here.
    */
   abstract void writeResponseHead(ResponseHead head);
 

@@ -13,8 +13,8 @@ final class HopByHop {
   }
 
   /**
-   * Fields a Connection field may not remove: the message's framing and its Host are the
-   * gateway's to decide (RFC 9110 section 7.6.1 leaves no room for hop-by-hop framing).
+   * Fields a Connection field may not remove: the message's framing and its Host are the gateway's
+   * to decide (RFC 9110 section 7.6.1 leaves no room for hop-by-hop framing).
    */
   static boolean protectedField(String name) {
     return name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Host");

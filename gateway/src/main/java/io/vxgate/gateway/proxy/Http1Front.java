@@ -33,12 +33,13 @@ import java.util.concurrent.TimeUnit;
  * while the client may still be sending (a refused upload, a malformed request) is half-closed
  * first: the answer and a FIN go out, and what the client still sends is read and dropped until it
  * closes, {@link #LINGER_IDLE_NANOS} pass without a byte, or {@link #LINGER_MAX_NANOS} in all.
- * Closing a socket with unread bytes would reset the connection, and a client that writes its
- * whole body before reading (curl, most HTTP libraries) would get the reset instead of the answer.
+ * Closing a socket with unread bytes would reset the connection, and a client that writes its whole
+ * body before reading (curl, most HTTP libraries) would get the reset instead of the answer.
  */
 final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   /** nginx's {@code lingering_timeout}: the longest pause in what a lingering client sends. */
   static final long LINGER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+
   /** nginx's {@code lingering_time}: the longest a connection lingers. */
   static final long LINGER_MAX_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -48,25 +49,36 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   private final HeadParser parser;
   private final BodyDecoder body;
   private final ConnectionGuard guard;
+
   /** Bytes read and not yet consumed (a pipelined request waiting for its turn). */
   private ByteBuf pending;
+
   private boolean keepAlive = true;
   private boolean closeAfterResponse;
+
   /** The connection closes after an error answer: half-close and drop what still arrives. */
   private boolean lingerOnClose;
+
   /** When lingering, the last byte arrived then (System.nanoTime); 0: not lingering. */
   private long lingerLastRead;
+
   private long lingerEnd;
+
   /** Nothing more is read or served (a refused request, a closing connection). */
   private boolean stopped;
+
   private boolean tunnel;
   private boolean draining;
+
   /** How the current response body is written. */
   private boolean chunkedOut;
+
   private boolean bodylessOut;
   private boolean inProcess;
 
-  /** @param guard nullable: no header/body/keep-alive timeouts */
+  /**
+   * @param guard nullable: no header/body/keep-alive timeouts
+   */
   Http1Front(Listener listener, ConnectionGuard guard) {
     super(listener);
     this.guard = guard;
@@ -263,7 +275,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     return false;
   }
 
-  /** A request that cannot be parsed: answered (when nothing was yet), then the connection closes. */
+  /**
+   * A request that cannot be parsed: answered (when nothing was yet), then the connection closes.
+   */
   private void malformed(int status) {
     requestOpen = false;
     boolean served = active != null;
@@ -389,9 +403,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   }
 
   /**
-   * Appends {@code src}'s readable bytes to {@code dst}, which has room for them. Both are
-   * usually off-heap: then one memory copy, where Netty's {@code writeBytes} from a slice (what
-   * the body decoder hands out) makes two NIO views first, two allocations per response.
+   * Appends {@code src}'s readable bytes to {@code dst}, which has room for them. Both are usually
+   * off-heap: then one memory copy, where Netty's {@code writeBytes} from a slice (what the body
+   * decoder hands out) makes two NIO views first, two allocations per response.
    */
   private static void copyInto(ByteBuf dst, ByteBuf src) {
     int n = src.readableBytes();
@@ -462,11 +476,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       guard.disarm();
     }
     // (The client's FIN then closes the channel: half-closure is not allowed on it.)
-    duplex.shutdownOutput().addListener(f -> {
-      if (!f.isSuccess()) {
-        ctx.close();
-      }
-    });
+    duplex
+        .shutdownOutput()
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                ctx.close();
+              }
+            });
     channel.config().setAutoRead(true);
     ctx.executor().schedule(this::lingerCheck, LINGER_IDLE_NANOS, TimeUnit.NANOSECONDS);
   }

@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP/2 stream, as HTTP/1 messages from Netty's stream codec: a request becomes a {@link
  * RequestHead} (the {@code :authority} arrives as Host) and goes the same way as an HTTP/1.x one;
- * the response goes back through the codec, which frames it. Connection-specific fields never
- * cross (HTTP/2 forbids them). One request per stream; closing the stream resets it.
+ * the response goes back through the codec, which frames it. Connection-specific fields never cross
+ * (HTTP/2 forbids them). One request per stream; closing the stream resets it.
  *
  * <p>A request body must keep coming: two DATA frames of a stream may be at most {@code
  * request-body-timeout} apart (nginx's {@code client_body_timeout}), else the stream gets {@code
@@ -39,8 +39,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http2Front extends FrontConnection {
   private final long bodyTimeoutNanos;
+
   /** When the last piece of the request body arrived (System.nanoTime). */
   private long lastBodyAt;
+
   private ScheduledFuture<?> bodyTimer;
 
   Http2Front(Listener listener) {
@@ -189,7 +191,9 @@ final class Http2Front extends FrontConnection {
     headWritten = true;
     ctx.write(
         new DefaultHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(head.status()), headers(head.fields())),
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(head.status()),
+            headers(head.fields())),
         ctx.voidPromise());
   }
 

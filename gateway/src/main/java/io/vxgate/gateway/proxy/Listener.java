@@ -26,8 +26,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.OpenSsl;
@@ -37,6 +35,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -77,8 +77,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Listener {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
+
   /** How long an idle keep-alive client connection is kept (nginx's keepalive_timeout). */
   public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
+
   /** Concurrent streams per HTTP/2 connection (nginx's http2_max_concurrent_streams). */
   static final int MAX_CONCURRENT_STREAMS = 128;
 
@@ -253,7 +255,10 @@ public final class Listener {
 
           @Override
           protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            log.debug("TLS handshake with {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            log.debug(
+                "TLS handshake with {} failed: {}",
+                ctx.channel().remoteAddress(),
+                cause.toString());
             ctx.close();
           }
         });
@@ -348,7 +353,10 @@ public final class Listener {
   private static SslContext serverContext(Vertx vertx, TlsConfig.Certificate c, String minVersion) {
     try {
       var kmf =
-          new PemKeyCertOptions().setCertPath(c.cert()).setKeyPath(c.key()).getKeyManagerFactory(vertx);
+          new PemKeyCertOptions()
+              .setCertPath(c.cert())
+              .setKeyPath(c.key())
+              .getKeyManagerFactory(vertx);
       String[] protocols =
           "TLSv1.3".equals(minVersion)
               ? new String[] {"TLSv1.3"}
@@ -366,7 +374,8 @@ public final class Listener {
                   ApplicationProtocolNames.HTTP_1_1))
           .build();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot load the certificate " + c.cert() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load the certificate " + c.cert() + ": " + e.getMessage(), e);
     }
   }
 
@@ -394,7 +403,9 @@ public final class Listener {
           }
         }
       }
-    } catch (java.io.IOException | CertificateParsingException | javax.naming.InvalidNameException e) {
+    } catch (java.io.IOException
+        | CertificateParsingException
+        | javax.naming.InvalidNameException e) {
       log.warn("cannot read the names of {}: {}", certPath, e.toString());
     }
     return out;
@@ -402,9 +413,9 @@ public final class Listener {
 
   /**
    * Stops accepting connections and waits up to {@code grace} for open ones to finish their
-   * requests: idle keep-alive connections close at once, busy ones after their response (which
-   * says {@code Connection: close}); HTTP/2 connections get a GOAWAY. What is still open after
-   * {@code grace} is closed.
+   * requests: idle keep-alive connections close at once, busy ones after their response (which says
+   * {@code Connection: close}); HTTP/2 connections get a GOAWAY. What is still open after {@code
+   * grace} is closed.
    */
   public Future<Void> shutdown(Duration grace) {
     draining = true;

@@ -10,8 +10,8 @@ import io.vxgate.gateway.upstream.UpstreamSelector;
 import java.util.Map;
 
 /**
- * Everything the request path needs from one config version, compiled once and shared read-only
- * by all event loops. A config change builds a new snapshot and swaps one reference; requests in
+ * Everything the request path needs from one config version, compiled once and shared read-only by
+ * all event loops. A config change builds a new snapshot and swaps one reference; requests in
  * flight finish on the snapshot they started with. Balancing state ({@link UpstreamSelector}) is
  * per snapshot, so a new version starts its rotation afresh.
  */

@@ -34,8 +34,8 @@ final class RequestInfo implements RequestView {
   private Map<String, List<String>> params;
 
   /**
-   * @param authority nullable; the request's effective authority: that of an absolute-form
-   *     request target, else the Host header (RFC 9112 section 3.2.2)
+   * @param authority nullable; the request's effective authority: that of an absolute-form request
+   *     target, else the Host header (RFC 9112 section 3.2.2)
    * @param remote nullable; the TCP peer
    * @param peer the TCP peer's address as text (empty when unknown)
    */

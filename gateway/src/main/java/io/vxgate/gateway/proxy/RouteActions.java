@@ -35,7 +35,8 @@ final class RouteActions {
     RouteConfig.RedirectConfig r = route.redirect();
     String location = r.location();
     if (r.keepPath()) {
-      String base = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+      String base =
+          location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
       location = base + path + (query == null ? "" : "?" + query);
     }
     HeaderFields h = new HeaderFields(4);

@@ -21,16 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cookie-insert sticky sessions. A cookie names a server by a keyed digest,
- * {@code base64url(HMAC-SHA256(secret, upstream + "/" + server))[0..16 bytes]}, so a client cannot
- * choose a server, and every node that knows the secret decodes it without shared state: it
- * computes the digest of each server of the upstream once per config snapshot ({@link Table}) and
- * compares a cookie with all of them in constant time.
+ * Cookie-insert sticky sessions. A cookie names a server by a keyed digest, {@code
+ * base64url(HMAC-SHA256(secret, upstream + "/" + server))[0..16 bytes]}, so a client cannot choose
+ * a server, and every node that knows the secret decodes it without shared state: it computes the
+ * digest of each server of the upstream once per config snapshot ({@link Table}) and compares a
+ * cookie with all of them in constant time.
  */
 final class StickySessions {
   private static final Logger log = LoggerFactory.getLogger(StickySessions.class);
+
   /** Bytes of the truncated HMAC in a cookie value. */
   static final int DIGEST_BYTES = 16;
+
   /** Length of a cookie value: 16 bytes in unpadded base64url. */
   static final int VALUE_LENGTH = 22;
 
@@ -138,8 +140,8 @@ final class StickySessions {
 
     /**
      * The server a cookie value names, or null for an absent or forged value. Compares with every
-     * server's digest without stopping at the first match, so the time taken does not tell how
-     * much of a forged value was right.
+     * server's digest without stopping at the first match, so the time taken does not tell how much
+     * of a forged value was right.
      */
     ServerState find(String value) {
       byte[] d = decode(value);

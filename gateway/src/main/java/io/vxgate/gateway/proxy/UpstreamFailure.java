@@ -9,9 +9,9 @@ import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Every way an attempt to an origin can fail, in one place: the status the client gets, the
- * {@code retry-on} condition it corresponds to, whether anything may have reached the origin, and
- * the metric/log tag (Zuul's {@code OutboundErrorType}).
+ * Every way an attempt to an origin can fail, in one place: the status the client gets, the {@code
+ * retry-on} condition it corresponds to, whether anything may have reached the origin, and the
+ * metric/log tag (Zuul's {@code OutboundErrorType}).
  */
 public enum UpstreamFailure {
   /** TCP connect refused or unreachable: nothing was sent. */

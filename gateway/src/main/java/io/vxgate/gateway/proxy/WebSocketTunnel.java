@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class WebSocketTunnel
     implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(WebSocketTunnel.class);
+
   /** How long a closing tunnel waits for its last bytes to be taken before closing anyway. */
   private static final long CLOSE_GRACE_SECONDS = 10;
 

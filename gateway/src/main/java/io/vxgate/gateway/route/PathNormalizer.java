@@ -1,23 +1,23 @@
 package io.vxgate.gateway.route;
 
 /**
- * Normalises a request path before routing, so an ACL cannot be bypassed by encoding (the checks
- * of Envoy's {@code normalize_path}, {@code merge_slashes} and escaped-slash rejection).
+ * Normalises a request path before routing, so an ACL cannot be bypassed by encoding (the checks of
+ * Envoy's {@code normalize_path}, {@code merge_slashes} and escaped-slash rejection).
  *
  * <ul>
  *   <li>percent-encoded unreserved characters are decoded ({@code /%61dmin} is {@code /admin});
  *   <li>other escapes are kept, with upper-case hex;
  *   <li>escaped slashes and backslashes ({@code %2F}, {@code %5C}), NUL, raw backslashes, control
  *       characters and malformed escapes are refused: the request is ambiguous (400);
- *   <li>escaped bytes >= 0x80 must be valid UTF-8: overlong forms ({@code %C0%AE}), surrogates
- *       and truncated sequences are refused;
- *   <li>duplicate slashes are merged, dot segments removed ({@code /a/./b/../c} is {@code /a/c});
- *       a path that climbs above the root is refused, and so is a dot segment with path
- *       parameters ({@code /..;/}, {@code /.;/}), which Tomcat and Jetty read as a dot segment.
+ *   <li>escaped bytes >= 0x80 must be valid UTF-8: overlong forms ({@code %C0%AE}), surrogates and
+ *       truncated sequences are refused;
+ *   <li>duplicate slashes are merged, dot segments removed ({@code /a/./b/../c} is {@code /a/c}); a
+ *       path that climbs above the root is refused, and so is a dot segment with path parameters
+ *       ({@code /..;/}, {@code /.;/}), which Tomcat and Jetty read as a dot segment.
  * </ul>
  *
- * The normalised path is also what the origin receives, so the gateway and the origin agree on
- * what was asked.
+ * The normalised path is also what the origin receives, so the gateway and the origin agree on what
+ * was asked.
  */
 public final class PathNormalizer {
   private PathNormalizer() {}

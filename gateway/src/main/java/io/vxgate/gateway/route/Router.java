@@ -7,8 +7,8 @@ import io.vxgate.gateway.geoip.CountryResolver;
 import java.util.List;
 
 /**
- * The ordered routes of one config version, compiled once; the first route whose matchers all
- * hold wins. Immutable and thread-safe.
+ * The ordered routes of one config version, compiled once; the first route whose matchers all hold
+ * wins. Immutable and thread-safe.
  */
 public final class Router {
   private final Route[] routes;
@@ -18,8 +18,8 @@ public final class Router {
   }
 
   /**
-   * Compiles routes (already validated by the config loader) without a GeoIP database: routes
-   * with {@code country} never match.
+   * Compiles routes (already validated by the config loader) without a GeoIP database: routes with
+   * {@code country} never match.
    */
   public static Router compile(List<RouteConfig> configs) {
     return compile(configs, CountryResolver.none());

@@ -25,15 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's live server states across config versions. A server whose definition (address,
- * weight, checks, passive settings) is unchanged by a new config keeps its state: health, operator
- * state and in-flight count survive the swap. Active checkers are started for new servers and
- * stopped for removed ones.
+ * The node's live server states across config versions. A server whose definition (address, weight,
+ * checks, passive settings) is unchanged by a new config keeps its state: health, operator state
+ * and in-flight count survive the swap. Active checkers are started for new servers and stopped for
+ * removed ones.
  *
  * <p>In a cluster (constructed with a {@link HealthBoard}), this node actively checks only the
- * servers the board assigns to it, and is re-assigned when the membership changes; it publishes
- * its check transitions and passive down-marks to the board, and every server state follows the
- * board's merged verdict (see {@link ServerState#healthy(long)}). Thread-safe (synchronized).
+ * servers the board assigns to it, and is re-assigned when the membership changes; it publishes its
+ * check transitions and passive down-marks to the board, and every server state follows the board's
+ * merged verdict (see {@link ServerState#healthy(long)}). Thread-safe (synchronized).
  */
 public final class HealthRegistry {
   private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
@@ -161,7 +161,10 @@ public final class HealthRegistry {
                   .log("server marked down by passive checks");
               if (board != null) {
                 board.reportPassive(
-                    nodeId, u.name(), s.name(), u.passive().failTimeout(),
+                    nodeId,
+                    u.name(),
+                    s.name(),
+                    u.passive().failTimeout(),
                     u.passive().maxFails() + " failures within " + u.passive().failTimeout());
               }
             });
@@ -211,8 +214,7 @@ public final class HealthRegistry {
     e.checker.start();
     if (board != null) {
       // announce the duty (and the state it starts from) so the board counts this checker
-      board.publish(
-          nodeId, u.name(), s.name(), state.active().isUp(), "checker started");
+      board.publish(nodeId, u.name(), s.name(), state.active().isUp(), "checker started");
     }
   }
 

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeoutException;
  * 101 the connection carries raw bytes both ways (a WebSocket tunnel).
  *
  * <p>Timeouts are lazy, as in Netty's IdleStateHandler: {@link #expectResponse} and every read only
- * move a deadline; one scheduled check per connection re-arms itself while the deadline moves, so
- * a request costs no timer operation.
+ * move a deadline; one scheduled check per connection re-arms itself while the deadline moves, so a
+ * request costs no timer operation.
  *
  * <p>Confined to the connection's event loop.
  */
@@ -45,18 +45,24 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   private ChannelHandlerContext ctx;
   private OriginListener listener;
   private int state = BUSY;
+
   /** When the pending deadline passes (System.nanoTime), 0 when none. */
   private long deadline;
+
   /** The read timeout while a response is streaming, 0 for none. */
   private long readTimeoutNanos;
+
   private ScheduledFuture<?> check;
   private long checkAt;
+
   /** Whether the response of the current request is complete and allows reuse. */
   private boolean reusable;
+
   private boolean headRequest;
   private boolean readingBody;
   private boolean chunkedOut;
   private boolean tunnel;
+
   /** When this connection went back to the pool (System.nanoTime). */
   long idleSince;
 
@@ -143,8 +149,8 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   }
 
   /**
-   * The request is sent: the response head must arrive within {@code responseTimeoutMs}, and
-   * then every read within {@code readTimeoutMs} of the previous one (0: no limit).
+   * The request is sent: the response head must arrive within {@code responseTimeoutMs}, and then
+   * every read within {@code readTimeoutMs} of the previous one (0: no limit).
    */
   public void expectResponse(long responseTimeoutMs, long readTimeoutMs) {
     readTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(readTimeoutMs);

@@ -28,9 +28,9 @@ public interface OriginListener {
   default void onOriginWritability(boolean writable) {}
 
   /**
-   * The exchange failed: the connection closed, was reset, sent something unparseable, or a
-   * timeout passed (a {@link java.util.concurrent.TimeoutException}). The connection is closed and
-   * detached from this listener.
+   * The exchange failed: the connection closed, was reset, sent something unparseable, or a timeout
+   * passed (a {@link java.util.concurrent.TimeoutException}). The connection is closed and detached
+   * from this listener.
    */
   void onOriginFailure(Throwable cause);
 }

@@ -39,9 +39,9 @@ import javax.net.ssl.SSLParameters;
  * opened from that loop, so it never leaves its thread.
  *
  * <p>Per server and loop: idle connections are reused newest first (the oldest ones age out after
- * {@code keepalive.idle-timeout}); at most {@code ceil(max-connections / loops)} are open; a request
- * beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to the connect
- * timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 ({@link
+ * {@code keepalive.idle-timeout}); at most {@code ceil(max-connections / loops)} are open; a
+ * request beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to the
+ * connect timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 ({@link
  * OriginConnection}), or TLS to {@code https://} servers.
  *
  * <p>The per-loop state is touched only from its loop; {@link #shutdown} is thread-safe.
@@ -86,7 +86,6 @@ public final class UpstreamPool {
     }
   }
 
-
   private final Settings settings;
   private final ChannelFactory<? extends Channel> channelFactory;
   private final AddressResolverGroup<InetSocketAddress> resolver;
@@ -113,8 +112,8 @@ public final class UpstreamPool {
   }
 
   /**
-   * A pool for requests served on {@code loops} (the listeners' event loops): the limit per
-   * server is split over them.
+   * A pool for requests served on {@code loops} (the listeners' event loops): the limit per server
+   * is split over them.
    */
   public static UpstreamPool create(Vertx vertx, Settings settings, List<EventLoop> loops) {
     if (loops.isEmpty()) {
@@ -133,8 +132,9 @@ public final class UpstreamPool {
   }
 
   /**
-   * Hands {@code cb} a connection to {@code server} on {@code loop} (the caller's loop): an idle one
-   * at once, a new one once connected, or one freed by another request within the connect timeout.
+   * Hands {@code cb} a connection to {@code server} on {@code loop} (the caller's loop): an idle
+   * one at once, a new one once connected, or one freed by another request within the connect
+   * timeout.
    */
   public void acquire(EventLoop loop, ServerState server, Acquirer cb) {
     serverPool(pools, loop, server, perLoopMax).acquire(cb);
@@ -237,8 +237,7 @@ public final class UpstreamPool {
       }
       waiters.addLast(
           new Waiter(
-              cb,
-              System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())));
+              cb, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())));
       if (waitSweep == null) {
         scheduleWaitSweep();
       }

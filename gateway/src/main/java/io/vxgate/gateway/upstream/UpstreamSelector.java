@@ -11,14 +11,14 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks a server of one upstream: the primaries' balancer first, the backups' balancer only when no
- * primary is available or every available primary was already tried by this request (nginx's
- * {@code backup}).
+ * primary is available or every available primary was already tried by this request (nginx's {@code
+ * backup}).
  *
  * <p><b>Datacenter locality</b> ({@code locality.prefer-datacenter: true}): the primaries whose
  * {@code datacenter} is this node's are preferred while at least {@code min-healthy-percent} of
- * them are available; below that (or when none of them is left untried) the pick spills over to
- * all primaries, as Envoy's zone-aware routing does with its panic threshold. Without a node
- * datacenter or local primaries, locality changes nothing.
+ * them are available; below that (or when none of them is left untried) the pick spills over to all
+ * primaries, as Envoy's zone-aware routing does with its panic threshold. Without a node datacenter
+ * or local primaries, locality changes nothing.
  *
  * <p><b>Panic mode</b>: when no server at all is available, but some are out only because of this
  * node's passive checks, the pick balances over those (Envoy's panic threshold, at 0%). Passive
@@ -67,8 +67,7 @@ public final class UpstreamSelector {
                 .filter(s -> datacenter.equals(s.config().datacenter()))
                 .toList();
     this.local = mine.size() == upstream.primaries().size() ? List.of() : mine;
-    this.localBalancer =
-        local.isEmpty() ? null : Balancer.create(balance, local, ticker, random);
+    this.localBalancer = local.isEmpty() ? null : Balancer.create(balance, local, ticker, random);
     this.minHealthyPercent = locality.minHealthyPercent();
     List<PassiveBlind> all = new ArrayList<>();
     upstream.primaries().forEach(srv -> all.add(new PassiveBlind(srv)));

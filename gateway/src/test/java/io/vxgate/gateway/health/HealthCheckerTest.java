@@ -188,10 +188,7 @@ class HealthCheckerTest {
 
     checker.stop().await();
     int seen = requests.get();
-    await()
-        .during(INTERVAL.multipliedBy(6))
-        .atMost(AT_MOST)
-        .until(() -> requests.get() == seen);
+    await().during(INTERVAL.multipliedBy(6)).atMost(AT_MOST).until(() -> requests.get() == seen);
   }
 
   @Test
@@ -255,7 +252,14 @@ class HealthCheckerTest {
 
   private static HealthCheckConfig http(int expectMin, int expectMax) {
     return new HealthCheckConfig(
-        HealthCheckConfig.Type.HTTP, "/health", INTERVAL, TIMEOUT, RISE, FALL, expectMin, expectMax);
+        HealthCheckConfig.Type.HTTP,
+        "/health",
+        INTERVAL,
+        TIMEOUT,
+        RISE,
+        FALL,
+        expectMin,
+        expectMax);
   }
 
   private static HealthCheckConfig tcp() {
@@ -271,8 +275,7 @@ class HealthCheckerTest {
     return start(config, health, targetPort, false, new SplittableRandom(42), (up, reason) -> {});
   }
 
-  private HealthChecker start(
-      HealthCheckConfig config, ActiveHealth health, HealthListener extra) {
+  private HealthChecker start(HealthCheckConfig config, ActiveHealth health, HealthListener extra) {
     return start(config, health, port, false, new SplittableRandom(42), extra);
   }
 

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,7 +37,8 @@ class HeadParserTest {
   @Test
   void parsesARequestAndLeavesTheBodyInTheBuffer() throws Exception {
     HeadParser p = new HeadParser(true, 4096, 8192);
-    ByteBuf in = bytes("POST /a?b=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-A:  v w \r\n\r\nhello");
+    ByteBuf in =
+        bytes("POST /a?b=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-A:  v w \r\n\r\nhello");
     assertThat(p.feed(in)).isTrue();
     RequestHead h = p.request();
     assertThat(h.method()).isEqualTo("POST");
@@ -72,7 +73,8 @@ class HeadParserTest {
 
   @Test
   void obsFoldBecomesOneSpace() throws Exception {
-    RequestHead h = request("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  b\r\nTE-Like:\r\n\tchunked\r\n\r\n");
+    RequestHead h =
+        request("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\r\n  b\r\nTE-Like:\r\n\tchunked\r\n\r\n");
     assertThat(h.fields().get("X-A")).isEqualTo("a b");
     assertThat(h.fields().get("TE-Like")).isEqualTo("chunked");
   }

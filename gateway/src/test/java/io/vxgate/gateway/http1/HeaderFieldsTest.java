@@ -55,7 +55,8 @@ class HeaderFieldsTest {
     assertThat(HeaderFields.parseLength("0")).isZero();
     assertThat(HeaderFields.parseLength("24")).isEqualTo(24);
     assertThat(HeaderFields.parseLength("999999999999999999")).isEqualTo(999_999_999_999_999_999L);
-    for (String bad : new String[] {"", "+2", "-2", "0x2", "2,2", " 2", "2 ", "1234567890123456789"}) {
+    for (String bad :
+        new String[] {"", "+2", "-2", "0x2", "2,2", " 2", "2 ", "1234567890123456789"}) {
       assertThat(HeaderFields.parseLength(bad)).as(bad).isEqualTo(-1);
     }
   }

@@ -103,7 +103,8 @@ class ClusterIT {
     }
     driver =
         ClusterBootstrap.startClustered(
-                new ClusterConfig(clusterName, new HostPort("127.0.0.1", freePort()), members, null),
+                new ClusterConfig(
+                    clusterName, new HostPort("127.0.0.1", freePort()), members, null),
                 Member.of("it-driver", "dc1"),
                 new VertxOptions(),
                 ClusterBootstrap.Options.tool())
@@ -130,8 +131,13 @@ class ClusterIT {
                     new JsonArray()
                         .add(new JsonObject().put("name", "o3").put("address", o3.address())))
                 .put("health-check", healthCheck()));
-    JsonArray routes = new JsonArray().add(new JsonObject().put("name", "v2")
-        .put("match", new JsonObject().put("path-prefix", "/v2/")).put("upstream", "v2"));
+    JsonArray routes =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("name", "v2")
+                    .put("match", new JsonObject().put("path-prefix", "/v2/"))
+                    .put("upstream", "v2"));
     next.getJsonArray("routes").forEach(routes::add);
     next.put("routes", routes);
     long t0 = System.nanoTime();
@@ -314,7 +320,13 @@ class ClusterIT {
           - {name: default, upstream: v1}
         """
         .formatted(
-            i + 1, clusterName, hzPorts[i], members, webPorts[i], freePort(), o1.address(),
+            i + 1,
+            clusterName,
+            hzPorts[i],
+            members,
+            webPorts[i],
+            freePort(),
+            o1.address(),
             o2.address());
   }
 

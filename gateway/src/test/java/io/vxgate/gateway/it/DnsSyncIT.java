@@ -104,7 +104,11 @@ class DnsSyncIT {
         for (int k = 1; k <= starts[i]; k++) {
           try {
             Path f = dir.resolve("n" + (i + 1) + "-" + k + ".log");
-            b.append("==== n").append(i + 1).append('-').append(k).append('\n')
+            b.append("==== n")
+                .append(i + 1)
+                .append('-')
+                .append(k)
+                .append('\n')
                 .append(Files.readString(f).replaceAll("(?m)^.*\\|-.*\n", ""));
           } catch (IOException x) {
             b.append(x);
@@ -123,7 +127,9 @@ class DnsSyncIT {
         .untilAsserted(
             () -> {
               for (int i = 0; i < 3; i++) {
-                if (procs[i] != null && !procs[i].isAlive() && procs[i].exitValue() != 0
+                if (procs[i] != null
+                    && !procs[i].isAlive()
+                    && procs[i].exitValue() != 0
                     && expected.contains(address(i))) {
                   throw new AssertionError(
                       "n" + (i + 1) + " exited " + procs[i].exitValue() + ":\n" + log(i));
@@ -135,9 +141,7 @@ class DnsSyncIT {
 
   /** The node whose log says it writes last. */
   private int writer() {
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> count("this node is the writer") == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> count("this node is the writer") == 1);
     for (int i = 0; i < 3; i++) {
       if (log(i).contains("this node is the writer")) {
         return i;
@@ -157,7 +161,9 @@ class DnsSyncIT {
   }
 
   private static Set<String> without(Set<String> all, int i) {
-    return all.stream().filter(a -> !a.equals(address(i))).collect(java.util.stream.Collectors.toSet());
+    return all.stream()
+        .filter(a -> !a.equals(address(i)))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private static String address(int i) {
@@ -195,8 +201,17 @@ class DnsSyncIT {
           tsig: {name: %s, algorithm: hmac-sha256, secret: "%s"}
         """
         .formatted(
-            i + 1, address(i), clusterName, hzPorts[i], members, freePort(), freePort(),
-            named.server(), NAME, NamedServer.KEY_NAME, named.secret());
+            i + 1,
+            address(i),
+            clusterName,
+            hzPorts[i],
+            members,
+            freePort(),
+            freePort(),
+            named.server(),
+            NAME,
+            NamedServer.KEY_NAME,
+            named.secret());
   }
 
   private Path logFile(int i) {

@@ -67,7 +67,9 @@ class FailoverIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> b.requests.get() > 50);
     b.stop();
     int before = a.requests.get() + c.requests.get();
-    await().atMost(Duration.ofSeconds(10)).until(() -> a.requests.get() + c.requests.get() > before + 300);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.requests.get() + c.requests.get() > before + 300);
     running.set(false);
     int ok = 0;
     int failed = 0;
@@ -174,7 +176,9 @@ class FailoverIT {
     String resp = h.raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n", Duration.ofSeconds(10));
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertThat(resp).startsWith("HTTP/1.1 200").endsWith("half.");
-    assertThat(ms).as("closed by the idle timeout, not by the client's read timeout").isLessThan(5000);
+    assertThat(ms)
+        .as("closed by the idle timeout, not by the client's read timeout")
+        .isLessThan(5000);
   }
 
   @Test
@@ -193,7 +197,9 @@ class FailoverIT {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", h.port)) {
       s.setSoTimeout(5000);
       var out = s.getOutputStream();
-      out.write("POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 8\r\n\r\n".getBytes());
+      out.write(
+          "POST / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 8\r\n\r\n"
+              .getBytes());
       out.flush();
       for (int i = 0; i < 4; i++) {
         // 4 x 250 ms = 1 s of upload, longer than the 300 ms response timeout
@@ -266,7 +272,8 @@ class FailoverIT {
   }
 
   @Test
-  void allServersDownGives502AndNoServerGives503WithCustomPages(@TempDir Path dir) throws Exception {
+  void allServersDownGives502AndNoServerGives503WithCustomPages(@TempDir Path dir)
+      throws Exception {
     Files.writeString(dir.resolve("502.html"), "<h1>custom bad gateway</h1>");
     Files.writeString(dir.resolve("503.html"), "<h1>custom unavailable</h1>");
     TestOrigin dead = h.origin("dead");
@@ -293,7 +300,8 @@ class FailoverIT {
     HttpResponse<String> r502 = h.get("/dead");
     assertThat(r502.statusCode()).isEqualTo(502);
     assertThat(r502.body()).isEqualTo("<h1>custom bad gateway</h1>");
-    assertThat(r502.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+    assertThat(r502.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
     await().atMost(Duration.ofSeconds(5)).until(() -> h.get("/").statusCode() == 503);
     assertThat(h.get("/").body()).isEqualTo("<h1>custom unavailable</h1>");
   }

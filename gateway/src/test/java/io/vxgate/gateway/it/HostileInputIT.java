@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Hostile HTTP/1.x input on raw sockets. Each case asserts the exact status, what the origin saw
  * (nothing, or exactly the one unambiguous request the gateway forwarded), that the connection is
- * closed after an error, and that the gateway then serves a normal request. docs/reliability.md
- * has the same table.
+ * closed after an error, and that the gateway then serves a normal request. docs/reliability.md has
+ * the same table.
  */
 class HostileInputIT {
   private static final Duration READ = Duration.ofSeconds(5);
@@ -73,52 +73,173 @@ class HostileInputIT {
   static Stream<Arguments> cases() {
     return Stream.of(
         // ---- request smuggling: framing
-        c("CL.TE", "POST / HTTP/1.1\r\n" + H + "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG", 400),
-        c("TE.CL", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n", 400),
-        c("CL.TE smuggling a GET /admin",
-            "POST / HTTP/1.1\r\n" + H + "Content-Length: 35\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\n" + H + "\r\n", 400),
-        c("TE with space before colon, and CL",
-            "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n", 400),
+        c(
+            "CL.TE",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Content-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nG",
+            400),
+        c(
+            "TE.CL",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n8\r\nSMUGGLED\r\n0\r\n\r\n",
+            400),
+        c(
+            "CL.TE smuggling a GET /admin",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Content-Length: 35\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\n"
+                + H
+                + "\r\n",
+            400),
+        c(
+            "TE with space before colon, and CL",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+            400),
         c("Content-Length +5", "POST / HTTP/1.1\r\n" + H + "Content-Length: +5\r\n\r\nhello", 400),
-        c("Content-Length 5,5", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5,5\r\n\r\nhello", 400),
-        c("Content-Length 0x5", "POST / HTTP/1.1\r\n" + H + "Content-Length: 0x5\r\n\r\nhello", 400),
-        c("Content-Length 5 5", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5 5\r\n\r\nhello", 400),
+        c(
+            "Content-Length 5,5",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 5,5\r\n\r\nhello",
+            400),
+        c(
+            "Content-Length 0x5",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 0x5\r\n\r\nhello",
+            400),
+        c(
+            "Content-Length 5 5",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 5 5\r\n\r\nhello",
+            400),
         c("Content-Length -1", "POST / HTTP/1.1\r\n" + H + "Content-Length: -1\r\n\r\nhello", 400),
-        c("Content-Length overflow", "POST / HTTP/1.1\r\n" + H + "Content-Length: 99999999999999999999\r\n\r\nhello", 400),
-        c("Content-Length twice, same", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400),
-        c("Content-Length twice, different", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400),
-        c("Content-Length with OWS is fine",
-            "POST / HTTP/1.1\r\n" + H + CLOSE + "Content-Length:  5 \r\n\r\nhello", 200, "POST / hello"),
-        c("TE chunked, identity", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400),
-        c("TE identity, chunked", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: identity, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501),
-        c("TE xchunked", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 501),
-        c("TE xchunked smuggling a GET",
-            "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: xchunked\r\n\r\nGET /smuggled HTTP/1.1\r\n" + H + "\r\n", 501),
-        c("TE chunked twice", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400),
-        c("TE on HTTP/1.0", "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400),
-        c("TE chunked<TAB> (OWS) is chunked",
-            "POST / HTTP/1.1\r\n" + H + CLOSE + "Transfer-Encoding: chunked\t\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 200, "POST / hello"),
-        c("TE CHUNKED (case-insensitive) is chunked",
-            "POST / HTTP/1.1\r\n" + H + CLOSE + "Transfer-Encoding: CHUNKED\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 200, "POST / hello"),
-        c("chunk size with junk", "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n", 400),
+        c(
+            "Content-Length overflow",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 99999999999999999999\r\n\r\nhello",
+            400),
+        c(
+            "Content-Length twice, same",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+            400),
+        c(
+            "Content-Length twice, different",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+            400),
+        c(
+            "Content-Length with OWS is fine",
+            "POST / HTTP/1.1\r\n" + H + CLOSE + "Content-Length:  5 \r\n\r\nhello",
+            200,
+            "POST / hello"),
+        c(
+            "TE chunked, identity",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: chunked, identity\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            400),
+        c(
+            "TE identity, chunked",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: identity, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            501),
+        c(
+            "TE xchunked",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: xchunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            501),
+        c(
+            "TE xchunked smuggling a GET",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: xchunked\r\n\r\nGET /smuggled HTTP/1.1\r\n"
+                + H
+                + "\r\n",
+            501),
+        c(
+            "TE chunked twice",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            400),
+        c(
+            "TE on HTTP/1.0",
+            "POST / HTTP/1.0\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            400),
+        c(
+            "TE chunked<TAB> (OWS) is chunked",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + CLOSE
+                + "Transfer-Encoding: chunked\t\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            200,
+            "POST / hello"),
+        c(
+            "TE CHUNKED (case-insensitive) is chunked",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + CLOSE
+                + "Transfer-Encoding: CHUNKED\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            200,
+            "POST / hello"),
+        c(
+            "chunk size with junk",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: chunked\r\n\r\n5x\r\nhello\r\n0\r\n\r\n",
+            400),
         // ---- header syntax
         // obs-fold is replaced by a space (RFC 9112 section 5.2): the origin gets one line
-        c("obs-fold is unfolded", "GET /fold HTTP/1.1\r\n" + H + CLOSE + "X-A: a\r\n b\r\n\r\n", 200, "GET /fold  X-A=a b"),
-        c("obs-fold of Transfer-Encoding is unfolded",
-            "POST / HTTP/1.1\r\n" + H + CLOSE + "Transfer-Encoding:\r\n chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 200, "POST / hello"),
-        c("bare LF line endings", "GET / HTTP/1.1\n" + H.replace("\r", "") + "Connection: close\n\n", 400),
+        c(
+            "obs-fold is unfolded",
+            "GET /fold HTTP/1.1\r\n" + H + CLOSE + "X-A: a\r\n b\r\n\r\n",
+            200,
+            "GET /fold  X-A=a b"),
+        c(
+            "obs-fold of Transfer-Encoding is unfolded",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + CLOSE
+                + "Transfer-Encoding:\r\n chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+            200,
+            "POST / hello"),
+        c(
+            "bare LF line endings",
+            "GET / HTTP/1.1\n" + H.replace("\r", "") + "Connection: close\n\n",
+            400),
         c("space before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),
         c("space in header name", "GET / HTTP/1.1\r\n" + H + "X A: b\r\n\r\n", 400),
         c("non-token header name", "GET / HTTP/1.1\r\n" + H + "X(A): b\r\n\r\n", 400),
         c("NUL in header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\0b\r\n\r\n", 400),
-        c("bare CR in header value (injection)", "GET / HTTP/1.1\r\n" + H + "X-A: a\rX-Injected: 1\r\n\r\n", 400),
-        c("control character in header value", "GET / HTTP/1.1\r\n" + H + "X-A: a\u0001b\r\n\r\n", 400),
+        c(
+            "bare CR in header value (injection)",
+            "GET / HTTP/1.1\r\n" + H + "X-A: a\rX-Injected: 1\r\n\r\n",
+            400),
+        c(
+            "control character in header value",
+            "GET / HTTP/1.1\r\n" + H + "X-A: a\u0001b\r\n\r\n",
+            400),
         c("space in request target", "GET /a b HTTP/1.1\r\n" + H + "\r\n", 400),
-        c("request line over the limit", "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n" + H + "\r\n", 414),
-        c("headers over the limit", "GET / HTTP/1.1\r\n" + H + "X-Big: " + "a".repeat(5000) + "\r\n\r\n", 431),
-        c("body over the limit (Content-Length)", "POST / HTTP/1.1\r\n" + H + "Content-Length: 5000\r\n\r\n" + "b".repeat(100), 413),
-        c("body over the limit (chunked)",
-            "POST / HTTP/1.1\r\n" + H + "Transfer-Encoding: chunked\r\n\r\n7d0\r\n" + "c".repeat(2000) + "\r\n0\r\n\r\n", 413),
+        c(
+            "request line over the limit",
+            "GET /" + "a".repeat(5000) + " HTTP/1.1\r\n" + H + "\r\n",
+            414),
+        c(
+            "headers over the limit",
+            "GET / HTTP/1.1\r\n" + H + "X-Big: " + "a".repeat(5000) + "\r\n\r\n",
+            431),
+        c(
+            "body over the limit (Content-Length)",
+            "POST / HTTP/1.1\r\n" + H + "Content-Length: 5000\r\n\r\n" + "b".repeat(100),
+            413),
+        c(
+            "body over the limit (chunked)",
+            "POST / HTTP/1.1\r\n"
+                + H
+                + "Transfer-Encoding: chunked\r\n\r\n7d0\r\n"
+                + "c".repeat(2000)
+                + "\r\n0\r\n\r\n",
+            413),
         // ---- Host
         c("no Host on HTTP/1.1", "GET / HTTP/1.1\r\n\r\n", 400),
         c("two Host headers", "GET / HTTP/1.1\r\nHost: x\r\nHost: admin.example\r\n\r\n", 400),
@@ -126,17 +247,25 @@ class HostileInputIT {
         c("Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
         c("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@admin.example\r\n\r\n", 400),
         c("Host with a bad port", "GET / HTTP/1.1\r\nHost: x:99999\r\n\r\n", 400),
-        c("absolute-form wins over Host (deny)",
-            "GET http://admin.example/ HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n", 451),
-        c("absolute-form wins over Host (allow)",
-            "GET http://x/a HTTP/1.1\r\nHost: admin.example\r\n" + CLOSE + "\r\n", 200, "GET /a "),
+        c(
+            "absolute-form wins over Host (deny)",
+            "GET http://admin.example/ HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n",
+            451),
+        c(
+            "absolute-form wins over Host (allow)",
+            "GET http://x/a HTTP/1.1\r\nHost: admin.example\r\n" + CLOSE + "\r\n",
+            200,
+            "GET /a "),
         // ---- path encoding against the /admin ACL
         c("/%2e%2e/", "GET /%2e%2e/admin HTTP/1.1\r\n" + H + "\r\n", 400),
         c("/x/%2e%2e/admin", "GET /x/%2e%2e/admin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403),
         c("/..;/", "GET /x/..;/admin HTTP/1.1\r\n" + H + "\r\n", 400),
         c("/.;/", "GET /.;/admin HTTP/1.1\r\n" + H + "\r\n", 400),
-        c("%252e (double encoding) is passed as is",
-            "GET /x/%252e%252e/admin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 200, "GET /x/%252e%252e/admin "),
+        c(
+            "%252e (double encoding) is passed as is",
+            "GET /x/%252e%252e/admin HTTP/1.1\r\n" + H + CLOSE + "\r\n",
+            200,
+            "GET /x/%252e%252e/admin "),
         c("overlong UTF-8 %c0%ae", "GET /x/%c0%ae%c0%ae/admin HTTP/1.1\r\n" + H + "\r\n", 400),
         c("invalid UTF-8 %ff", "GET /x/%ff HTTP/1.1\r\n" + H + "\r\n", 400),
         c("backslash", "GET /x\\..\\admin HTTP/1.1\r\n" + H + "\r\n", 400),
@@ -145,9 +274,15 @@ class HostileInputIT {
         c("//admin", "GET //admin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403),
         c("/admin/.", "GET /admin/. HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403),
         c("/%61dmin", "GET /%61dmin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403),
-        c("/ADMIN is another path (case-sensitive, like nginx)",
-            "GET /ADMIN HTTP/1.1\r\n" + H + CLOSE + "\r\n", 200, "GET /ADMIN "),
-        c("absolute-form path tricks", "GET http://x/x/../admin HTTP/1.1\r\n" + H + CLOSE + "\r\n", 403));
+        c(
+            "/ADMIN is another path (case-sensitive, like nginx)",
+            "GET /ADMIN HTTP/1.1\r\n" + H + CLOSE + "\r\n",
+            200,
+            "GET /ADMIN "),
+        c(
+            "absolute-form path tricks",
+            "GET http://x/x/../admin HTTP/1.1\r\n" + H + CLOSE + "\r\n",
+            403));
   }
 
   /**
@@ -209,7 +344,8 @@ class HostileInputIT {
       assertThat(origin.seen).as("the origin saw nothing").isEmpty();
     } else {
       await().atMost(Duration.ofSeconds(5)).until(() -> origin.seen.size() >= seen.size());
-      assertThat(origin.seen.stream().map(HostileInputIT::describe)).containsExactlyElementsOf(seen);
+      assertThat(origin.seen.stream().map(HostileInputIT::describe))
+          .containsExactlyElementsOf(seen);
     }
   }
 }

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a child JVM by {@link LimitsIT}: opens N idle connections to 127.0.0.1:PORT, prints
- * "open N", and holds them until its stdin closes. A process of its own, so that the client ends
- * of the sockets do not count against the test JVM's file-descriptor limit.
+ * Run in a child JVM by {@link LimitsIT}: opens N idle connections to 127.0.0.1:PORT, prints "open
+ * N", and holds them until its stdin closes. A process of its own, so that the client ends of the
+ * sockets do not count against the test JVM's file-descriptor limit.
  */
 public final class IdleClients {
   private IdleClients() {}

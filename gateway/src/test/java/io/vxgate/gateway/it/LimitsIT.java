@@ -55,7 +55,9 @@ class LimitsIT {
     long t0 = System.nanoTime();
     RawHttp.Result r =
         RawHttp.exchange(
-            h.port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", Duration.ofSeconds(5));
+            h.port,
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
+            Duration.ofSeconds(5));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     assertThat(r.statuses()).as(r.text()).containsExactly(408);
     assertThat(r.closed()).isTrue();
@@ -113,7 +115,9 @@ class LimitsIT {
       Socket first = held.get(0);
       first.setSoTimeout(5000);
       OutputStream out = first.getOutputStream();
-      out.write("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       assertThat(RawHttp.readUntilClose(first.getInputStream()).statuses()).containsExactly(200);
     } finally {
       for (Socket s : held) {
@@ -146,7 +150,8 @@ class LimitsIT {
             () -> {
               long t0 = System.nanoTime();
               try {
-                HttpResponse<String> r = async("/probe", Duration.ofMillis(800)).get(1, TimeUnit.SECONDS);
+                HttpResponse<String> r =
+                    async("/probe", Duration.ofMillis(800)).get(1, TimeUnit.SECONDS);
                 fastMs.set((int) ((System.nanoTime() - t0) / 1_000_000));
                 return r.statusCode() == 503;
               } catch (Exception queuedOrTimedOut) {
@@ -167,7 +172,9 @@ class LimitsIT {
 
   private CompletableFuture<HttpResponse<String>> async(String path, Duration timeout) {
     return h.http.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port + path)).timeout(timeout).build(),
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port + path))
+            .timeout(timeout)
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -187,7 +194,8 @@ class LimitsIT {
                 try (Socket s = new Socket("127.0.0.1", h.port)) {
                   opened.incrementAndGet();
                   if (k % 2 == 0) {
-                    s.getOutputStream().write("GET / HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                        .write("GET / HTTP/1.1\r\nHo".getBytes(StandardCharsets.US_ASCII));
                   }
                   if (k % 10 == 0) {
                     s.setSoLinger(true, 0); // RST instead of FIN
@@ -217,8 +225,13 @@ class LimitsIT {
     String java = ProcessHandle.current().info().command().orElse("java");
     Process child =
         new ProcessBuilder(
-                java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                IdleClients.class.getName(), String.valueOf(h.port), String.valueOf(n))
+                java,
+                "-Xmx128m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                IdleClients.class.getName(),
+                String.valueOf(h.port),
+                String.valueOf(n))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     try {
@@ -234,9 +247,16 @@ class LimitsIT {
       System.out.printf(
           "idle: %d connections open in %d ms; test JVM RSS %d -> %d MiB (+%d KiB/conn, both the"
               + " gateway and the origin live in it), heap after GC %d -> %d MiB%n",
-          n, openMs, rssBefore / 1024, rssAfter / 1024, (rssAfter - rssBefore) / n,
-          heapBefore >> 20, heapAfter >> 20);
-      assertThat(h.node.openConnections("web")).as("the HTTP client keeps one more").isBetween(n, n + 1);
+          n,
+          openMs,
+          rssBefore / 1024,
+          rssAfter / 1024,
+          (rssAfter - rssBefore) / n,
+          heapBefore >> 20,
+          heapAfter >> 20);
+      assertThat(h.node.openConnections("web"))
+          .as("the HTTP client keeps one more")
+          .isBetween(n, n + 1);
     } finally {
       child.getOutputStream().close();
       if (!child.waitFor(20, TimeUnit.SECONDS)) {

@@ -44,7 +44,8 @@ class ListenerIT {
   @Test
   void oversizedHeadersGet431() throws Exception {
     String big = "a".repeat(5000);
-    String resp = h.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", Duration.ofSeconds(5));
+    String resp =
+        h.raw("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + big + "\r\n\r\n", Duration.ofSeconds(5));
     assertThat(resp).startsWith("HTTP/1.1 431");
     assertThat(origin.requests.get()).isZero();
   }
@@ -67,7 +68,9 @@ class ListenerIT {
     String chunk = Integer.toHexString(2000) + "\r\n" + "c".repeat(2000) + "\r\n";
     String resp =
         h.raw(
-            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk + "0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + chunk
+                + "0\r\n\r\n",
             Duration.ofSeconds(5));
     assertThat(resp).startsWith("HTTP/1.1 413");
   }
@@ -92,7 +95,9 @@ class ListenerIT {
     long start = System.nanoTime();
     String resp = h.raw("GET / HTTP/1.1\r\n\r\n", Duration.ofSeconds(5));
     assertThat(resp).startsWith("HTTP/1.1 400");
-    assertThat((System.nanoTime() - start) / 1_000_000).as("closed after a malformed request").isLessThan(3000);
+    assertThat((System.nanoTime() - start) / 1_000_000)
+        .as("closed after a malformed request")
+        .isLessThan(3000);
     assertThat(origin.requests.get()).isZero();
   }
 

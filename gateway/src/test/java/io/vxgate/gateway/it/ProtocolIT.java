@@ -114,7 +114,9 @@ class ProtocolIT {
     assertThat(c.closedWithin(Duration.ofMillis(300))).as("kept alive").isFalse();
 
     List<RawOrigin.Request> seen = origin.seen();
-    assertThat(seen).extracting(RawOrigin.Request::target).containsExactly("/one", "/two", "/three");
+    assertThat(seen)
+        .extracting(RawOrigin.Request::target)
+        .containsExactly("/one", "/two", "/three");
     assertThat(seen).extracting(RawOrigin.Request::bodyText).containsExactly("", "hello world", "");
     assertThat(seen.get(1).method()).isEqualTo("POST");
   }
@@ -185,7 +187,9 @@ class ProtocolIT {
     Response get2 = c.read();
     assertThat(get2.status()).isEqualTo(200);
     assertThat(get2.bodyText()).isEqualTo("GET /g2");
-    assertThat(origin.seen()).extracting(RawOrigin.Request::method).containsExactly("HEAD", "GET", "HEAD", "GET");
+    assertThat(origin.seen())
+        .extracting(RawOrigin.Request::method)
+        .containsExactly("HEAD", "GET", "HEAD", "GET");
     // No body was waited for on the origin side either: its connection served all four.
     assertThat(origin.accepted.get()).isEqualTo(1);
   }
@@ -247,7 +251,9 @@ class ProtocolIT {
       assertThat(r.version()).as(path).isEqualTo("HTTP/1.0");
       assertThat(r.status()).as(path).isEqualTo(200);
       assertThat(r.header("Content-Length")).as(path).isNull();
-      assertThat(r.header("Transfer-Encoding")).as("no chunked coding for HTTP/1.0: " + path).isNull();
+      assertThat(r.header("Transfer-Encoding"))
+          .as("no chunked coding for HTTP/1.0: " + path)
+          .isNull();
       assertThat(r.closeDelimited()).as(path).isTrue();
       assertThat(r.bodyText()).as(path).isEqualTo(path.equals("/close") ? big : "hello world");
     }
@@ -271,7 +277,8 @@ class ProtocolIT {
   void anHttp10ClientThatExpectsContinueGetsNoInterimResponse() throws Exception {
     start(RawOrigin.echo());
     Client c = connect();
-    c.send("POST /up HTTP/1.0\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello");
+    c.send(
+        "POST /up HTTP/1.0\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello");
     Response r = c.read();
     // RFC 9110 section 15.2: a server must not send a 1xx response to an HTTP/1.0 client.
     assertThat(r.status()).as("first response to an HTTP/1.0 client").isEqualTo(200);
@@ -346,7 +353,10 @@ class ProtocolIT {
         "POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n"
             + "5;name=value\r\nhello\r\n"
             + "6;a=b;c=\"d e\"\r\n world\r\n"
-            + Integer.toHexString(big.length()).toUpperCase(Locale.ROOT) + "\r\n" + big + "\r\n"
+            + Integer.toHexString(big.length()).toUpperCase(Locale.ROOT)
+            + "\r\n"
+            + big
+            + "\r\n"
             + "0;last\r\nX-Checksum: abc\r\nX-Other: 1\r\n\r\n"
             // pipelined behind: the trailer section must have been consumed exactly
             + "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -395,7 +405,8 @@ class ProtocolIT {
   void expectContinueOnARequestWithoutARouteGetsTheFinalStatusInstead() throws Exception {
     start(RawOrigin.echo(), "routes: [{name: api, match: {path-prefix: /api/}, upstream: app}]");
     Client c = connect();
-    c.send("POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n");
+    c.send(
+        "POST /elsewhere HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n");
     Response r = c.read();
     assertThat(r.status()).isEqualTo(404);
     assertThat(origin.requests).isEmpty();
@@ -634,7 +645,9 @@ class ProtocolIT {
     stopping = h.node.stop(Duration.ofSeconds(10));
     h.node = null;
 
-    assertThat(idle.closedWithin(Duration.ofSeconds(3))).as("idle keep-alive connection closed").isTrue();
+    assertThat(idle.closedWithin(Duration.ofSeconds(3)))
+        .as("idle keep-alive connection closed")
+        .isTrue();
     await().atMost(Duration.ofSeconds(3)).until(() -> refused(port));
     assertThat(stopping.isComplete()).as("still draining the slow request").isFalse();
 
@@ -731,7 +744,8 @@ class ProtocolIT {
     for (RawOrigin.Request s : seen) {
       assertThat(s.names())
           .as("fields the origin got for " + s.target())
-          .doesNotContain("x-custom-hop", "keep-alive", "te", "upgrade", "http2-settings", "proxy-connection");
+          .doesNotContain(
+              "x-custom-hop", "keep-alive", "te", "upgrade", "http2-settings", "proxy-connection");
       for (String conn : s.headers("Connection")) {
         assertThat(conn.trim().toLowerCase(Locale.ROOT)).isIn("keep-alive", "close");
       }
@@ -761,7 +775,8 @@ class ProtocolIT {
           out.write(RawOrigin.ascii("HTTP/1.1 200 OK\r\n" + fields + "\r\nok"));
           return req.target().equals("/agree");
         });
-    for (String path : List.of("/agree", "/plus", "/hex", "/empty", "/disagree", "/nineteen-digits")) {
+    for (String path :
+        List.of("/agree", "/plus", "/hex", "/empty", "/disagree", "/nineteen-digits")) {
       Client c = connect();
       c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
       Response r = c.read();

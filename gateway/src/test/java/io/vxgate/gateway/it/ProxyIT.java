@@ -65,7 +65,8 @@ class ProxyIT {
     threeOrigins("roundrobin");
     java.util.List<String> order = new java.util.ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      String resp = h.raw("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
+      String resp =
+          h.raw("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", Duration.ofSeconds(5));
       order.add(resp.substring(resp.indexOf("\r\n\r\n") + 4));
     }
     assertThat(order).containsExactly("a", "b", "c", "a", "b", "c");
@@ -101,12 +102,22 @@ class ProxyIT {
     HttpResponse<String> r =
         h.get(
             "/fwd",
-            "X-Forwarded-For", "6.6.6.6",
-            "X-Real-IP", "6.6.6.6",
-            "X-Forwarded-Proto", "https",
-            "X-Request-Id", "trace-123");
+            "X-Forwarded-For",
+            "6.6.6.6",
+            "X-Real-IP",
+            "6.6.6.6",
+            "X-Forwarded-Proto",
+            "https",
+            "X-Request-Id",
+            "trace-123");
     assertThat(r.statusCode()).isEqualTo(200);
-    var headers = h.origins.stream().filter(o -> o.name.equals(r.body())).findFirst().orElseThrow().lastHeaders.get();
+    var headers =
+        h.origins.stream()
+            .filter(o -> o.name.equals(r.body()))
+            .findFirst()
+            .orElseThrow()
+            .lastHeaders
+            .get();
     assertThat(headers.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
     assertThat(headers.get("X-Real-IP")).isEqualTo("127.0.0.1");
     assertThat(headers.get("X-Forwarded-Proto")).isEqualTo("http");
@@ -123,7 +134,9 @@ class ProxyIT {
     String id = r.headers().firstValue("X-Request-Id").orElseThrow();
     assertThat(id).matches("[0-9a-f]{32}");
     HttpResponse<String> r2 = h.get("/id");
-    assertThat(r2.headers().firstValue("X-Request-Id").orElseThrow()).matches("[0-9a-f]{32}").isNotEqualTo(id);
+    assertThat(r2.headers().firstValue("X-Request-Id").orElseThrow())
+        .matches("[0-9a-f]{32}")
+        .isNotEqualTo(id);
   }
 
   @Test
@@ -137,7 +150,13 @@ class ProxyIT {
     assertThat(resp).startsWith("HTTP/1.1 200");
     assertThat(resp.toLowerCase()).doesNotContain("x-hop:");
     String body = resp.substring(resp.indexOf("\r\n\r\n") + 4);
-    var headers = h.origins.stream().filter(o -> o.name.equals(body)).findFirst().orElseThrow().lastHeaders.get();
+    var headers =
+        h.origins.stream()
+            .filter(o -> o.name.equals(body))
+            .findFirst()
+            .orElseThrow()
+            .lastHeaders
+            .get();
     assertThat(headers.contains("X-Secret")).isFalse();
     assertThat(headers.contains("Keep-Alive")).isFalse();
     assertThat(headers.get("X-Keep")).isEqualTo("yes");
@@ -153,7 +172,9 @@ class ProxyIT {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.port + "/upload"))
             .timeout(Duration.ofSeconds(120))
-            .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(body), size))
+            .POST(
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(body), size))
             .build();
     HttpResponse<String> r = h.http.send(req, HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);

@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP/1.x origin on a plain {@link ServerSocket} (127.0.0.1, ephemeral port) that answers
  * exactly the bytes a test scripts: chunked responses, responses that end by closing, interim 1xx
- * responses before the final one, {@code Connection: close}, answers held back until the test
- * lets them go. It reads each request (head, then a Content-Length or chunked body), records it,
- * and hands it to the current {@link Handler}, one thread per connection. Counts the connections
- * it accepted, so that tests can see connection reuse.
+ * responses before the final one, {@code Connection: close}, answers held back until the test lets
+ * them go. It reads each request (head, then a Content-Length or chunked body), records it, and
+ * hands it to the current {@link Handler}, one thread per connection. Counts the connections it
+ * accepted, so that tests can see connection reuse.
  */
 final class RawOrigin implements AutoCloseable {
   /** How the origin answers one request. */
@@ -102,8 +102,10 @@ final class RawOrigin implements AutoCloseable {
           });
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile Handler handler;
+
   /** Connections accepted so far. */
   final AtomicInteger accepted = new AtomicInteger();
+
   /** Every request read, in the order they were complete. */
   final Queue<Request> requests = new ConcurrentLinkedQueue<>();
 
@@ -142,12 +144,13 @@ final class RawOrigin implements AutoCloseable {
   }
 
   /**
-   * A handler answering 200 with the body {@code "METHOD TARGET"} followed by {@code " BODY"}
-   * when the request had one, with a Content-Length, keeping the connection open.
+   * A handler answering 200 with the body {@code "METHOD TARGET"} followed by {@code " BODY"} when
+   * the request had one, with a Content-Length, keeping the connection open.
    */
   static Handler echo() {
     return (req, out) -> {
-      String text = req.method() + " " + req.target() + (req.body().length > 0 ? " " + req.bodyText() : "");
+      String text =
+          req.method() + " " + req.target() + (req.body().length > 0 ? " " + req.bodyText() : "");
       out.write(ascii(response(200, text)));
       return true;
     };
@@ -155,9 +158,15 @@ final class RawOrigin implements AutoCloseable {
 
   /** A complete HTTP/1.1 response with a Content-Length. */
   static String response(int status, String body) {
-    return "HTTP/1.1 " + status + " " + (status == 200 ? "OK" : "Status") + "\r\n"
+    return "HTTP/1.1 "
+        + status
+        + " "
+        + (status == 200 ? "OK" : "Status")
+        + "\r\n"
         + "Content-Type: text/plain\r\n"
-        + "Content-Length: " + body.getBytes(StandardCharsets.ISO_8859_1).length + "\r\n\r\n"
+        + "Content-Length: "
+        + body.getBytes(StandardCharsets.ISO_8859_1).length
+        + "\r\n\r\n"
         + body;
   }
 
@@ -228,7 +237,8 @@ final class RawOrigin implements AutoCloseable {
     }
     List<Map.Entry<String, String>> fields = readFields(in);
     Request head =
-        new Request(connection, start[0], start[1], start[2], fields, new byte[0], false, List.of());
+        new Request(
+            connection, start[0], start[1], start[2], fields, new byte[0], false, List.of());
     String te = head.header("Transfer-Encoding");
     if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
       ByteArrayOutputStream body = new ByteArrayOutputStream();

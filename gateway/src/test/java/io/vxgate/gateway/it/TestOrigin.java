@@ -2,11 +2,11 @@ package io.vxgate.gateway.it;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SelfSignedCertificate;
-import io.vertx.core.buffer.Buffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +41,7 @@ final class TestOrigin {
   final AtomicLong bodyBytes = new AtomicLong();
   final AtomicReference<MultiMap> lastHeaders = new AtomicReference<>();
   final AtomicReference<String> lastUri = new AtomicReference<>();
+
   /** Every request (but health checks) as the origin saw it, once its body was complete. */
   final Queue<Seen> seen = new ConcurrentLinkedQueue<>();
 
@@ -51,9 +52,12 @@ final class TestOrigin {
       return method + " " + uri + " " + headers.entries() + " body=" + body;
     }
   }
+
   volatile boolean healthy = true;
+
   /** WebSockets: the close code the origin last saw from the other side (or -1). */
   final AtomicInteger lastCloseCode = new AtomicInteger(-1);
+
   final AtomicInteger openSockets = new AtomicInteger();
   final AtomicInteger socketsClosed = new AtomicInteger();
   private SelfSignedCertificate tls;
@@ -159,7 +163,10 @@ final class TestOrigin {
           .onSuccess(
               body -> {
                 seen.add(new Seen(req.method().name(), req.uri(), headers, body.toString()));
-                req.response().putHeader("X-Origin", name).putHeader("X-Proto", req.version().name()).end(body);
+                req.response()
+                    .putHeader("X-Origin", name)
+                    .putHeader("X-Proto", req.version().name())
+                    .end(body);
               });
       return;
     }

@@ -42,7 +42,9 @@ class TlsIT {
     return start(minVersion, "");
   }
 
-  /** @param tlsExtra more settings of the TLS listener, each followed by a newline */
+  /**
+   * @param tlsExtra more settings of the TLS listener, each followed by a newline
+   */
   private TestOrigin start(String minVersion, String tlsExtra) {
     TestOrigin o = h.origin("o");
     h.gateway(
@@ -123,8 +125,10 @@ class TlsIT {
   @Test
   void sniPicksTheCertificateOfTheRequestedName() throws Exception {
     start("TLSv1.2");
-    assertThat(handshake("a.test", "TLSv1.2").getSubjectX500Principal().getName()).contains("a.test");
-    assertThat(handshake("b.test", "TLSv1.3").getSubjectX500Principal().getName()).contains("b.test");
+    assertThat(handshake("a.test", "TLSv1.2").getSubjectX500Principal().getName())
+        .contains("a.test");
+    assertThat(handshake("b.test", "TLSv1.3").getSubjectX500Principal().getName())
+        .contains("b.test");
   }
 
   @Test

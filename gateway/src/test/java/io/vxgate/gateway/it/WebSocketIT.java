@@ -173,7 +173,10 @@ class WebSocketIT {
     for (int i = 0; i < n; i++) {
       connecting.add(
           client.connect(
-              new WebSocketConnectOptions().setPort(h.port).setHost("127.0.0.1").setURI("/s/" + i)));
+              new WebSocketConnectOptions()
+                  .setPort(h.port)
+                  .setHost("127.0.0.1")
+                  .setURI("/s/" + i)));
     }
     List<WebSocket> sockets = new ArrayList<>();
     for (Future<WebSocket> f : connecting) {
@@ -184,17 +187,20 @@ class WebSocketIT {
     for (int i = 0; i < n; i++) {
       String msg = "m" + i;
       WebSocket s = sockets.get(i);
-      s.textMessageHandler(t -> {
-        if (t.equals(msg)) {
-          echoed.incrementAndGet();
-        }
-      });
+      s.textMessageHandler(
+          t -> {
+            if (t.equals(msg)) {
+              echoed.incrementAndGet();
+            }
+          });
       s.writeTextMessage(msg);
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> echoed.get() == n);
     ServerState w1 = h.node.snapshot().upstreams().get("ws").primaries().get(0);
     assertThat(w1.inFlight()).isEqualTo(n);
     sockets.forEach(WebSocket::close);
-    await().atMost(Duration.ofSeconds(20)).until(() -> w1.inFlight() == 0 && ws.openSockets.get() == 0);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> w1.inFlight() == 0 && ws.openSockets.get() == 0);
   }
 }

@@ -22,7 +22,8 @@ class ForwardedHeadersTest {
     assertThat(fwd.trusts(Addresses.parseLiteral("10.1.1.1"))).isTrue();
     assertThat(fwd.forwardedFor("203.0.113.5, 10.2.2.2", "10.1.1.1", true))
         .isEqualTo("203.0.113.5, 10.2.2.2, 10.1.1.1");
-    assertThat(fwd.realIp("6.6.6.6, 203.0.113.5, 10.2.2.2", "10.1.1.1", true)).isEqualTo("203.0.113.5");
+    assertThat(fwd.realIp("6.6.6.6, 203.0.113.5, 10.2.2.2", "10.1.1.1", true))
+        .isEqualTo("203.0.113.5");
   }
 
   @Test

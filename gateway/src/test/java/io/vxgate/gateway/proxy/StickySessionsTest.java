@@ -70,26 +70,31 @@ class StickySessionsTest {
     assertThat(table.find(StickySessions.encode("other-secret-0123".getBytes(), "api", "a")))
         .isNull();
     assertThat(table.find(StickySessions.encode(KEY, "web", "a"))).isNull();
-    assertThat(table.find(Base64.getUrlEncoder().withoutPadding().encodeToString(
-        "a".repeat(16).getBytes()))).isNull();
+    assertThat(
+            table.find(
+                Base64.getUrlEncoder().withoutPadding().encodeToString("a".repeat(16).getBytes())))
+        .isNull();
   }
 
   @Test
   void comparesInConstantTimeAgainstEveryServer() {
     // The table compares with MessageDigest.isEqual (constant time in the content) and does not
     // stop at the first match, so a value is checked against every server whatever it holds.
-    StickySessions.Table dup =
-        new StickySessions.Table(config, "api", List.of(a, b, a), KEY);
+    StickySessions.Table dup = new StickySessions.Table(config, "api", List.of(a, b, a), KEY);
     assertThat(dup.find(StickySessions.encode(KEY, "api", "a"))).isSameAs(a);
-    assertThat(java.security.MessageDigest.isEqual(
-        StickySessions.digest(KEY, "api", "a"), StickySessions.digest(KEY, "api", "a"))).isTrue();
+    assertThat(
+            java.security.MessageDigest.isEqual(
+                StickySessions.digest(KEY, "api", "a"), StickySessions.digest(KEY, "api", "a")))
+        .isTrue();
   }
 
   @Test
   void setCookieCarriesTheAttributes() {
     assertThat(table.setCookie(a, false))
         .isEqualTo(
-            "VXROUTE=" + StickySessions.encode(KEY, "api", "a") + "; Path=/; HttpOnly; SameSite=Lax");
+            "VXROUTE="
+                + StickySessions.encode(KEY, "api", "a")
+                + "; Path=/; HttpOnly; SameSite=Lax");
     assertThat(table.setCookie(a, true)).contains("; Secure");
     StickySessions.Table full =
         new StickySessions.Table(
@@ -99,7 +104,8 @@ class StickySessionsTest {
             KEY);
     assertThat(full.setCookie(a, false))
         .isEqualTo(
-            "S=" + StickySessions.encode(KEY, "api", "a")
+            "S="
+                + StickySessions.encode(KEY, "api", "a")
                 + "; Path=/app; Max-Age=3600; Secure; SameSite=Strict");
     assertThat(full.setCookie(b, false)).isNull();
   }

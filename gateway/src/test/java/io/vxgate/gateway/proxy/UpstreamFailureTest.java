@@ -37,7 +37,8 @@ class UpstreamFailureTest {
 
   @Test
   void failuresAfterSendingMayHaveReachedTheOrigin() {
-    assertThat(UpstreamFailure.ofExchange(new TimeoutException())).isEqualTo(UpstreamFailure.TIMEOUT);
+    assertThat(UpstreamFailure.ofExchange(new TimeoutException()))
+        .isEqualTo(UpstreamFailure.TIMEOUT);
     assertThat(UpstreamFailure.ofExchange(new VertxException("Connection was closed")))
         .isEqualTo(UpstreamFailure.RESET);
     assertThat(UpstreamFailure.RESET.mayHaveReachedOrigin()).isTrue();

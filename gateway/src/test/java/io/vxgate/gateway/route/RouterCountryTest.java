@@ -28,7 +28,16 @@ class RouterCountryTest {
   private static RouteConfig route(String name, List<String> countries, String pathPrefix) {
     MatchConfig m =
         new MatchConfig(
-            pathPrefix, null, null, null, List.of(), Map.of(), Map.of(), List.of(), null, countries);
+            pathPrefix,
+            null,
+            null,
+            null,
+            List.of(),
+            Map.of(),
+            Map.of(),
+            List.of(),
+            null,
+            countries);
     return new RouteConfig(name, m, name, null);
   }
 

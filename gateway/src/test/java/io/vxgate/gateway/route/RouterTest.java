@@ -23,7 +23,8 @@ class RouterTest {
       boolean websocket)
       implements RequestView {
     static Req get(String path) {
-      return new Req(path, "example.com", HttpMethod.GET, Map.of(), Map.of(), ip("192.0.2.1"), false);
+      return new Req(
+          path, "example.com", HttpMethod.GET, Map.of(), Map.of(), ip("192.0.2.1"), false);
     }
 
     @Override
@@ -46,9 +47,17 @@ class RouterTest {
   }
 
   private static MatchConfig match(
-      String prefix, String path, String regex, String host, List<String> methods,
-      Map<String, String> headers, Map<String, String> query, List<String> source, Boolean ws) {
-    return new MatchConfig(prefix, path, regex, host, methods, headers, query, source, ws, List.of());
+      String prefix,
+      String path,
+      String regex,
+      String host,
+      List<String> methods,
+      Map<String, String> headers,
+      Map<String, String> query,
+      List<String> source,
+      Boolean ws) {
+    return new MatchConfig(
+        prefix, path, regex, host, methods, headers, query, source, ws, List.of());
   }
 
   private static RouteConfig route(String name, MatchConfig m) {
@@ -60,8 +69,15 @@ class RouterTest {
     Router r =
         Router.compile(
             List.of(
-                route("api", match("/api/", null, null, null, List.of(), Map.of(), Map.of(), List.of(), null)),
-                route("exact", match(null, "/login", null, null, List.of(), Map.of(), Map.of(), List.of(), null)),
+                route(
+                    "api",
+                    match(
+                        "/api/", null, null, null, List.of(), Map.of(), Map.of(), List.of(), null)),
+                route(
+                    "exact",
+                    match(
+                        null, "/login", null, null, List.of(), Map.of(), Map.of(), List.of(),
+                        null)),
                 route("default", MatchConfig.any())));
     assertThat(r.route(Req.get("/api/x")).name()).isEqualTo("api");
     assertThat(r.route(Req.get("/login")).name()).isEqualTo("exact");
@@ -73,7 +89,12 @@ class RouterTest {
   void noMatchGivesNull() {
     Router r =
         Router.compile(
-            List.of(route("api", match("/api/", null, null, null, List.of(), Map.of(), Map.of(), List.of(), null))));
+            List.of(
+                route(
+                    "api",
+                    match(
+                        "/api/", null, null, null, List.of(), Map.of(), Map.of(), List.of(),
+                        null))));
     assertThat(r.route(Req.get("/other"))).isNull();
   }
 
@@ -84,18 +105,86 @@ class RouterTest {
             List.of(
                 route(
                     "admin",
-                    match("/admin", null, null, "*.example.com", List.of("GET", "POST"),
-                        Map.of("X-Team", "~^ops-"), Map.of("debug", "1"), List.of("10.0.0.0/8"), false))));
+                    match(
+                        "/admin",
+                        null,
+                        null,
+                        "*.example.com",
+                        List.of("GET", "POST"),
+                        Map.of("X-Team", "~^ops-"),
+                        Map.of("debug", "1"),
+                        List.of("10.0.0.0/8"),
+                        false))));
     Req ok =
-        new Req("/admin/x", "a.example.com", HttpMethod.POST, Map.of("X-Team", "ops-1"),
-            Map.of("debug", "1"), ip("10.1.2.3"), false);
+        new Req(
+            "/admin/x",
+            "a.example.com",
+            HttpMethod.POST,
+            Map.of("X-Team", "ops-1"),
+            Map.of("debug", "1"),
+            ip("10.1.2.3"),
+            false);
     assertThat(r.route(ok)).isNotNull();
-    assertThat(r.route(new Req(ok.path(), "example.com", ok.method(), ok.headers(), ok.query(), ok.source(), false))).isNull();
-    assertThat(r.route(new Req(ok.path(), ok.host(), HttpMethod.DELETE, ok.headers(), ok.query(), ok.source(), false))).isNull();
-    assertThat(r.route(new Req(ok.path(), ok.host(), ok.method(), Map.of("X-Team", "dev"), ok.query(), ok.source(), false))).isNull();
-    assertThat(r.route(new Req(ok.path(), ok.host(), ok.method(), ok.headers(), Map.of(), ok.source(), false))).isNull();
-    assertThat(r.route(new Req(ok.path(), ok.host(), ok.method(), ok.headers(), ok.query(), ip("192.0.2.1"), false))).isNull();
-    assertThat(r.route(new Req(ok.path(), ok.host(), ok.method(), ok.headers(), ok.query(), ok.source(), true))).isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(),
+                    "example.com",
+                    ok.method(),
+                    ok.headers(),
+                    ok.query(),
+                    ok.source(),
+                    false)))
+        .isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(),
+                    ok.host(),
+                    HttpMethod.DELETE,
+                    ok.headers(),
+                    ok.query(),
+                    ok.source(),
+                    false)))
+        .isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(),
+                    ok.host(),
+                    ok.method(),
+                    Map.of("X-Team", "dev"),
+                    ok.query(),
+                    ok.source(),
+                    false)))
+        .isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(), ok.host(), ok.method(), ok.headers(), Map.of(), ok.source(), false)))
+        .isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(),
+                    ok.host(),
+                    ok.method(),
+                    ok.headers(),
+                    ok.query(),
+                    ip("192.0.2.1"),
+                    false)))
+        .isNull();
+    assertThat(
+            r.route(
+                new Req(
+                    ok.path(),
+                    ok.host(),
+                    ok.method(),
+                    ok.headers(),
+                    ok.query(),
+                    ok.source(),
+                    true)))
+        .isNull();
   }
 
   @Test
@@ -103,8 +192,21 @@ class RouterTest {
     Router r =
         Router.compile(
             List.of(
-                route("ws", match(null, null, null, null, List.of(), Map.of(), Map.of(), List.of(), true)),
-                route("num", match(null, null, "^/items/[0-9]+$", null, List.of(), Map.of(), Map.of(), List.of(), null))));
+                route(
+                    "ws",
+                    match(null, null, null, null, List.of(), Map.of(), Map.of(), List.of(), true)),
+                route(
+                    "num",
+                    match(
+                        null,
+                        null,
+                        "^/items/[0-9]+$",
+                        null,
+                        List.of(),
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        null))));
     assertThat(r.route(Req.get("/items/42")).name()).isEqualTo("num");
     assertThat(r.route(Req.get("/items/abc"))).isNull();
     Req ws = new Req("/chat", "h", HttpMethod.GET, Map.of(), Map.of(), ip("127.0.0.1"), true);

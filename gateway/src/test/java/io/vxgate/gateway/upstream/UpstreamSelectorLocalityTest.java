@@ -36,19 +36,29 @@ class UpstreamSelectorLocalityTest {
   private ServerState server(String name, String dc) {
     ServerConfig c = new ServerConfig(name, new HostPort("127.0.0.1", 1), 1, dc, false, 0, false);
     return new ServerState(
-        "u", c, new PassiveHealth(1, Duration.ofSeconds(10), ticker, () -> {}),
-        new ActiveHealth(1, 1, true), Duration.ZERO, ticker);
+        "u",
+        c,
+        new PassiveHealth(1, Duration.ofSeconds(10), ticker, () -> {}),
+        new ActiveHealth(1, 1, true),
+        Duration.ZERO,
+        ticker);
   }
 
   private UpstreamSelector selector(List<ServerState> servers, boolean prefer, int minHealthy) {
     UpstreamConfig cfg =
         new UpstreamConfig(
-            "u", new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null),
-            servers.stream().map(ServerState::config).toList(), null,
-            new UpstreamConfig.PassiveConfig(1, Duration.ofSeconds(10)), null, 2,
+            "u",
+            new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null),
+            servers.stream().map(ServerState::config).toList(),
+            null,
+            new UpstreamConfig.PassiveConfig(1, Duration.ofSeconds(10)),
+            null,
+            2,
             Set.of(RetryOn.CONNECT_FAILURE),
-            new UpstreamConfig.TimeoutsConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)), Duration.ZERO,
+            new UpstreamConfig.TimeoutsConfig(
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)),
+            Duration.ZERO,
             new UpstreamConfig.LocalityConfig(prefer, minHealthy));
     return new UpstreamSelector(
         new Upstream(cfg, servers, List.of(), pool), ticker, new Random(1), "dc1");
@@ -113,7 +123,8 @@ class UpstreamSelectorLocalityTest {
   void withoutPreferenceOrClusterVerdictEveryServerIsUsed() {
     ServerState a1 = server("a1", "dc1");
     ServerState b1 = server("b1", "dc2");
-    assertThat(picks(selector(List.of(a1, b1), false, 50), 4)).containsExactly("a1", "b1", "a1", "b1");
+    assertThat(picks(selector(List.of(a1, b1), false, 50), 4))
+        .containsExactly("a1", "b1", "a1", "b1");
     // the cluster's merged verdict overrides this node's own active state
     UpstreamSelector sel = selector(List.of(a1, b1), true, 50);
     a1.clusterUp(false);

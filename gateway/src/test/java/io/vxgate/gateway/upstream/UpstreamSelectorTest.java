@@ -33,21 +33,32 @@ class UpstreamSelectorTest {
   }
 
   private ServerState server(String name, boolean backup, int maxConns) {
-    ServerConfig c = new ServerConfig(name, new HostPort("127.0.0.1", 1), 1, null, backup, maxConns, false);
+    ServerConfig c =
+        new ServerConfig(name, new HostPort("127.0.0.1", 1), 1, null, backup, maxConns, false);
     return new ServerState(
-        "u", c, new PassiveHealth(1, Duration.ofSeconds(10), ticker, () -> {}),
-        new ActiveHealth(1, 1, true), Duration.ZERO, ticker);
+        "u",
+        c,
+        new PassiveHealth(1, Duration.ofSeconds(10), ticker, () -> {}),
+        new ActiveHealth(1, 1, true),
+        Duration.ZERO,
+        ticker);
   }
 
   private UpstreamSelector selector(List<ServerState> servers) {
     UpstreamConfig cfg =
         new UpstreamConfig(
-            "u", new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null),
-            servers.stream().map(ServerState::config).toList(), null,
-            new UpstreamConfig.PassiveConfig(1, Duration.ofSeconds(10)), null, 2,
+            "u",
+            new BalanceConfig(BalanceConfig.Kind.ROUNDROBIN, null),
+            servers.stream().map(ServerState::config).toList(),
+            null,
+            new UpstreamConfig.PassiveConfig(1, Duration.ofSeconds(10)),
+            null,
+            2,
             Set.of(RetryOn.CONNECT_FAILURE),
-            new UpstreamConfig.TimeoutsConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)), Duration.ZERO,
+            new UpstreamConfig.TimeoutsConfig(
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+            new UpstreamConfig.KeepaliveConfig(8, Duration.ofSeconds(10)),
+            Duration.ZERO,
             new UpstreamConfig.LocalityConfig(false, 50));
     List<ServerState> primaries = servers.stream().filter(s -> !s.config().backup()).toList();
     List<ServerState> backups = servers.stream().filter(s -> s.config().backup()).toList();
