@@ -13,18 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Origins failing, dying, hanging and coming back, with real sockets. */
 class FailoverIT {
-  private final Harness h = new Harness();
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
+  @RegisterExtension final Harness h = new Harness();
 
   @Test
   void killingAnOriginUnderTrafficLosesNoGet() throws Exception {

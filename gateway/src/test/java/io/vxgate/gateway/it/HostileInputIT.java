@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,12 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileInputIT {
   private static final Duration READ = Duration.ofSeconds(5);
-  private static Harness h;
+  @RegisterExtension static final Harness h = new Harness();
   private static TestOrigin origin;
 
   @BeforeAll
   static void start() {
-    h = new Harness();
     origin = h.origin("o");
     h.gateway(
         """
@@ -42,11 +41,6 @@ class HostileInputIT {
           - {name: default, upstream: app}
         """
             .replace("$O", origin.address()));
-  }
-
-  @AfterAll
-  static void stop() {
-    h.close();
   }
 
   @BeforeEach

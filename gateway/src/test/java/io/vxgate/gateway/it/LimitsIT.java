@@ -21,18 +21,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Resource limits: connections per listener and per origin, storms, many idle clients. */
 class LimitsIT {
-  private final Harness h = new Harness();
+  @RegisterExtension final Harness h = new Harness();
   private TestOrigin origin;
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
 
   private void start(String listener, String upstreamExtra) {
     origin = h.origin("o");

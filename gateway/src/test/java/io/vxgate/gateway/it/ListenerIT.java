@@ -3,13 +3,13 @@ package io.vxgate.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Client-side protections of a listener, checked on raw sockets. */
 class ListenerIT {
-  private final Harness h = new Harness();
+  @RegisterExtension final Harness h = new Harness();
   private TestOrigin origin;
 
   @BeforeEach
@@ -24,11 +24,6 @@ class ListenerIT {
         routes: [{name: default, upstream: app}]
         """
             .replace("$O", origin.address()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    h.close();
   }
 
   @Test

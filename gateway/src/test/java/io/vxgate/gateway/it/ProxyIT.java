@@ -10,17 +10,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Proxying through a real node to real origins: distribution, headers, streaming. */
 class ProxyIT {
-  private final Harness h = new Harness();
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
+  @RegisterExtension final Harness h = new Harness();
 
   private void threeOrigins(String balance) {
     TestOrigin a = h.origin("a");

@@ -3,17 +3,12 @@ package io.vxgate.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-route header changes, redirects and fixed responses. */
 class RouteActionsIT {
-  private final Harness h = new Harness();
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
+  @RegisterExtension final Harness h = new Harness();
 
   private TestOrigin start() {
     TestOrigin a = h.origin("a");

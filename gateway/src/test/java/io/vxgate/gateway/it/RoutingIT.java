@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vxgate.testing.MmdbWriter;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Source and country ACLs end to end, behind a trusted proxy and without one. */
 class RoutingIT {
-  private final Harness h = new Harness();
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
+  @RegisterExtension final Harness h = new Harness();
 
   private void start(Path dir, String trusted) {
     Path db =

@@ -12,11 +12,12 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cookie-insert sticky sessions through real nodes. */
 class StickyIT {
   private static final String SECRET = "sticky-secret-0123456789";
-  private final Harness h = new Harness();
+  @RegisterExtension final Harness h = new Harness();
   private GatewayNode second;
 
   @AfterEach
@@ -24,7 +25,6 @@ class StickyIT {
     if (second != null) {
       second.stop(Duration.ZERO).await();
     }
-    h.close();
   }
 
   private String yaml(String secret) {

@@ -24,19 +24,14 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TLS termination (SNI, versions, ALPN h2), redirect-https, HSTS and TLS to origins. */
 class TlsIT {
   private static final SelfSignedCertificate A = SelfSignedCertificate.create("a.test");
   private static final SelfSignedCertificate B = SelfSignedCertificate.create("b.test");
-  private final Harness h = new Harness();
-
-  @AfterEach
-  void tearDown() {
-    h.close();
-  }
+  @RegisterExtension final Harness h = new Harness();
 
   private TestOrigin start(String minVersion) {
     return start(minVersion, "");

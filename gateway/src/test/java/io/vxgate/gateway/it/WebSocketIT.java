@@ -21,10 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** WebSockets through a real node with a real Vert.x WebSocket client. */
 class WebSocketIT {
-  private final Harness h = new Harness();
+  @RegisterExtension final Harness h = new Harness();
   private TestOrigin ws;
   private TestOrigin web;
   private WebSocketClient client;
@@ -34,7 +35,6 @@ class WebSocketIT {
     if (client != null) {
       client.close().await();
     }
-    h.close();
   }
 
   private void start(String idle) {
