@@ -226,21 +226,21 @@ public final class ConfigJson {
     if (!match.isEmpty()) {
       o.put("match", match);
     }
-    putIf(o, "upstream", r.upstream());
+    RouteConfig.Action action = r.action();
+    if (action instanceof RouteConfig.Forward f) {
+      o.put("upstream", f.upstream());
+    }
     putIf(o, "strip-prefix", r.stripPrefix());
     putIf(o, "request-headers", headerActions(r.requestHeaders()));
     putIf(o, "response-headers", headerActions(r.responseHeaders()));
-    RouteConfig.RedirectConfig rd = r.redirect();
-    if (rd != null) {
+    if (action instanceof RouteConfig.Redirect rd) {
       o.put(
           "redirect",
           new JsonObject()
               .put("location", rd.location())
               .put("status", rd.status())
               .put("keep-path", rd.keepPath()));
-    }
-    RouteConfig.ReturnConfig rt = r.fixedResponse();
-    if (rt != null) {
+    } else if (action instanceof RouteConfig.Return rt) {
       o.put(
           "return",
           new JsonObject()

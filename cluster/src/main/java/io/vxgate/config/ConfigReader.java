@@ -761,8 +761,8 @@ final class ConfigReader {
                 : String.join(", ", actions),
             "exactly one of: upstream, redirect, return");
       }
-      RouteConfig.RedirectConfig redirect = redirect(f.get("redirect"));
-      RouteConfig.ReturnConfig fixed = fixedResponse(f.get("return"));
+      RouteConfig.Redirect redirect = redirect(f.get("redirect"));
+      RouteConfig.Return fixed = fixedResponse(f.get("return"));
       RouteConfig.HeaderActions requestHeaders = headerActions(f.get("request-headers"));
       RouteConfig.HeaderActions responseHeaders = headerActions(f.get("response-headers"));
       if (uc.present()) {
@@ -780,11 +780,12 @@ final class ConfigReader {
         matchAll = r.path() + " " + (name == null ? "" : name);
         matchAll = matchAll.trim();
       }
-      boolean complete = upstream != null || redirect != null || fixed != null;
-      if (name != null && match != null && complete && actions.size() == 1) {
-        out.add(
-            new RouteConfig(
-                name, match, upstream, strip, requestHeaders, responseHeaders, redirect, fixed));
+      RouteConfig.Action action =
+          upstream != null
+              ? new RouteConfig.Forward(upstream)
+              : redirect != null ? redirect : fixed;
+      if (name != null && match != null && action != null && actions.size() == 1) {
+        out.add(new RouteConfig(name, match, action, strip, requestHeaders, responseHeaders));
       }
     }
     return out;
@@ -793,7 +794,7 @@ final class ConfigReader {
   static final String REDIRECT_STATUS = "301, 302, 307 or 308";
   static final String LOCATION = "an absolute http(s) URL or a path starting with '/'";
 
-  private static RouteConfig.RedirectConfig redirect(Cursor c) {
+  private static RouteConfig.Redirect redirect(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -808,9 +809,9 @@ final class ConfigReader {
                   Integer v = integer(s, 301, 308);
                   return v != null && (v == 301 || v == 302 || v == 307 || v == 308) ? v : null;
                 },
-                302);
+                RouteConfig.Redirect.DEFAULT_STATUS);
     boolean keepPath = f.get("keep-path").scalar(BOOL, Syntax::bool, false);
-    return location == null ? null : new RouteConfig.RedirectConfig(location, status, keepPath);
+    return location == null ? null : new RouteConfig.Redirect(location, status, keepPath);
   }
 
   private static String location(String s) {
@@ -829,9 +830,7 @@ final class ConfigReader {
     }
   }
 
-  static final String DEFAULT_RETURN_TYPE = "text/plain; charset=utf-8";
-
-  private static RouteConfig.ReturnConfig fixedResponse(Cursor c) {
+  private static RouteConfig.Return fixedResponse(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -850,10 +849,8 @@ final class ConfigReader {
             .scalar(
                 "a media type like text/html",
                 s -> headerValue(s) && !s.isBlank() ? s : null,
-                DEFAULT_RETURN_TYPE);
-    return status == null
-        ? null
-        : new RouteConfig.ReturnConfig(status, body == null ? "" : body, type);
+                RouteConfig.Return.DEFAULT_CONTENT_TYPE);
+    return status == null ? null : new RouteConfig.Return(status, body == null ? "" : body, type);
   }
 
   private static RouteConfig.HeaderActions headerActions(Cursor c) {

@@ -108,12 +108,13 @@ class ConfigJsonTest {
     assertThat(c.secrets().sticky()).isEqualTo("0123456789abcdef-sticky");
     assertThat(c.upstreams().get("hashed").tlsVerify()).isFalse();
     assertThat(c.upstreams().get("hashed").tlsCa()).startsWith("-----BEGIN CERTIFICATE-----");
-    assertThat(c.routes().get(1).redirect())
-        .isEqualTo(new RouteConfig.RedirectConfig("https://x.test/new", 308, true));
-    assertThat(c.routes().get(2).fixedResponse())
-        .isEqualTo(new RouteConfig.ReturnConfig(410, "gone", "text/html"));
-    assertThat(c.routes().get(3).fixedResponse())
-        .isEqualTo(new RouteConfig.ReturnConfig(204, "", "text/plain; charset=utf-8"));
+    assertThat(c.routes().get(0).action()).isEqualTo(new RouteConfig.Forward("hashed"));
+    assertThat(c.routes().get(1).action())
+        .isEqualTo(new RouteConfig.Redirect("https://x.test/new", 308, true));
+    assertThat(c.routes().get(2).action())
+        .isEqualTo(new RouteConfig.Return(410, "gone", "text/html"));
+    assertThat(c.routes().get(3).action())
+        .isEqualTo(new RouteConfig.Return(204, "", "text/plain; charset=utf-8"));
     assertThat(c.routes().get(0).requestHeaders().set())
         .containsExactly(Map.entry("X-In", "1"), Map.entry("Host", "example.org"));
 

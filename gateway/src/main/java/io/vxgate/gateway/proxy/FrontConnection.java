@@ -159,23 +159,17 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     RouteConfig rc = route.config();
     String upstreamPath = stripPrefix(path, rc.stripPrefix());
     String query = q < 0 ? null : uri.substring(q + 1);
-    if (rc.redirect() != null) {
-      s.metrics().request(null, rc.redirect().status(), 0, 0, 0);
-      RouteActions.redirect(this, rc, upstreamPath, query, requestId, requestOpen);
+    if (!(rc.action() instanceof RouteConfig.Forward forward)) {
+      RouteActions.answer(this, s.metrics(), rc, upstreamPath, query, requestId, requestOpen);
       return;
     }
-    if (rc.fixedResponse() != null) {
-      s.metrics().request(null, rc.fixedResponse().status(), 0, 0, 0);
-      RouteActions.fixed(this, rc, requestId, requestOpen);
-      return;
-    }
-    UpstreamSelector selector = s.selectors().get(route.upstream());
+    UpstreamSelector selector = s.selectors().get(forward.upstream());
     if (selector == null) {
       reject(s, 503, requestId, false);
       return;
     }
     String upstreamUri = query == null ? upstreamPath : upstreamPath + "?" + query;
-    StickySessions.Table sticky = stickyTable(s, route.upstream());
+    StickySessions.Table sticky = stickyTable(s, forward.upstream());
     if (view.websocket() && !http2() && !requestOpen && WebSocketTunnel.isUpgrade(req)) {
       WebSocketTunnel t =
           new WebSocketTunnel(this, s, view, requestId, upstreamUri, selector, rc, sticky);

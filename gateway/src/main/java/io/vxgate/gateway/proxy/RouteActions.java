@@ -1,6 +1,7 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.Unpooled;
+import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.RouteConfig.HeaderActions;
 import io.vxgate.gateway.http1.HeaderFields;
@@ -22,17 +23,42 @@ final class RouteActions {
   }
 
   /**
-   * Answers the redirect of {@code route}: {@code location}, followed by the (stripped) path and
-   * query when {@code keep-path} is set.
+   * Answers a request with the route's own {@code redirect} or {@code return} action and counts it
+   * in {@code metrics}.
+   *
+   * @param path the request's path after {@code strip-prefix}, for {@code keep-path}
    */
-  static void redirect(
+  static void answer(
       FrontConnection front,
+      ProxyMetrics metrics,
       RouteConfig route,
       String path,
       String query,
       String requestId,
       boolean close) {
-    RouteConfig.RedirectConfig r = route.redirect();
+    if (route.action() instanceof RouteConfig.Redirect r) {
+      metrics.request(null, r.status(), 0, 0, 0);
+      redirect(front, route, r, path, query, requestId, close);
+    } else if (route.action() instanceof RouteConfig.Return r) {
+      metrics.request(null, r.status(), 0, 0, 0);
+      fixed(front, route, r, requestId, close);
+    } else {
+      throw new IllegalArgumentException("a route the gateway does not answer: " + route.name());
+    }
+  }
+
+  /**
+   * Answers a redirect: {@code location}, followed by the (stripped) path and query when {@code
+   * keep-path} is set.
+   */
+  private static void redirect(
+      FrontConnection front,
+      RouteConfig route,
+      RouteConfig.Redirect r,
+      String path,
+      String query,
+      String requestId,
+      boolean close) {
     String location = r.location();
     if (r.keepPath()) {
       String base =
@@ -44,9 +70,13 @@ final class RouteActions {
     end(front, r.status(), route, requestId, close, h, null, new byte[0]);
   }
 
-  /** Answers the fixed response of {@code route}. */
-  static void fixed(FrontConnection front, RouteConfig route, String requestId, boolean close) {
-    RouteConfig.ReturnConfig r = route.fixedResponse();
+  /** Answers a fixed response. */
+  private static void fixed(
+      FrontConnection front,
+      RouteConfig route,
+      RouteConfig.Return r,
+      String requestId,
+      boolean close) {
     boolean bodyless = r.status() == 204 || r.status() == 304;
     end(
         front,

@@ -21,11 +21,6 @@ public final class Route {
     return config.name();
   }
 
-  /** The upstream requests of this route go to. */
-  public String upstream() {
-    return config.upstream();
-  }
-
   boolean matches(RequestView r) {
     for (Matcher m : matchers) {
       if (!m.matches(r)) {

@@ -146,7 +146,8 @@ class RouterCountryTest {
         ConfigLoader.load(file, null, ConfigLoader.Environment.of(Map.of(), "h"));
     // what GatewayNode.apply does
     Router r = Router.compile(config.routes(), CountryResolver.forConfig(config.geoip()));
-    assertThat(r.route(from("81.2.69.1")).upstream()).isEqualTo("web");
+    assertThat(r.route(from("81.2.69.1")).config().action())
+        .isEqualTo(new RouteConfig.Forward("web"));
     assertThat(r.route(from("81.2.69.1")).name()).isEqualTo("uk");
     assertThat(r.route(from("198.51.100.1")).name()).isEqualTo("rest");
   }
