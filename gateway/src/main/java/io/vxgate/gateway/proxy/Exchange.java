@@ -2,7 +2,6 @@ package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.http1.HeaderFields;
@@ -29,16 +28,21 @@ import org.slf4j.LoggerFactory;
  * origin connection cannot take more of the request body, the client connection is not read, and
  * while the client cannot take more of the response, the origin connection is not read.
  *
- * <p>Retry rules (SPEC section 2): at most {@code retries} further attempts, each to a server not
- * yet tried when one is available; only for failures listed in {@code retry-on}; a failure that may
- * have reached the origin is retried only for idempotent methods without a body; nothing is retried
- * once response bytes were sent to the client.
+ * <p>Whether a failed attempt is tried again, each time on a server not yet tried when one is
+ * available, is the route's {@link RetryPolicy} to decide
+ * (docs/configuration.md#upstreams-cluster-wide).
  */
 final class Exchange implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
   private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-  private static final int STATE_NEW = 0;
-  private static final int STATE_STREAMING = 1;
-  private static final int STATE_DONE = 2;
+
+  private enum State {
+    /** Attempts are made; nothing was written to the client. */
+    NEW,
+    /** The response head was written to the client; its body follows. */
+    STREAMING,
+    /** The request is over: answered, failed, or the client went away. */
+    DONE
+  }
 
   private final FrontConnection front;
   private final ProxySnapshot snapshot;
@@ -52,6 +56,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final RouteConfig route;
   private final StickySessions.Table sticky;
   private final Attempts attempts;
+  private final RetryPolicy retry;
   private final Ticker ticker;
 
   /** The client waits for 100 Continue before it sends the body. */
@@ -75,7 +80,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private boolean serverHost;
 
   private long bodyBytes;
-  private int state = STATE_NEW;
+  private State state = State.NEW;
   private int status;
   private long arrivalNanos;
   private long attemptStartNanos;
@@ -109,6 +114,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
+    this.retry = snapshot.retryPolicy(route);
     // HTTP/1.0 clients know no 100 Continue: their expectation is ignored (RFC 9110 10.1.1).
     this.expectContinue =
         hasBody
@@ -144,7 +150,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void acquired(OriginConnection c) {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       c.release();
       return;
     }
@@ -167,7 +173,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void failed(Throwable cause) {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       return;
     }
     onFailure(UpstreamFailure.ofConnect(cause), cause);
@@ -214,7 +220,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void requestData(ByteBuf data) {
-    if (state == STATE_DONE || !hasBody) {
+    if (state == State.DONE || !hasBody) {
       data.release();
       return;
     }
@@ -243,7 +249,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void requestEnd() {
-    if (state == STATE_DONE || !hasBody) {
+    if (state == State.DONE || !hasBody) {
       return;
     }
     bodyEnded = true;
@@ -256,7 +262,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void onOriginWritability(boolean writable) {
-    if (hasBody && !bodyEnded && state != STATE_DONE) {
+    if (hasBody && !bodyEnded && state != State.DONE) {
       front.autoRead(writable);
     }
   }
@@ -267,7 +273,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     // this exchange's writes, often with bytes the socket would take at once; whether to pause the
     // origin is decided after the write, once those are flushed (pauseOriginIfClientFull).
     OriginConnection c = origin;
-    if (writable && state == STATE_STREAMING && c != null) {
+    if (writable && state == State.STREAMING && c != null) {
       c.autoRead(true);
     }
   }
@@ -282,10 +288,13 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       onFailure(UpstreamFailure.RESET, new java.io.IOException("unexpected 101 from the origin"));
       return;
     }
-    RetryOn statusCondition = RetryOn.ofStatus(code);
-    if (statusCondition != null && upstream.retryOn().contains(statusCondition)) {
+    RetryDecision decision =
+        retry.onStatus(
+            code, attempts.count(), req.method(), hasBody, bodyStarted, state != State.NEW);
+    if (decision != RetryDecision.NOT_LISTED) {
+      // A retry-on status is a failed attempt, retried or not.
       server.passive().recordFailure();
-      if (mayRetry(statusCondition, true)) {
+      if (decision.retry()) {
         log.debug("retrying {} after status {} from {}", requestId, code, server);
         String from = server.name();
         endAttempt(code, null);
@@ -297,7 +306,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     } else if (code < 500) {
       server.passive().recordSuccess();
     }
-    state = STATE_STREAMING;
+    state = State.STREAMING;
     status = code;
     HeaderFields h = r.fields();
     String codings = otherCodings(h);
@@ -339,7 +348,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void onResponseData(ByteBuf data) {
-    if (state != STATE_STREAMING) {
+    if (state != State.STREAMING) {
       data.release();
       return;
     }
@@ -350,10 +359,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void onResponseEnd() {
-    if (state != STATE_STREAMING) {
+    if (state != State.STREAMING) {
       return;
     }
-    state = STATE_DONE;
+    state = State.DONE;
     endAttempt(status, null);
     requestDone(status);
     OriginConnection c = origin;
@@ -370,7 +379,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void onReadComplete() {
-    if (state == STATE_STREAMING) {
+    if (state == State.STREAMING) {
       front.flush();
     }
   }
@@ -378,12 +387,12 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   @Override
   public void onOriginFailure(Throwable cause) {
     origin = null;
-    if (state == STATE_NEW) {
+    if (state == State.NEW) {
       onFailure(UpstreamFailure.ofExchange(cause), cause);
-    } else if (state == STATE_STREAMING) {
+    } else if (state == State.STREAMING) {
       log.debug("origin {} failed mid-response for {}: {}", server, requestId, cause.toString());
       server.passive().recordFailure();
-      state = STATE_DONE;
+      state = State.DONE;
       endAttempt(status, "reset");
       requestDone(status);
       releasePending();
@@ -406,7 +415,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     String from = server.name();
     endAttempt(0, failure.tag());
     dropOrigin();
-    if (failure.retryOn() != null && mayRetry(failure.retryOn(), failure.mayHaveReachedOrigin())) {
+    if (retry
+        .onFailure(
+            failure, attempts.count(), req.method(), hasBody, bodyStarted, state != State.NEW)
+        .retry()) {
       snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
     } else {
@@ -446,25 +458,6 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     return codings.isEmpty() ? null : String.join(", ", codings);
   }
 
-  private boolean mayRetry(RetryOn condition, boolean mayHaveReachedOrigin) {
-    if (state != STATE_NEW
-        || attempts.count() > upstream.retries()
-        || !upstream.retryOn().contains(condition)) {
-      return false;
-    }
-    if (!mayHaveReachedOrigin) {
-      return !bodyStarted;
-    }
-    return !hasBody && idempotent(req.method());
-  }
-
-  private static boolean idempotent(String m) {
-    return switch (m) {
-      case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
-      default -> false;
-    };
-  }
-
   private long responseTimeoutMs() {
     long ms = upstream.timeouts().response().toMillis();
     return ms > 0 ? ms : upstream.timeouts().idle().toMillis();
@@ -496,10 +489,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   private void finishWithStatus(int status) {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       return;
     }
-    state = STATE_DONE;
+    state = State.DONE;
     endAttempt(0, "aborted");
     dropOrigin();
     releasePending();
@@ -518,10 +511,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   @Override
   public void clientGone() {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       return;
     }
-    state = STATE_DONE;
+    state = State.DONE;
     endAttempt(0, "client_gone");
     dropOrigin();
     releasePending();

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.vxgate.config.RetryOn;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.http1.HeaderFields;
@@ -31,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * fails, or when no byte went either way for {@code timeouts.idle}. The server counts as in flight
  * for the socket's whole life. Origin connections of tunnels are never pooled. Runs on the client
  * connection's event loop.
+ *
+ * <p>Failures before the 101 are retried as the route's {@link RetryPolicy} decides for a GET
+ * without a body; a refusal is never retried. Metrics are those of a request ({@link Exchange}):
+ * each attempt, each retry, and the request, which ends with the origin's answer to the upgrade:
+ * status 101 and the handshake's duration once upgraded (the tunnel's bytes are not a body), or the
+ * refusal as relayed.
  */
 final class WebSocketTunnel
     implements FrontConnection.Active, OriginListener, UpstreamPool.Acquirer {
@@ -39,10 +44,16 @@ final class WebSocketTunnel
   /** How long a closing tunnel waits for its last bytes to be taken before closing anyway. */
   private static final long CLOSE_GRACE_SECONDS = 10;
 
-  private static final int STATE_HANDSHAKE = 0;
-  private static final int STATE_REFUSED = 1;
-  private static final int STATE_OPEN = 2;
-  private static final int STATE_DONE = 3;
+  private enum State {
+    /** The upgrade request is on its way to an origin (attempts, retries). */
+    HANDSHAKE,
+    /** The origin refused the upgrade: its response is relayed to the client. */
+    REFUSED,
+    /** Upgraded: bytes are tunnelled both ways. */
+    OPEN,
+    /** Closed, refused and relayed, or failed. */
+    DONE
+  }
 
   private final FrontConnection front;
   private final ProxySnapshot snapshot;
@@ -56,14 +67,24 @@ final class WebSocketTunnel
   private final StickySessions.Table sticky;
   private final Ticker ticker;
   private final Attempts attempts;
+  private final RetryPolicy retry;
   private final String upgrade;
-  private int state = STATE_HANDSHAKE;
+  private State state = State.HANDSHAKE;
+
+  /** The status of a refusal; 0 before one. */
+  private int status;
+
   private boolean rewritten;
   private UpstreamFailure lastFailure;
   private ServerState server;
   private OriginConnection origin;
   private ScheduledFuture<?> idleCheck;
   private long lastActivityNanos;
+  private long arrivalNanos;
+  private long attemptStartNanos;
+
+  /** Body bytes of a refusal relayed to the client. */
+  private long responseBytes;
 
   WebSocketTunnel(
       FrontConnection front,
@@ -86,6 +107,7 @@ final class WebSocketTunnel
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, view.path(), sticky, ticker);
+    this.retry = snapshot.retryPolicy(route);
     this.upgrade = req.fields().get("Upgrade");
   }
 
@@ -97,6 +119,7 @@ final class WebSocketTunnel
   }
 
   void start() {
+    arrivalNanos = ticker.nanoTime();
     attempt();
   }
 
@@ -110,12 +133,13 @@ final class WebSocketTunnel
     }
     server = s;
     s.requestStarted();
+    attemptStartNanos = ticker.nanoTime();
     selector.upstream().pool().connectTunnel(front.channel().eventLoop(), s, this);
   }
 
   @Override
   public void acquired(OriginConnection c) {
-    if (state != STATE_HANDSHAKE) {
+    if (state != State.HANDSHAKE) {
       c.close();
       return;
     }
@@ -135,7 +159,7 @@ final class WebSocketTunnel
 
   @Override
   public void failed(Throwable cause) {
-    if (state == STATE_HANDSHAKE) {
+    if (state == State.HANDSHAKE) {
       onFailure(UpstreamFailure.ofConnect(cause), cause);
     }
   }
@@ -151,9 +175,10 @@ final class WebSocketTunnel
 
   @Override
   public void onResponseData(ByteBuf data) {
-    if (state == STATE_REFUSED) {
+    if (state == State.REFUSED) {
+      responseBytes += data.readableBytes();
       front.writeBody(data);
-    } else if (state == STATE_OPEN) {
+    } else if (state == State.OPEN) {
       lastActivityNanos = ticker.nanoTime();
       front.writeRaw(data);
       front.flush();
@@ -167,11 +192,12 @@ final class WebSocketTunnel
 
   @Override
   public void onResponseEnd() {
-    if (state != STATE_REFUSED) {
+    if (state != State.REFUSED) {
       return;
     }
-    state = STATE_DONE;
-    endAttempt();
+    state = State.DONE;
+    endAttempt(status, null);
+    requestDone(status);
     // The handshake request stays unfinished for the origin: its connection is not reused.
     OriginConnection c = origin;
     origin = null;
@@ -181,14 +207,14 @@ final class WebSocketTunnel
 
   @Override
   public void onReadComplete() {
-    if (state == STATE_REFUSED) {
+    if (state == State.REFUSED) {
       front.flush();
     }
   }
 
   @Override
   public void onOriginWritability(boolean writable) {
-    if (state == STATE_OPEN) {
+    if (state == State.OPEN) {
       front.autoRead(writable);
     }
   }
@@ -196,7 +222,7 @@ final class WebSocketTunnel
   @Override
   public void clientWritability(boolean writable) {
     OriginConnection o = origin;
-    if (state == STATE_OPEN && o != null) {
+    if (state == State.OPEN && o != null) {
       o.autoRead(writable);
     }
   }
@@ -204,11 +230,12 @@ final class WebSocketTunnel
   @Override
   public void onOriginFailure(Throwable cause) {
     origin = null;
-    if (state == STATE_HANDSHAKE) {
+    if (state == State.HANDSHAKE) {
       onFailure(UpstreamFailure.ofExchange(cause), cause);
-    } else if (state == STATE_REFUSED) {
-      state = STATE_DONE;
-      endAttempt();
+    } else if (state == State.REFUSED) {
+      state = State.DONE;
+      endAttempt(status, "reset");
+      requestDone(status);
       front.reset();
     } else {
       close();
@@ -227,17 +254,16 @@ final class WebSocketTunnel
         failure.tag(),
         cause.toString());
     lastFailure = failure;
-    endAttempt();
+    String from = server.name();
+    endAttempt(0, failure.tag());
     OriginConnection c = origin;
     origin = null;
     if (c != null) {
       c.close();
     }
-    // An upgrade is a GET without a body: any failure before the 101 may be retried.
-    RetryOn condition = failure.retryOn();
-    if (condition != null
-        && attempts.count() <= upstream.retries()
-        && upstream.retryOn().contains(condition)) {
+    // An upgrade is a GET without a body, and nothing reached the client before the 101.
+    if (retry.onFailure(failure, attempts.count(), req.method(), false, false, false).retry()) {
+      snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
     } else {
       fail(failure);
@@ -245,8 +271,9 @@ final class WebSocketTunnel
   }
 
   private void fail(UpstreamFailure failure) {
-    state = STATE_DONE;
-    endAttempt();
+    state = State.DONE;
+    endAttempt(0, "aborted");
+    requestDone(failure.status());
     front.detach(this);
     snapshot.errorPages().send(front, failure.status(), requestId, false);
   }
@@ -256,7 +283,8 @@ final class WebSocketTunnel
     if (r.status() < 500) {
       server.passive().recordSuccess();
     }
-    state = STATE_REFUSED;
+    state = State.REFUSED;
+    status = r.status();
     HeaderFields h = r.fields();
     HopByHop.strip(h);
     if (!h.contains(RequestIds.NAME)) {
@@ -268,7 +296,10 @@ final class WebSocketTunnel
 
   private void upgrade(ResponseHead r) {
     server.passive().recordSuccess();
-    state = STATE_OPEN;
+    state = State.OPEN;
+    // The request (the handshake) ends here; the server stays in flight until the tunnel closes.
+    reportAttempt(101, null);
+    requestDone(101);
     HeaderFields h = r.fields();
     if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, front.tls());
@@ -294,7 +325,7 @@ final class WebSocketTunnel
   @Override
   public void requestData(ByteBuf data) {
     OriginConnection o = origin;
-    if (state != STATE_OPEN || o == null) {
+    if (state != State.OPEN || o == null) {
       data.release();
       return;
     }
@@ -321,7 +352,7 @@ final class WebSocketTunnel
 
   private void idleCheck() {
     idleCheck = null;
-    if (state != STATE_OPEN) {
+    if (state != State.OPEN) {
       return;
     }
     long idleMs = upstream.timeouts().idle().toMillis();
@@ -336,10 +367,10 @@ final class WebSocketTunnel
 
   /** Closes both sides (after what is queued is written) and releases the server. */
   private void close() {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       return;
     }
-    state = STATE_DONE;
+    state = State.DONE;
     if (idleCheck != null) {
       idleCheck.cancel(false);
       idleCheck = null;
@@ -363,20 +394,21 @@ final class WebSocketTunnel
             },
             CLOSE_GRACE_SECONDS,
             TimeUnit.SECONDS);
-    endAttempt();
+    releaseServer();
   }
 
   @Override
   public void clientGone() {
-    if (state == STATE_DONE) {
+    if (state == State.DONE) {
       return;
     }
-    if (state == STATE_OPEN) {
+    if (state == State.OPEN) {
       close();
       return;
     }
-    state = STATE_DONE;
-    endAttempt();
+    state = State.DONE;
+    endAttempt(0, "client_gone");
+    requestDone(0);
     OriginConnection c = origin;
     origin = null;
     if (c != null) {
@@ -384,10 +416,35 @@ final class WebSocketTunnel
     }
   }
 
-  private void endAttempt() {
+  /**
+   * Ends the current attempt before an upgrade: reports it and releases the server.
+   *
+   * @param status the origin's status, 0 when none arrived
+   * @param failure the failure tag, or null
+   */
+  private void endAttempt(int status, String failure) {
+    if (server != null) {
+      reportAttempt(status, failure);
+      releaseServer();
+    }
+  }
+
+  private void reportAttempt(int status, String failure) {
+    long took = ticker.nanoTime() - attemptStartNanos;
+    snapshot.metrics().attempt(upstream.name(), server.name(), status, failure, took);
+  }
+
+  /** The server's in-flight count drops (the attempt ended, or the tunnel closed). */
+  private void releaseServer() {
     if (server != null) {
       server.requestEnded();
       server = null;
     }
+  }
+
+  /** Reports the request as the client saw it (status 0: the client went away). */
+  private void requestDone(int status) {
+    long took = ticker.nanoTime() - arrivalNanos;
+    snapshot.metrics().request(upstream.name(), status, took, 0, responseBytes);
   }
 }
