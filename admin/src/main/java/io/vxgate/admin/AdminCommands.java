@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.AdminStates;
 import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.Member;
 import io.vxgate.cluster.NodeContext;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Vote;
 import io.vxgate.config.ConfigError;
@@ -180,22 +182,22 @@ public final class AdminCommands {
             cur -> {
               JsonObject shared = cur.map(ConfigStore.Entry::config).orElse(null);
               JsonObject config = shared != null ? shared : SharedConfig.of(ctx.localConfig());
-              Map<String, NodeContext.ServerStatus> local = new LinkedHashMap<>();
-              ctx.servers().forEach(s -> local.put(Vote.serverKey(s.upstream(), s.server()), s));
+              Map<ServerId, NodeContext.ServerStatus> local = new LinkedHashMap<>();
+              ctx.servers().forEach(s -> local.put(s.id(), s));
               JsonArray servers = new JsonArray();
               JsonObject upstreams = config.getJsonObject("upstreams", new JsonObject());
               for (String u : new java.util.TreeSet<>(upstreams.fieldNames())) {
                 JsonArray ss = upstreams.getJsonObject(u).getJsonArray("servers", new JsonArray());
                 for (int i = 0; i < ss.size(); i++) {
                   JsonObject s = ss.getJsonObject(i);
-                  String name = s.getString("name");
+                  ServerId id = new ServerId(u, s.getString("name"));
                   servers.add(
                       serverHealth(
-                          u,
-                          s,
-                          AdminStates.get(config, u, name),
-                          view.get(u, name),
-                          local.get(Vote.serverKey(u, name))));
+                          id,
+                          s.getString("address"),
+                          AdminStates.get(config, id),
+                          view.get(id),
+                          local.get(id)));
                 }
               }
               return ok(cur.map(ConfigStore.Entry::version).orElse(0L))
@@ -205,17 +207,17 @@ public final class AdminCommands {
   }
 
   private static JsonObject serverHealth(
-      String upstream,
-      JsonObject server,
-      String state,
+      ServerId id,
+      String address,
+      AdminState state,
       HealthView.ServerHealth h,
       NodeContext.ServerStatus local) {
     JsonObject o =
         new JsonObject()
-            .put("upstream", upstream)
-            .put("server", server.getString("name"))
-            .put("address", server.getString("address"))
-            .put("state", state);
+            .put("upstream", id.upstream())
+            .put("server", id.server())
+            .put("address", address)
+            .put("state", state.json());
     if (h == null) {
       o.put("verdict", "unknown").put("reason", "no reports").put("checkers", new JsonArray());
       o.put("votes", new JsonArray());
@@ -240,7 +242,7 @@ public final class AdminCommands {
           "local",
           new JsonObject()
               .put("healthy", local.healthy())
-              .put("state", local.adminState())
+              .put("state", local.state().json())
               .put("in-flight", local.inFlight()));
     }
     return o;
@@ -312,7 +314,7 @@ public final class AdminCommands {
                 }
               });
           GatewayConfig valid = validate(next);
-          Map<String, String> states =
+          Map<ServerId, AdminState> states =
               config.containsKey(AdminStates.KEY)
                   ? statesOf(config.getValue(AdminStates.KEY), valid)
                   : AdminStates.of(cur);
@@ -370,11 +372,10 @@ public final class AdminCommands {
   private Future<JsonObject> serverState(JsonObject b, String author) {
     String upstream = requiredName(b, "upstream");
     String server = requiredName(b, "server");
-    String state = b.getValue("state") instanceof String s ? s : null;
-    if (state == null || !AdminStates.ALL.contains(state)) {
-      throw new CommandException(
-          400,
-          error("state", String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+    Object given = b.getValue("state");
+    AdminState state = given instanceof String s ? AdminState.fromJson(s) : null;
+    if (state == null) {
+      throw new CommandException(400, error("state", String.valueOf(given), AdminState.expected()));
     }
     return change(
         expectedVersion(b, "version"),
@@ -403,7 +404,7 @@ public final class AdminCommands {
                     server,
                     "a server of upstream " + upstream + ": " + String.join(", ", names)));
           }
-          return AdminStates.with(base, upstream, server, state);
+          return AdminStates.with(base, new ServerId(upstream, server), state);
         });
   }
 
@@ -449,7 +450,7 @@ public final class AdminCommands {
   /** A copy of the current sections (or the file's), changed by {@code edit}, validated. */
   private JsonObject revise(JsonObject cur, UnaryOperator<JsonObject> edit) {
     JsonObject base = (cur != null ? cur : SharedConfig.of(ctx.localConfig())).copy();
-    Map<String, String> states = AdminStates.of(base);
+    Map<ServerId, AdminState> states = AdminStates.of(base);
     base.remove(AdminStates.KEY);
     GatewayConfig valid = validate(edit.apply(base));
     return AdminStates.put(SharedConfig.of(valid), states);
@@ -476,13 +477,13 @@ public final class AdminCommands {
     }
   }
 
-  private static Map<String, String> statesOf(Object v, GatewayConfig valid) {
+  private static Map<ServerId, AdminState> statesOf(Object v, GatewayConfig valid) {
     if (!(v instanceof JsonObject o)) {
       throw new CommandException(
           400, error(AdminStates.KEY, String.valueOf(v), "{UPSTREAM: {SERVER: STATE}}"));
     }
     List<String> errors = new ArrayList<>();
-    Map<String, String> out = new LinkedHashMap<>();
+    Map<ServerId, AdminState> out = new LinkedHashMap<>();
     for (String u : o.fieldNames()) {
       Object servers = o.getValue(u);
       var up = valid.upstreams().get(u);
@@ -496,14 +497,14 @@ public final class AdminCommands {
       }
       for (String s : so.fieldNames()) {
         Object state = so.getValue(s);
+        AdminState st = state instanceof String name ? AdminState.fromJson(name) : null;
         String path = AdminStates.KEY + "." + u + "." + s;
         if (up.servers().stream().noneMatch(x -> x.name().equals(s))) {
           errors.add(error(path, s, "a server of upstream " + u));
-        } else if (!(state instanceof String st) || !AdminStates.ALL.contains(st)) {
-          errors.add(
-              error(path, String.valueOf(state), "one of " + String.join(", ", AdminStates.ALL)));
+        } else if (st == null) {
+          errors.add(error(path, String.valueOf(state), AdminState.expected()));
         } else {
-          out.put(Vote.serverKey(u, s), st);
+          out.put(new ServerId(u, s), st);
         }
       }
     }

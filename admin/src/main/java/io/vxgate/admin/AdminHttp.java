@@ -17,7 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vxgate.cluster.AdminStates;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.NodeContext;
 import io.vxgate.config.HostPort;
 import java.io.IOException;
@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +38,6 @@ import org.slf4j.LoggerFactory;
 final class AdminHttp {
   private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
   private static final long BODY_LIMIT = 16L * 1024 * 1024;
-  private static final Map<String, String> ACTIONS =
-      Map.of(
-          "enable",
-          AdminStates.ENABLED,
-          "drain",
-          AdminStates.DRAIN,
-          "disable",
-          AdminStates.DISABLED);
 
   private final Vertx vertx;
   private final NodeContext ctx;
@@ -185,7 +176,7 @@ final class AdminHttp {
     r.post("/api/upstreams/:u/servers/:s/:action")
         .handler(
             rc -> {
-              String state = ACTIONS.get(rc.pathParam("action"));
+              AdminState state = AdminState.ofAction(rc.pathParam("action"));
               if (state == null) {
                 reply(
                     rc,
@@ -202,7 +193,7 @@ final class AdminHttp {
                   new JsonObject()
                       .put("upstream", rc.pathParam("u"))
                       .put("server", rc.pathParam("s"))
-                      .put("state", state);
+                      .put("state", state.json());
               version(rc, cmd);
               run(rc, AdminCommands.SERVERS_STATE, cmd);
             });

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.NodeContext;
 import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.cluster.ServerId;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,7 @@ final class AdminMetrics implements ProxyMetrics {
   private final MeterRegistry registry;
   private final Map<String, Map<String, ServerMeters>> servers = new ConcurrentHashMap<>();
   private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
-  private final Map<String, Boolean> lastUp = new ConcurrentHashMap<>();
+  private final Map<ServerId, Boolean> lastUp = new ConcurrentHashMap<>();
 
   /** This node's totals for the dashboard: requests and 5xx/failed ones. */
   final LongAdder requests = new LongAdder();
@@ -113,8 +114,8 @@ final class AdminMetrics implements ProxyMetrics {
               if (was != null && was != h.up()) {
                 Counter.builder("vxgate.health.transitions")
                     .description("Changes of the cluster's health verdict on a server")
-                    .tag("upstream", h.upstream())
-                    .tag("server", h.server())
+                    .tag("upstream", h.server().upstream())
+                    .tag("server", h.server().server())
                     .tag("to", h.up() ? "up" : "down")
                     .register(registry)
                     .increment();

@@ -2,7 +2,9 @@ package io.vxgate.admin;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.AdminStates;
+import io.vxgate.cluster.ServerId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,15 +42,15 @@ final class ConfigDiff {
         out.add("~" + k);
       }
     }
-    Map<String, String> sa = AdminStates.of(a);
-    Map<String, String> sb = AdminStates.of(b);
-    TreeSet<String> keys = new TreeSet<>(sa.keySet());
+    Map<ServerId, AdminState> sa = AdminStates.of(a);
+    Map<ServerId, AdminState> sb = AdminStates.of(b);
+    TreeSet<ServerId> keys = new TreeSet<>(sa.keySet());
     keys.addAll(sb.keySet());
-    for (String k : keys) {
-      String x = sa.getOrDefault(k, AdminStates.ENABLED);
-      String y = sb.getOrDefault(k, AdminStates.ENABLED);
-      if (!x.equals(y)) {
-        out.add(AdminStates.KEY + "." + k + ": " + y);
+    for (ServerId k : keys) {
+      AdminState x = sa.getOrDefault(k, AdminState.ENABLED);
+      AdminState y = sb.getOrDefault(k, AdminState.ENABLED);
+      if (x != y) {
+        out.add(AdminStates.KEY + "." + k + ": " + y.json());
       }
     }
     return out;

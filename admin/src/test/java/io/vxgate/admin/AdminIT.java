@@ -9,16 +9,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vxgate.admin.cli.Ctl;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.ClusterBootstrap;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.Member;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.gateway.node.ClusteredNode;
-import io.vxgate.gateway.upstream.AdminState;
 import io.vxgate.util.Ticker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -353,7 +354,10 @@ class AdminIT {
     assertThat(r.status).as(r.text).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> b.gateway().health().state("a", "a1").adminState() == AdminState.DRAIN);
+        .until(
+            () ->
+                b.gateway().health().state(new ServerId("a", "a1")).adminState()
+                    == AdminState.DRAIN);
     assertThat(get(b, "/")).isEqualTo("status 503");
     JsonObject health = api(adminB, "GET", "/api/health", null, TOKEN).body;
     JsonObject a1 =

@@ -10,11 +10,12 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminState;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.node.ClusteredNode;
-import io.vxgate.gateway.upstream.AdminState;
 import io.vxgate.util.Ticker;
 import java.io.File;
 import java.io.IOException;
@@ -260,7 +261,10 @@ class DashboardBrowserIT {
     // ... and the traffic moved: a's only server takes no new requests on either node
     await()
         .atMost(WAIT)
-        .until(() -> b.gateway().health().state("a", "a1").adminState() == AdminState.DRAIN);
+        .until(
+            () ->
+                b.gateway().health().state(new ServerId("a", "a1")).adminState()
+                    == AdminState.DRAIN);
     await()
         .atMost(WAIT)
         .until(() -> get(a, "/").equals("status 503") && get(b, "/").equals("status 503"));

@@ -4,14 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Operator states of servers (HAProxy's READY / DRAIN / MAINT), cluster-wide. They travel in the
- * {@link ConfigStore} entry next to the {@link SharedConfig} sections, under {@value #KEY}: {@code
+ * Operator states of servers ({@link AdminState}), cluster-wide. They travel in the {@link
+ * ConfigStore} entry next to the {@link SharedConfig} sections, under {@value #KEY}: {@code
  * {"server-states": {"api": {"api1": "drain"}}}}. A server not listed is {@code enabled}. They are
  * not part of the config file and not validated with it, so a state change is a new config version
  * that leaves the config itself alone; every node applies it with the version.
@@ -20,31 +18,23 @@ public final class AdminStates {
   /** The entry key. */
   public static final String KEY = "server-states";
 
-  public static final String ENABLED = "enabled";
-  public static final String DRAIN = "drain";
-  public static final String DISABLED = "disabled";
-
-  /** Every state, in order. */
-  public static final List<String> ALL = List.of(ENABLED, DRAIN, DISABLED);
-
   private AdminStates() {}
 
-  /** The non-enabled states of {@code entryConfig}, by {@code upstream/server}. */
-  public static Map<String, String> of(JsonObject entryConfig) {
-    Map<String, String> out = new TreeMap<>();
-    JsonObject states = entryConfig == null ? null : entryConfig.getJsonObject(KEY);
-    if (states == null) {
+  /** The non-enabled states of {@code entryConfig} (nullable: none), sorted. */
+  public static Map<ServerId, AdminState> of(JsonObject entryConfig) {
+    Map<ServerId, AdminState> out = new TreeMap<>();
+    if (entryConfig == null || !(entryConfig.getValue(KEY) instanceof JsonObject states)) {
       return out;
     }
     for (String u : states.fieldNames()) {
-      JsonObject servers = states.getJsonObject(u);
-      if (servers == null) {
+      if (!(states.getValue(u) instanceof JsonObject servers)) {
         continue;
       }
       for (String s : servers.fieldNames()) {
-        String v = servers.getString(s);
-        if (v != null && ALL.contains(v) && !ENABLED.equals(v)) {
-          out.put(Vote.serverKey(u, s), v);
+        AdminState state =
+            servers.getValue(s) instanceof String name ? AdminState.fromJson(name) : null;
+        if (state != null && state != AdminState.ENABLED) {
+          out.put(new ServerId(u, s), state);
         }
       }
     }
@@ -52,48 +42,40 @@ public final class AdminStates {
   }
 
   /** The state of one server in {@code entryConfig}. */
-  public static String get(JsonObject entryConfig, String upstream, String server) {
-    return of(entryConfig).getOrDefault(Vote.serverKey(upstream, server), ENABLED);
+  public static AdminState get(JsonObject entryConfig, ServerId server) {
+    return of(entryConfig).getOrDefault(server, AdminState.ENABLED);
   }
 
   /**
    * A copy of {@code entryConfig} with one server's state set, and states of servers that are not
    * in its {@code upstreams} dropped.
    */
-  public static JsonObject with(
-      JsonObject entryConfig, String upstream, String server, String state) {
+  public static JsonObject with(JsonObject entryConfig, ServerId server, AdminState state) {
     requireNonNull(entryConfig, "entryConfig");
-    if (!ALL.contains(state)) {
-      throw new IllegalArgumentException("state: " + state + " (expected: one of " + ALL + ")");
-    }
-    Map<String, String> states = new LinkedHashMap<>(of(entryConfig));
-    states.remove(Vote.serverKey(upstream, server));
-    if (!ENABLED.equals(state)) {
-      states.put(Vote.serverKey(upstream, server), state);
-    }
+    requireNonNull(state, "state");
+    Map<ServerId, AdminState> states = of(entryConfig);
+    states.put(server, state);
     return put(entryConfig.copy(), states);
   }
 
   /**
    * A copy of {@code config} (cluster-wide sections) carrying {@code states}, less the states of
-   * servers that {@code config} does not have.
+   * servers that {@code config} does not have (and the enabled ones, which are not written).
    */
-  public static JsonObject put(JsonObject config, Map<String, String> states) {
+  public static JsonObject put(JsonObject config, Map<ServerId, AdminState> states) {
     JsonObject upstreams = config.getJsonObject("upstreams", new JsonObject());
     JsonObject out = new JsonObject();
     new TreeMap<>(states)
         .forEach(
-            (key, state) -> {
-              int slash = key.indexOf('/');
-              String u = key.substring(0, slash);
-              String s = key.substring(slash + 1);
-              if (!ENABLED.equals(state) && hasServer(upstreams.getJsonObject(u), s)) {
-                JsonObject servers = out.getJsonObject(u);
+            (id, state) -> {
+              if (state != AdminState.ENABLED
+                  && hasServer(upstreams.getJsonObject(id.upstream()), id.server())) {
+                JsonObject servers = out.getJsonObject(id.upstream());
                 if (servers == null) {
                   servers = new JsonObject();
-                  out.put(u, servers);
+                  out.put(id.upstream(), servers);
                 }
-                servers.put(s, state);
+                servers.put(id.server(), state.json());
               }
             });
     JsonObject copy = config.copy();

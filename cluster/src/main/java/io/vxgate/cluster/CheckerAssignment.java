@@ -9,18 +9,20 @@ import java.util.TreeMap;
 
 /**
  * Which nodes actively check a server: in each datacenter, the {@code k} live members with the
- * highest rendezvous score {@code hash(serverKey, memberId)} (highest random weight hashing). Every
- * node computes the same answer from the same membership; when a member leaves, only the servers it
- * checked get a new checker, and when one joins it takes over about {@code k/n} of them.
+ * highest rendezvous score {@code hash(server, memberId)} (over the server's text form) (highest
+ * random weight hashing). Every node computes the same answer from the same membership; when a
+ * member leaves, only the servers it checked get a new checker, and when one joins it takes over
+ * about {@code k/n} of them.
  */
 public final class CheckerAssignment {
   private CheckerAssignment() {}
 
-  /** The ids of the checkers of {@code serverKey}, sorted. */
-  public static List<String> checkers(String serverKey, List<Member> members, int k) {
+  /** The ids of the checkers of {@code server}, sorted. */
+  public static List<String> checkers(ServerId server, List<Member> members, int k) {
     if (k < 1) {
       throw new IllegalArgumentException("k: " + k + " (expected: >= 1)");
     }
+    String serverKey = server.toString();
     Map<String, List<Member>> byDc = new TreeMap<>();
     for (Member m : members) {
       byDc.computeIfAbsent(m.datacenter(), d -> new ArrayList<>()).add(m);

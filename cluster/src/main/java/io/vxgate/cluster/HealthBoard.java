@@ -21,17 +21,16 @@ public interface HealthBoard {
   int DEFAULT_CHECKERS = 2;
 
   /** Publishes an active check verdict of {@code node} on one server (replacing its previous). */
-  Future<Void> publish(String node, String upstream, String server, boolean up, String reason);
+  Future<Void> publish(String node, ServerId server, boolean up, String reason);
 
   /** Publishes a passive down-mark of {@code node} on one server, lapsing after {@code downFor}. */
-  Future<Void> reportPassive(
-      String node, String upstream, String server, Duration downFor, String reason);
+  Future<Void> reportPassive(String node, ServerId server, Duration downFor, String reason);
 
   /** The last merged view (no cluster call). */
   HealthView view();
 
-  /** The nodes that should actively check {@code upstream/server} now. */
-  List<String> checkers(String upstream, String server);
+  /** The nodes that should actively check {@code server} now. */
+  List<String> checkers(ServerId server);
 
   /**
    * Calls {@code listener} with the new view after each change of votes or membership, on a cluster

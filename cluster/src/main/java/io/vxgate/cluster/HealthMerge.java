@@ -33,16 +33,15 @@ public final class HealthMerge {
       Collection<Vote> votes, List<Member> members, int k, long nowMillis, HealthView previous) {
     Set<String> live = new HashSet<>();
     members.forEach(m -> live.add(m.id()));
-    Map<String, List<Vote>> byServer = new TreeMap<>();
+    Map<ServerId, List<Vote>> byServer = new TreeMap<>();
     for (Vote v : votes) {
       if (live.contains(v.node()) && !v.expired(nowMillis)) {
-        byServer.computeIfAbsent(v.serverKey(), s -> new ArrayList<>()).add(v);
+        byServer.computeIfAbsent(v.server(), s -> new ArrayList<>()).add(v);
       }
     }
-    Map<String, ServerHealth> out = new HashMap<>();
+    Map<ServerId, ServerHealth> out = new HashMap<>();
     byServer.forEach(
         (key, list) -> {
-          Vote first = list.get(0);
           List<String> checkers = CheckerAssignment.checkers(key, members, k);
           List<Vote> active = new ArrayList<>();
           List<Vote> anyActive = new ArrayList<>();
@@ -87,10 +86,7 @@ public final class HealthMerge {
             reason =
                 "passive: " + passiveDown + "/" + live.size() + " nodes (" + passiveReason + ")";
           }
-          out.put(
-              key,
-              new ServerHealth(
-                  first.upstream(), first.server(), up, activeUp, reason, checkers, list));
+          out.put(key, new ServerHealth(key, up, activeUp, reason, checkers, list));
         });
     if (previous != null) {
       previous
@@ -101,8 +97,7 @@ public final class HealthMerge {
                       key,
                       x ->
                           new ServerHealth(
-                              h.upstream(),
-                              h.server(),
+                              key,
                               h.activeUp(),
                               h.activeUp(),
                               h.reason().startsWith("last view: ")

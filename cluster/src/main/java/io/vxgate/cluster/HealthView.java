@@ -9,7 +9,7 @@ import java.util.Map;
  * The merged health of every server some node has reported on (see {@link HealthMerge}). A server
  * that is not in the view has no reports: the node uses its own state.
  */
-public record HealthView(Map<String, ServerHealth> servers) {
+public record HealthView(Map<ServerId, ServerHealth> servers) {
   /** The empty view. */
   public static final HealthView EMPTY = new HealthView(Map.of());
 
@@ -27,15 +27,13 @@ public record HealthView(Map<String, ServerHealth> servers) {
    * @param votes the live votes it was computed from
    */
   public record ServerHealth(
-      String upstream,
-      String server,
+      ServerId server,
       boolean up,
       boolean activeUp,
       String reason,
       List<String> checkers,
       List<Vote> votes) {
     public ServerHealth {
-      requireNonNull(upstream, "upstream");
       requireNonNull(server, "server");
       requireNonNull(reason, "reason");
       checkers = List.copyOf(checkers);
@@ -44,7 +42,7 @@ public record HealthView(Map<String, ServerHealth> servers) {
   }
 
   /** The verdict on one server, or null when nobody reported on it. */
-  public ServerHealth get(String upstream, String server) {
-    return servers.get(Vote.serverKey(upstream, server));
+  public ServerHealth get(ServerId server) {
+    return servers.get(server);
   }
 }

@@ -1,8 +1,13 @@
 package io.vxgate.cluster;
 
+import static java.util.Objects.requireNonNull;
+
 import io.vertx.core.Vertx;
 import io.vxgate.config.GatewayConfig;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a {@link NodeExtension} sees of its node: the Vert.x instance, the cluster side, the node's
@@ -40,17 +45,35 @@ public interface NodeContext {
   /**
    * One server as this node sees it.
    *
-   * @param adminState {@code enabled}, {@code drain} or {@code disabled} (see {@link AdminStates})
-   * @param healthy health by the cluster's verdict (or this node's checks) and passive marks
-   * @param clusterUp the cluster's merged verdict, or null when there is none
+   * @param address the configured address ({@code host:port})
+   * @param state the operator state
+   * @param flags why it is out, or ramping up, on this node (empty: available at full weight)
+   * @param reason the flags in words, for people ({@code disabled by an operator}, {@code healthy})
    * @param inFlight requests to this server in flight on this node
    */
   record ServerStatus(
-      String upstream,
-      String server,
+      ServerId id,
       String address,
-      String adminState,
-      boolean healthy,
-      Boolean clusterUp,
-      int inFlight) {}
+      AdminState state,
+      Set<HealthFlag> flags,
+      String reason,
+      int inFlight) {
+    public ServerStatus {
+      requireNonNull(id, "id");
+      requireNonNull(address, "address");
+      requireNonNull(state, "state");
+      flags = flags.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(flags));
+      requireNonNull(reason, "reason");
+    }
+
+    /** Whether it takes new requests on this node ({@link HealthFlag#available}). */
+    public boolean available() {
+      return HealthFlag.available(HealthFlag.bits(flags));
+    }
+
+    /** Whether it is healthy by active and passive checks ({@link HealthFlag#healthy}). */
+    public boolean healthy() {
+      return HealthFlag.healthy(HealthFlag.bits(flags));
+    }
+  }
 }

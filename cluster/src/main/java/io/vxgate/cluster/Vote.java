@@ -14,8 +14,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record Vote(
     String node,
-    String upstream,
-    String server,
+    ServerId server,
     Kind kind,
     boolean up,
     String reason,
@@ -30,20 +29,17 @@ public record Vote(
 
   public Vote {
     requireNonNull(node, "node");
-    requireNonNull(upstream, "upstream");
     requireNonNull(server, "server");
     requireNonNull(kind, "kind");
     requireNonNull(reason, "reason");
   }
 
-  /** {@code upstream/server}. */
-  public String serverKey() {
-    return serverKey(upstream, server);
-  }
-
-  /** The key of a vote: one per node, kind and server. */
+  /**
+   * The key of a vote in the health board: one per node, kind and server ({@code
+   * node|KIND|upstream/server}; every node of the cluster must make it the same way).
+   */
   public String key() {
-    return node + "|" + kind + "|" + serverKey();
+    return node + "|" + kind + "|" + server;
   }
 
   /** Whether a passive mark has lapsed at {@code nowMillis}. */
@@ -51,16 +47,11 @@ public record Vote(
     return expiresMillis > 0 && nowMillis >= expiresMillis;
   }
 
-  /** {@code upstream/server}. */
-  public static String serverKey(String upstream, String server) {
-    return upstream + "/" + server;
-  }
-
   JsonObject toJson() {
     return new JsonObject()
         .put("node", node)
-        .put("upstream", upstream)
-        .put("server", server)
+        .put("upstream", server.upstream())
+        .put("server", server.server())
         .put("kind", kind.name())
         .put("up", up)
         .put("reason", reason)
@@ -71,8 +62,7 @@ public record Vote(
   static Vote fromJson(JsonObject j) {
     return new Vote(
         j.getString("node"),
-        j.getString("upstream"),
-        j.getString("server"),
+        new ServerId(j.getString("upstream"), j.getString("server")),
         Kind.valueOf(j.getString("kind")),
         j.getBoolean("up"),
         j.getString("reason"),

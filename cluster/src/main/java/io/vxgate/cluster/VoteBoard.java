@@ -39,21 +39,18 @@ abstract class VoteBoard implements HealthBoard {
   abstract Future<Void> store(Vote vote);
 
   @Override
-  public Future<Void> publish(
-      String node, String upstream, String server, boolean up, String reason) {
-    Vote v = new Vote(node, upstream, server, Vote.Kind.ACTIVE, up, reason, clock.millis(), 0);
+  public Future<Void> publish(String node, ServerId server, boolean up, String reason) {
+    Vote v = new Vote(node, server, Vote.Kind.ACTIVE, up, reason, clock.millis(), 0);
     accept(v);
     return store(v);
   }
 
   @Override
-  public Future<Void> reportPassive(
-      String node, String upstream, String server, Duration downFor, String reason) {
+  public Future<Void> reportPassive(String node, ServerId server, Duration downFor, String reason) {
     long now = clock.millis();
     Vote v =
         new Vote(
             node,
-            upstream,
             server,
             Vote.Kind.PASSIVE,
             false,
@@ -70,8 +67,8 @@ abstract class VoteBoard implements HealthBoard {
   }
 
   @Override
-  public List<String> checkers(String upstream, String server) {
-    return CheckerAssignment.checkers(Vote.serverKey(upstream, server), membership.members(), k);
+  public List<String> checkers(ServerId server) {
+    return CheckerAssignment.checkers(server, membership.members(), k);
   }
 
   @Override

@@ -217,58 +217,61 @@ abstract class ClusterContractTest {
       await().atMost(WAIT).until(() -> n.membership().members().size() == 3);
     }
     for (int s = 0; s < 10; s++) {
-      List<String> c = board(0).checkers("api", "s" + s);
+      List<String> c = board(0).checkers(new ServerId("api", "s" + s));
       assertThat(c).hasSize(2);
-      assertThat(board(1).checkers("api", "s" + s)).isEqualTo(c);
-      assertThat(board(2).checkers("api", "s" + s)).isEqualTo(c);
+      assertThat(board(1).checkers(new ServerId("api", "s" + s))).isEqualTo(c);
+      assertThat(board(2).checkers(new ServerId("api", "s" + s))).isEqualTo(c);
     }
   }
 
   @Test
   void aServerIsDownWhenAMajorityOfItsCheckersSayDown() {
     await().atMost(WAIT).until(() -> nodes.get(2).membership().members().size() == 3);
-    List<String> checkers = board(0).checkers("api", "a");
+    List<String> checkers = board(0).checkers(new ServerId("api", "a"));
     String other =
         List.of("n1", "n2", "n3").stream().filter(n -> !checkers.contains(n)).findFirst().get();
     // one of two checkers says down: not a majority
-    board(idx(checkers.get(0))).publish(checkers.get(0), "api", "a", false, "HTTP 500");
-    board(idx(checkers.get(1))).publish(checkers.get(1), "api", "a", true, "HTTP 200");
+    board(idx(checkers.get(0)))
+        .publish(checkers.get(0), new ServerId("api", "a"), false, "HTTP 500");
+    board(idx(checkers.get(1)))
+        .publish(checkers.get(1), new ServerId("api", "a"), true, "HTTP 200");
     // a node that is not a checker does not count
-    board(idx(other)).publish(other, "api", "a", false, "connect refused");
+    board(idx(other)).publish(other, new ServerId("api", "a"), false, "connect refused");
     for (int i = 0; i < 3; i++) {
       HealthBoard b = board(i);
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
-                var h = b.view().get("api", "a");
+                var h = b.view().get(new ServerId("api", "a"));
                 assertThat(h).isNotNull();
                 assertThat(h.votes()).hasSize(3);
                 assertThat(h.up()).isTrue();
                 assertThat(h.checkers()).isEqualTo(checkers);
               });
     }
-    board(idx(checkers.get(1))).publish(checkers.get(1), "api", "a", false, "HTTP 503");
+    board(idx(checkers.get(1)))
+        .publish(checkers.get(1), new ServerId("api", "a"), false, "HTTP 503");
     for (int i = 0; i < 3; i++) {
       HealthBoard b = board(i);
-      await().atMost(WAIT).until(() -> !b.view().get("api", "a").up());
+      await().atMost(WAIT).until(() -> !b.view().get(new ServerId("api", "a")).up());
     }
   }
 
   @Test
   void passiveMarksFromAMajorityOfNodesTakeAServerDownUntilTheyLapse() {
     await().atMost(WAIT).until(() -> nodes.get(2).membership().members().size() == 3);
-    board(0).reportPassive("n1", "api", "b", Duration.ofMillis(1500), "3 failures");
-    await().atMost(WAIT).until(() -> board(2).view().get("api", "b") != null);
-    assertThat(board(2).view().get("api", "b").up()).isTrue();
-    board(1).reportPassive("n2", "api", "b", Duration.ofMillis(1500), "3 failures");
+    board(0).reportPassive("n1", new ServerId("api", "b"), Duration.ofMillis(1500), "3 failures");
+    await().atMost(WAIT).until(() -> board(2).view().get(new ServerId("api", "b")) != null);
+    assertThat(board(2).view().get(new ServerId("api", "b")).up()).isTrue();
+    board(1).reportPassive("n2", new ServerId("api", "b"), Duration.ofMillis(1500), "3 failures");
     for (int i = 0; i < 3; i++) {
       HealthBoard b = board(i);
-      await().atMost(WAIT).until(() -> !b.view().get("api", "b").up());
+      await().atMost(WAIT).until(() -> !b.view().get(new ServerId("api", "b")).up());
     }
     for (int i = 0; i < 3; i++) {
       HealthBoard b = board(i);
-      await().atMost(WAIT).until(() -> b.view().get("api", "b").up());
+      await().atMost(WAIT).until(() -> b.view().get(new ServerId("api", "b")).up());
     }
   }
 
@@ -278,27 +281,27 @@ abstract class ClusterContractTest {
     // find a server checked by n3
     String server = null;
     for (int s = 0; server == null; s++) {
-      if (board(0).checkers("api", "s" + s).contains("n3")) {
+      if (board(0).checkers(new ServerId("api", "s" + s)).contains("n3")) {
         server = "s" + s;
       }
     }
     String srv = server;
-    board(2).publish("n3", "api", srv, false, "HTTP 500");
-    await().atMost(WAIT).until(() -> board(0).view().get("api", srv) != null);
-    assertThat(board(0).view().get("api", srv).up()).isFalse();
+    board(2).publish("n3", new ServerId("api", srv), false, "HTTP 500");
+    await().atMost(WAIT).until(() -> board(0).view().get(new ServerId("api", srv)) != null);
+    assertThat(board(0).view().get(new ServerId("api", srv)).up()).isFalse();
     join(nodes.get(2).close());
     nodes.remove(2);
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              assertThat(board(0).checkers("api", srv)).containsExactly("n1", "n2");
-              var h = board(0).view().get("api", srv);
+              assertThat(board(0).checkers(new ServerId("api", srv))).containsExactly("n1", "n2");
+              var h = board(0).view().get(new ServerId("api", srv));
               assertThat(h.checkers()).containsExactly("n1", "n2");
               assertThat(h.votes()).isEmpty();
             });
-    board(1).publish("n2", "api", srv, true, "HTTP 200");
-    await().atMost(WAIT).until(() -> board(0).view().get("api", srv).up());
+    board(1).publish("n2", new ServerId("api", srv), true, "HTTP 200");
+    await().atMost(WAIT).until(() -> board(0).view().get(new ServerId("api", srv)).up());
   }
 
   private int idx(String id) {

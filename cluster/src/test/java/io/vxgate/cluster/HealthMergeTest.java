@@ -7,11 +7,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HealthMergeTest {
+  private static final ServerId U_S = new ServerId("u", "s");
   private final List<Member> three =
       List.of(Member.of("a", "dc1"), Member.of("b", "dc1"), Member.of("c", "dc1"));
 
   private static Vote active(String node, boolean up) {
-    return new Vote(node, "u", "s", Vote.Kind.ACTIVE, up, up ? "HTTP 200" : "HTTP 500", 1, 0);
+    return new Vote(
+        node, new ServerId("u", "s"), Vote.Kind.ACTIVE, up, up ? "HTTP 200" : "HTTP 500", 1, 0);
   }
 
   @Test
@@ -23,8 +25,8 @@ class HealthMergeTest {
     List<Member> four = five.subList(0, 4);
     int moved = 0;
     for (int s = 0; s < 500; s++) {
-      List<String> before = CheckerAssignment.checkers("u/s" + s, five, 2);
-      List<String> after = CheckerAssignment.checkers("u/s" + s, four, 2);
+      List<String> before = CheckerAssignment.checkers(new ServerId("u", "s" + s), five, 2);
+      List<String> after = CheckerAssignment.checkers(new ServerId("u", "s" + s), four, 2);
       if (!before.contains("e")) {
         assertThat(after).isEqualTo(before);
       } else {
@@ -44,13 +46,13 @@ class HealthMergeTest {
             Member.of("c", "dc1"),
             Member.of("x", "dc2"),
             Member.of("y", "dc2"));
-    List<String> c = CheckerAssignment.checkers("u/s", m, 2);
+    List<String> c = CheckerAssignment.checkers(U_S, m, 2);
     assertThat(c).hasSize(4).contains("x", "y");
   }
 
   @Test
   void votesOfNodesThatLeftOrThatAreNotCheckersDoNotCount() {
-    List<String> checkers = CheckerAssignment.checkers("u/s", three, 2);
+    List<String> checkers = CheckerAssignment.checkers(U_S, three, 2);
     String outsider =
         three.stream().map(Member::id).filter(id -> !checkers.contains(id)).findFirst().get();
     HealthView v =
@@ -60,8 +62,8 @@ class HealthMergeTest {
             2,
             0,
             HealthView.EMPTY);
-    assertThat(v.get("u", "s").up()).isTrue();
-    assertThat(v.get("u", "s").votes()).hasSize(2);
+    assertThat(v.get(U_S).up()).isTrue();
+    assertThat(v.get(U_S).votes()).hasSize(2);
   }
 
   @Test
@@ -73,9 +75,9 @@ class HealthMergeTest {
             2,
             0,
             HealthView.EMPTY);
-    assertThat(down.get("u", "s").up()).isFalse();
+    assertThat(down.get(U_S).up()).isFalse();
     HealthView alone = HealthMerge.merge(List.of(), List.of(Member.of("z", "dc1")), 2, 0, down);
-    assertThat(alone.get("u", "s").up()).isFalse();
-    assertThat(alone.get("u", "s").reason()).startsWith("last view: ");
+    assertThat(alone.get(U_S).up()).isFalse();
+    assertThat(alone.get(U_S).reason()).startsWith("last view: ");
   }
 }

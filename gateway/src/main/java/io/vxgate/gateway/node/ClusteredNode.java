@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.AdminStates;
 import io.vxgate.cluster.ClusterBootstrap;
 import io.vxgate.cluster.ClusterNode;
@@ -14,19 +15,18 @@ import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.NodeContext;
 import io.vxgate.cluster.NodeExtension;
 import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Subscription;
 import io.vxgate.cluster.dns.DnsSync;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
-import io.vxgate.gateway.upstream.AdminState;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -229,16 +229,15 @@ public final class ClusteredNode implements NodeContext {
 
   /** Sets every server's operator state from a config entry (absent: enabled). */
   private static void applyAdminStates(GatewayNode n, JsonObject entryConfig) {
-    Map<String, String> states = AdminStates.of(entryConfig);
+    Map<ServerId, AdminState> states = AdminStates.of(entryConfig);
     for (ServerState s : n.health().states()) {
-      String v = states.getOrDefault(s.upstream() + "/" + s.name(), AdminStates.ENABLED);
-      AdminState next = AdminState.valueOf(v.toUpperCase(Locale.ROOT));
+      AdminState next = states.getOrDefault(s.id(), AdminState.ENABLED);
       if (s.adminState() != next) {
         s.adminState(next);
         log.atInfo()
             .addKeyValue("upstream", s.upstream())
             .addKeyValue("server", s.name())
-            .addKeyValue("state", v)
+            .addKeyValue("state", next.json())
             .log("server operator state changed");
       }
     }
@@ -289,19 +288,11 @@ public final class ClusteredNode implements NodeContext {
     if (n == null) {
       return List.of();
     }
-    long now = System.nanoTime();
     List<NodeContext.ServerStatus> out = new ArrayList<>();
     for (ServerState s : n.health().states()) {
-      out.add(
-          new NodeContext.ServerStatus(
-              s.upstream(),
-              s.name(),
-              s.config().address().toString(),
-              s.adminState().name().toLowerCase(Locale.ROOT),
-              s.healthy(now),
-              s.clusterUp(),
-              s.inFlight()));
+      out.add(s.status());
     }
+    out.sort(java.util.Comparator.comparing(NodeContext.ServerStatus::id));
     return out;
   }
 

@@ -3,9 +3,11 @@ package io.vxgate.gateway.upstream;
 import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Vertx;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.HealthBoard;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.Membership;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.Subscription;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HealthCheckConfig;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>In a cluster (constructed with a {@link HealthBoard}), this node actively checks only the
  * servers the board assigns to it, and is re-assigned when the membership changes; it publishes its
  * check transitions and passive down-marks to the board, and every server state follows the board's
- * merged verdict (see {@link ServerState#healthy(long)}). Thread-safe (synchronized).
+ * merged verdict (see {@link ServerState#clusterVerdict}). Thread-safe (synchronized).
  */
 public final class HealthRegistry {
   private static final Logger log = LoggerFactory.getLogger(HealthRegistry.class);
@@ -44,7 +46,7 @@ public final class HealthRegistry {
   private final String nodeId;
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
-  private Map<String, Entry> entries = new HashMap<>();
+  private Map<ServerId, Entry> entries = new HashMap<>();
   private boolean closed;
 
   private record Fingerprint(
@@ -54,12 +56,14 @@ public final class HealthRegistry {
       Duration slowStart) {}
 
   private static final class Entry {
+    final ServerId id;
     final UpstreamConfig upstream;
     final Fingerprint fingerprint;
     final ServerState state;
     HealthChecker checker;
 
     Entry(UpstreamConfig upstream, Fingerprint fingerprint, ServerState state) {
+      this.id = state.id();
       this.upstream = upstream;
       this.fingerprint = fingerprint;
       this.state = state;
@@ -94,18 +98,18 @@ public final class HealthRegistry {
    * states of unchanged servers; starts and stops active checkers to match.
    */
   public synchronized Map<String, List<ServerState>> update(GatewayConfig config) {
-    Map<String, Entry> next = new HashMap<>();
+    Map<ServerId, Entry> next = new HashMap<>();
     Map<String, List<ServerState>> out = new HashMap<>();
     HealthView view = board == null ? HealthView.EMPTY : board.view();
     for (UpstreamConfig u : config.upstreams().values()) {
       List<ServerState> states = new ArrayList<>(u.servers().size());
       for (ServerConfig s : u.servers()) {
-        String key = u.name() + "/" + s.name();
+        ServerId key = new ServerId(u.name(), s.name());
         Fingerprint fp = new Fingerprint(s, u.healthCheck(), u.passive(), u.slowStart());
         Entry e = entries.get(key);
         if (e == null || !e.fingerprint.equals(fp)) {
           AdminState admin = e == null ? AdminState.ENABLED : e.state.adminState();
-          e = create(u, s, fp, view.get(u.name(), s.name()));
+          e = create(u, s, fp, view.get(key));
           e.state.adminState(admin);
         }
         next.put(key, e);
@@ -125,8 +129,8 @@ public final class HealthRegistry {
   }
 
   /** The state of one server, or null. */
-  public synchronized ServerState state(String upstream, String server) {
-    Entry e = entries.get(upstream + "/" + server);
+  public synchronized ServerState state(ServerId server) {
+    Entry e = entries.get(server);
     return e == null ? null : e.state;
   }
 
@@ -136,17 +140,18 @@ public final class HealthRegistry {
   }
 
   /** Whether this node runs the active checks of one server now. */
-  public synchronized boolean checking(String upstream, String server) {
-    Entry e = entries.get(upstream + "/" + server);
+  public synchronized boolean checking(ServerId server) {
+    Entry e = entries.get(server);
     return e != null && e.checker != null;
   }
 
-  private boolean assigned(UpstreamConfig u, ServerConfig s) {
-    return board == null || board.checkers(u.name(), s.name()).contains(nodeId);
+  private boolean assigned(ServerId id) {
+    return board == null || board.checkers(id).contains(nodeId);
   }
 
   private Entry create(
       UpstreamConfig u, ServerConfig s, Fingerprint fp, HealthView.ServerHealth known) {
+    ServerId id = new ServerId(u.name(), s.name());
     PassiveHealth passive =
         new PassiveHealth(
             u.passive().maxFails(),
@@ -162,8 +167,7 @@ public final class HealthRegistry {
               if (board != null) {
                 board.reportPassive(
                     nodeId,
-                    u.name(),
-                    s.name(),
+                    id,
                     u.passive().failTimeout(),
                     u.passive().maxFails() + " failures within " + u.passive().failTimeout());
               }
@@ -175,10 +179,10 @@ public final class HealthRegistry {
         check == null ? null : new ActiveHealth(check.rise(), check.fall(), startUp);
     ServerState state = new ServerState(u.name(), s, passive, active, u.slowStart(), ticker);
     if (known != null) {
-      state.clusterUp(known.up());
+      state.clusterVerdict(known.up(), known.reason());
     }
     Entry e = new Entry(u, fp, state);
-    if (check != null && !closed && assigned(u, s)) {
+    if (check != null && !closed && assigned(id)) {
       startChecker(e);
     }
     return e;
@@ -208,13 +212,13 @@ public final class HealthRegistry {
                   .addKeyValue("reason", reason)
                   .log("active health check changed server state");
               if (board != null) {
-                board.publish(nodeId, u.name(), s.name(), up, reason);
+                board.publish(nodeId, e.id, up, reason);
               }
             });
     e.checker.start();
     if (board != null) {
       // announce the duty (and the state it starts from) so the board counts this checker
-      board.publish(nodeId, u.name(), s.name(), state.active().isUp(), "checker started");
+      board.publish(nodeId, e.id, state.active().isUp(), "checker started");
     }
   }
 
@@ -227,7 +231,7 @@ public final class HealthRegistry {
       if (e.upstream.healthCheck() == null) {
         continue;
       }
-      boolean should = assigned(e.upstream, e.fingerprint.server());
+      boolean should = assigned(e.id);
       if (should && e.checker == null) {
         startChecker(e);
         log.atInfo()
@@ -248,8 +252,12 @@ public final class HealthRegistry {
   /** Follows the board's merged view. */
   private synchronized void follow(HealthView view) {
     for (Entry e : entries.values()) {
-      HealthView.ServerHealth h = view.get(e.upstream.name(), e.fingerprint.server().name());
-      e.state.clusterUp(h == null ? null : h.up());
+      HealthView.ServerHealth h = view.get(e.id);
+      if (h == null) {
+        e.state.noClusterVerdict();
+      } else {
+        e.state.clusterVerdict(h.up(), h.reason());
+      }
     }
   }
 

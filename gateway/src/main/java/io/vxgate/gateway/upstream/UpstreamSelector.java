@@ -21,9 +21,10 @@ import java.util.random.RandomGenerator;
  * or local primaries, locality changes nothing.
  *
  * <p><b>Panic mode</b>: when no server at all is available, but some are out only because of this
- * node's passive checks, the pick balances over those (Envoy's panic threshold, at 0%). Passive
- * marks are a heuristic, and a burst of failures (a client storm, a network blip) must not turn
- * into a total outage of the upstream; active-check verdicts and operator drain/disable still
+ * node's passive checks, the pick balances over those (Envoy's panic threshold, at 0%; which flags
+ * still exclude a server then is {@link io.vxgate.cluster.HealthFlag#UNAVAILABLE_IN_PANIC}).
+ * Passive marks are a heuristic, and a burst of failures (a client storm, a network blip) must not
+ * turn into a total outage of the upstream; active-check verdicts and operator drain/disable still
  * exclude a server.
  *
  * <p>One selector per upstream and config version is shared by all event loops of the node, so
@@ -128,7 +129,7 @@ public final class UpstreamSelector {
 
     @Override
     public boolean available(long nowNanos) {
-      return server.availableIgnoringPassive();
+      return server.availableInPanic(nowNanos);
     }
   }
 

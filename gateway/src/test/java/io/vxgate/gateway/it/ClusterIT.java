@@ -12,6 +12,7 @@ import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.Member;
+import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.Vote;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.HostPort;
@@ -181,16 +182,16 @@ class ClusterIT {
                 }
               });
     }
-    HealthView.ServerHealth o1Health = driver.healthBoard().view().get("v1", "o1");
+    HealthView.ServerHealth o1Health = driver.healthBoard().view().get(new ServerId("v1", "o1"));
     assertThat(o1Health.up()).isFalse();
     assertThat(o1Health.checkers()).hasSize(2);
     o1.healthy = true;
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> driver.healthBoard().view().get("v1", "o1").up());
+        .until(() -> driver.healthBoard().view().get(new ServerId("v1", "o1")).up());
 
     // 3. kill -9 one node under traffic: the others lose no request; its duties move
-    Map<String, List<String>> before = checkers();
+    Map<ServerId, List<String>> before = checkers();
     String victim = "n3";
     assertThat(before.values()).anyMatch(c -> c.contains(victim));
     AtomicBoolean running = new AtomicBoolean(true);
@@ -232,11 +233,14 @@ class ClusterIT {
               assertThat(driver.membership().members())
                   .extracting(Member::id)
                   .containsExactly("n1", "n2");
-              for (String server : List.of("v1/o1", "v1/o2", "v2/o3")) {
-                String[] us = server.split("/");
-                HealthView.ServerHealth h = driver.healthBoard().view().get(us[0], us[1]);
-                assertThat(h).as(server).isNotNull();
-                assertThat(h.checkers()).as(server).containsExactly("n1", "n2");
+              for (ServerId server :
+                  List.of(
+                      new ServerId("v1", "o1"),
+                      new ServerId("v1", "o2"),
+                      new ServerId("v2", "o3"))) {
+                HealthView.ServerHealth h = driver.healthBoard().view().get(server);
+                assertThat(h).as(server.toString()).isNotNull();
+                assertThat(h.checkers()).as(server.toString()).containsExactly("n1", "n2");
                 assertThat(
                         h.votes().stream()
                             .filter(v -> v.kind() == Vote.Kind.ACTIVE)
@@ -244,7 +248,7 @@ class ClusterIT {
                             .distinct()
                             .sorted()
                             .toList())
-                    .as(server)
+                    .as(server.toString())
                     .containsExactly("n1", "n2");
               }
             });
@@ -277,11 +281,12 @@ class ClusterIT {
                     .containsExactly("n1", "n2", "n3"));
   }
 
-  private Map<String, List<String>> checkers() {
-    Map<String, List<String>> out = new TreeMap<>();
-    out.put("v1/o1", driver.healthBoard().checkers("v1", "o1"));
-    out.put("v1/o2", driver.healthBoard().checkers("v1", "o2"));
-    out.put("v2/o3", driver.healthBoard().checkers("v2", "o3"));
+  private Map<ServerId, List<String>> checkers() {
+    Map<ServerId, List<String>> out = new TreeMap<>();
+    for (ServerId s :
+        List.of(new ServerId("v1", "o1"), new ServerId("v1", "o2"), new ServerId("v2", "o3"))) {
+      out.put(s, driver.healthBoard().checkers(s));
+    }
     return out;
   }
 

@@ -127,9 +127,9 @@ class UpstreamSelectorLocalityTest {
         .containsExactly("a1", "b1", "a1", "b1");
     // the cluster's merged verdict overrides this node's own active state
     UpstreamSelector sel = selector(List.of(a1, b1), true, 50);
-    a1.clusterUp(false);
+    a1.clusterVerdict(false, "active: 2/2 down");
     assertThat(picks(sel, 2)).containsExactly("b1", "b1");
-    a1.clusterUp(null);
+    a1.noClusterVerdict();
     assertThat(picks(sel, 2)).containsExactly("a1", "a1");
   }
 }

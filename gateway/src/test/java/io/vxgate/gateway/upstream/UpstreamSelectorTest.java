@@ -3,6 +3,7 @@ package io.vxgate.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
+import io.vxgate.cluster.AdminState;
 import io.vxgate.config.BalanceConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.RetryOn;
