@@ -43,7 +43,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless browser: Debian's {@code chromium} driven through {@code
- * chromedriver} (both installed by {@code .ci/run}; without them this test fails, it does not
+ * chromedriver} (both installed by {@code bin/test}; without them this test fails, it does not
  * skip). Two gateway nodes in two datacenters with the admin API, one origin each behind upstreams
  * {@code a} and {@code b}. The test types the token into the page's header field, waits for the
  * members (with live {@code stats} from {@code /api/events}) and the servers, clicks "drain" on
@@ -153,11 +153,13 @@ class DashboardBrowserIT {
   @BeforeEach
   void openBrowser(@TempDir Path profile) throws IOException {
     assertThat(CHROMIUM.canExecute())
-        .as("%s is missing: install Debian's chromium and chromium-driver (.ci/run does)", CHROMIUM)
+        .as(
+            "%s is missing: install Debian's chromium and chromium-driver (bin/test does)",
+            CHROMIUM)
         .isTrue();
     assertThat(CHROMEDRIVER.canExecute())
         .as(
-            "%s is missing: install Debian's chromium and chromium-driver (.ci/run does)",
+            "%s is missing: install Debian's chromium and chromium-driver (bin/test does)",
             CHROMEDRIVER)
         .isTrue();
     // An explicit driver and binary: Selenium Manager has nothing to look up or download.

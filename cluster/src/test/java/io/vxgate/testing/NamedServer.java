@@ -33,8 +33,8 @@ import org.xbill.DNS.Type;
  * fresh random secret). Everything (config, zone, journal, pid file, session key) lives in the
  * given directory; named runs in the foreground as a child process and stops with {@link #close}.
  *
- * <p>named is required, not optional: CI installs it ({@code .ci/run}: Debian {@code bind9}). When
- * it is missing, {@link #start} fails with a message that says so.
+ * <p>named is required, not optional: {@code bin/test} installs it (Debian {@code bind9}). When it
+ * is missing, {@link #start} fails with a message that says so.
  */
 public final class NamedServer implements AutoCloseable {
   /** The TSIG key name. */
@@ -142,7 +142,7 @@ public final class NamedServer implements AutoCloseable {
     }
     throw new IllegalStateException(
         "named (BIND 9) is not installed, and the DNS sync tests need a real one: install the"
-            + " Debian package bind9 (apt-get install -y bind9 bind9-utils), as .ci/run does");
+            + " Debian package bind9 (apt-get install -y bind9 bind9-utils), as bin/test does");
   }
 
   private void awaitUp(String zone, Duration max) throws IOException, InterruptedException {
