@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP listener on {@code admin.bind}: the API over {@link AdminCommands} (Bearer token
- * when {@code admin.token} is set), {@code /metrics}, {@code /health/live}, {@code /health/ready}
- * and the dashboard at {@code /}. Routes and statuses are listed in {@code docs/admin.md}.
+ * when {@code admin.token} is set), every member's admin API under {@code /api/nodes/{id}} ({@link
+ * NodesProxy}), {@code /metrics}, {@code /health/live}, {@code /health/ready} and the dashboard at
+ * {@code /}. Routes and statuses are listed in {@code docs/admin.md}.
  */
 final class AdminHttp {
   private static final Logger log = LoggerFactory.getLogger(AdminHttp.class);
@@ -44,6 +45,8 @@ final class AdminHttp {
   private final AdminCommands commands;
   private final PrometheusMeterRegistry registry;
   private final EventHub hub;
+  private final StatsHistory history;
+  private final NodesProxy nodes;
   private final byte[] tokenDigest;
   private HttpServer server;
 
@@ -52,12 +55,15 @@ final class AdminHttp {
       NodeContext ctx,
       AdminCommands commands,
       PrometheusMeterRegistry registry,
-      EventHub hub) {
+      EventHub hub,
+      StatsHistory history) {
     this.vertx = vertx;
     this.ctx = ctx;
     this.commands = commands;
     this.registry = registry;
     this.hub = hub;
+    this.history = history;
+    this.nodes = new NodesProxy(vertx, ctx.cluster().membership(), NodesProxy.ANSWER_TIMEOUT);
     String token = ctx.localConfig().admin().token();
     this.tokenDigest = token == null || token.isEmpty() ? null : sha256(token);
   }
@@ -89,7 +95,8 @@ final class AdminHttp {
   }
 
   Future<Void> close() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return Future.join(server == null ? Future.succeededFuture() : server.close(), nodes.close())
+        .mapEmpty();
   }
 
   private Router router() {
@@ -126,6 +133,10 @@ final class AdminHttp {
     r.route("/metrics").handler(this::auth);
     r.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
     r.route("/api/*").handler(this::auth);
+    // before the BodyHandler: the proxy streams the body (a read body makes ProxyHandler answer
+    // 500)
+    r.route(NodesProxy.PREFIX).handler(nodes);
+    r.route(NodesProxy.PREFIX + "/*").handler(nodes);
     r.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     r.get("/api/config").handler(rc -> run(rc, AdminCommands.CONFIG_GET, new JsonObject()));
     r.put("/api/config")
@@ -209,6 +220,16 @@ final class AdminHttp {
                     AdminCommands.CONFIG_ROLLBACK,
                     new JsonObject().put("version", rc.pathParam("version"))));
     r.get("/api/events").handler(this::events);
+    r.get("/api/stats")
+        .handler(
+            rc ->
+                reply(
+                    rc,
+                    new JsonObject()
+                        .put("ok", true)
+                        .put("node", ctx.cluster().membership().local().id())
+                        .put("period-ms", AdminVerticle.STATS_PERIOD_MS)
+                        .put("samples", history.json())));
     r.route("/api/*")
         .handler(
             rc ->

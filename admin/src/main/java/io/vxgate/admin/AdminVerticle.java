@@ -14,6 +14,7 @@ import io.vxgate.cluster.Member;
 import io.vxgate.cluster.NodeContext;
 import io.vxgate.cluster.Subscription;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -49,6 +50,8 @@ final class AdminVerticle extends VerticleBase {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final EventHub hub = new EventHub();
+  private final Clock clock = Clock.systemUTC();
+  private final StatsHistory history = new StatsHistory(Duration.ofMillis(STATS_PERIOD_MS));
   private AdminHttp http;
   private volatile List<String> memberIds;
   private volatile JsonObject lastConfig;
@@ -59,7 +62,7 @@ final class AdminVerticle extends VerticleBase {
     this.ctx = requireNonNull(ctx, "ctx");
     this.registry = registry;
     this.commands = new AdminCommands(ctx);
-    this.signatures = new Signatures(ctx.localConfig().admin().token(), Clock.systemUTC());
+    this.signatures = new Signatures(ctx.localConfig().admin().token(), clock);
     this.metrics = new AdminMetrics(registry, ctx);
   }
 
@@ -89,7 +92,7 @@ final class AdminVerticle extends VerticleBase {
     subscriptions.add(cluster.configStore().listen(this::configChanged));
     subscriptions.add(cluster.healthBoard().listen(metrics::healthView));
     vertx.setPeriodic(STATS_PERIOD_MS, id -> publishStats());
-    http = new AdminHttp(vertx, ctx, commands, registry, hub);
+    http = new AdminHttp(vertx, ctx, commands, registry, hub, history);
     return Future.all(ready)
         .compose(v -> cluster.configStore().current())
         .compose(
@@ -213,14 +216,19 @@ final class AdminVerticle extends VerticleBase {
     long err = metrics.errors.sum();
     double secs = STATS_PERIOD_MS / 1000.0;
     int inFlight = ctx.servers().stream().mapToInt(NodeContext.ServerStatus::inFlight).sum();
+    long now = clock.millis();
+    double rps = Math.round((req - lastRequests) / secs * 10) / 10.0;
+    double eps = Math.round((err - lastErrors) / secs * 10) / 10.0;
+    history.add(new StatsHistory.Sample(now, rps, eps));
     JsonObject stats =
         new JsonObject()
             .put("node", ctx.cluster().membership().local().id())
+            .put("time", now)
             .put("datacenter", ctx.cluster().membership().local().datacenter())
             .put("requests", req)
             .put("errors", err)
-            .put("rps", Math.round((req - lastRequests) / secs * 10) / 10.0)
-            .put("eps", Math.round((err - lastErrors) / secs * 10) / 10.0)
+            .put("rps", rps)
+            .put("eps", eps)
             .put("in-flight", inFlight)
             .put("version", ctx.appliedVersion())
             .put("ready", ctx.started() && !ctx.draining());

@@ -179,7 +179,7 @@ public final class ClusterBootstrap {
     return cfg;
   }
 
-  private static boolean wildcard(String host) {
+  static boolean wildcard(String host) {
     return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.vxgate.config.HostPort;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -82,13 +83,24 @@ final class HazelcastMembership implements Membership {
           new Member(
               id == null ? m.getUuid().toString() : id,
               dc == null ? "default" : dc,
-              admin == null ? "" : admin,
+              admin == null ? "" : reachable(admin, m.getAddress().getHost()),
               listeners == null || listeners.isEmpty()
                   ? List.of()
                   : Arrays.asList(listeners.split(","))));
     }
     out.sort(Comparator.comparing(Member::id));
     return List.copyOf(out);
+  }
+
+  /**
+   * A member's admin address as the other members reach it: a wildcard host ({@code 0.0.0.0:9090})
+   * becomes the member's cluster address ({@code 10.0.0.12:9090}).
+   */
+  static String reachable(String admin, String clusterHost) {
+    HostPort hp = HostPort.parse(admin);
+    return hp == null || !ClusterBootstrap.wildcard(hp.host())
+        ? admin
+        : new HostPort(clusterHost, hp.port()).toString();
   }
 
   @Override

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param id the node id ({@code node.id}); unique in the cluster
  * @param datacenter {@code node.datacenter}
- * @param admin the admin listener's {@code host:port}, or {@code ""}
+ * @param admin the admin listener's {@code host:port}, or {@code ""}; for another member of a
+ *     Hazelcast cluster a wildcard host is replaced by that member's cluster address
  * @param listeners the client listeners as {@code name=host:port}
  */
 public record Member(String id, String datacenter, String admin, List<String> listeners) {

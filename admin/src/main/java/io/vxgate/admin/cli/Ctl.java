@@ -36,9 +36,11 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 public final class Ctl {
   static final String USAGE =
       """
-      Usage: vxgatectl [--admin URL] [--token T] [--json] COMMAND
+      Usage: vxgatectl [--admin URL] [--token T] [--node ID] [--json] COMMAND
         --admin URL        admin API (default: http://127.0.0.1:9090)     env VXGATE_ADMIN
         --token T          admin token (Bearer)                           env VXGATE_ADMIN_TOKEN
+        --node ID          run COMMAND on member ID, through the --admin node
+                           (its /api/nodes/ID/...; default: the --admin node itself)
         --json             print the API's JSON replies (for scripts)
       Commands:
         members                              cluster members by datacenter
@@ -64,6 +66,7 @@ public final class Ctl {
   public static int run(String[] argv, PrintStream out, PrintStream err, Map<String, String> env) {
     String admin = env.getOrDefault("VXGATE_ADMIN", "http://127.0.0.1:9090");
     String token = env.get("VXGATE_ADMIN_TOKEN");
+    String node = null;
     boolean json = false;
     List<String> words = new ArrayList<>();
     List<String> args = Arrays.asList(argv);
@@ -79,6 +82,7 @@ public final class Ctl {
         switch (a) {
           case "--admin" -> admin = value != null ? value : next(args, ++i, a);
           case "--token" -> token = value != null ? value : next(args, ++i, a);
+          case "--node" -> node = value != null ? value : next(args, ++i, a);
           case "--json" -> json = true;
           case "--help", "-h" -> {
             out.print(USAGE);
@@ -99,8 +103,13 @@ public final class Ctl {
       if (base.getScheme() == null || base.getHost() == null) {
         throw new IllegalArgumentException("--admin: " + admin + " (expected: http://HOST:PORT)");
       }
+      if (node != null && node.isEmpty()) {
+        throw new IllegalArgumentException("--node: (empty) (expected: a member's node id)");
+      }
       Command c = Command.parse(words);
-      return new Ctl.Session(base, token == null || token.isEmpty() ? null : token, json, out, err)
+      String prefix = node == null ? "" : "/api/nodes/" + Session.seg(node);
+      return new Ctl.Session(
+              base, prefix, token == null || token.isEmpty() ? null : token, json, out, err)
           .run(c);
     } catch (IllegalArgumentException e) {
       err.println("vxgatectl: " + e.getMessage());
@@ -160,6 +169,7 @@ public final class Ctl {
   /** One command against one admin API. */
   private static final class Session {
     private final URI base;
+    private final String prefix;
     private final String token;
     private final boolean json;
     private final PrintStream out;
@@ -167,8 +177,9 @@ public final class Ctl {
     private final HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Session(URI base, String token, boolean json, PrintStream out, PrintStream err) {
+    Session(URI base, String prefix, String token, boolean json, PrintStream out, PrintStream err) {
       this.base = base;
+      this.prefix = prefix;
       this.token = token;
       this.json = json;
       this.out = out;
@@ -251,14 +262,14 @@ public final class Ctl {
       return show(call("PUT", "/api/routes", body), this::changed);
     }
 
-    private static String seg(String s) {
+    static String seg(String s) {
       return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private JsonObject call(String method, String path, String body)
         throws IOException, InterruptedException {
       HttpRequest.Builder b =
-          HttpRequest.newBuilder(URI.create(base + path))
+          HttpRequest.newBuilder(URI.create(base + prefix + path))
               .timeout(Duration.ofSeconds(30))
               .header("Accept", "application/json")
               .method(
@@ -295,7 +306,8 @@ public final class Ctl {
         return ok ? 0 : 1;
       }
       if (!ok) {
-        err.println("vxgatectl: refused (" + reply.getValue("status") + "):");
+        int status = reply.getInteger("status", 0);
+        err.println("vxgatectl: " + (status >= 500 ? "failed" : "refused") + " (" + status + "):");
         reply.getJsonArray("errors", new JsonArray()).forEach(e -> err.println("  " + e));
         return 1;
       }

@@ -1,0 +1,402 @@
+package io.vxgate.admin;
+
+import static io.vxgate.admin.AdminIT.TOKEN;
+import static io.vxgate.admin.AdminIT.ctl;
+import static io.vxgate.admin.AdminIT.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /api/nodes/{id}/...} across three node JVMs ({@code io.vxgate.gateway.Main} with the admin
+ * extension on the class path), all reached through gw-1's admin address. gw-3's admin listener is
+ * bound to the wildcard address, so the others reach it at its cluster address. The last test stops
+ * gw-3 with SIGSTOP: 504 while it is a member, 404 once the cluster has dropped it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodesProxyIT {
+  static final Duration WAIT = Duration.ofSeconds(90);
+  static final List<String> IDS = List.of("gw-1", "gw-2", "gw-3");
+  static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir static Path dir;
+  static Vertx origins;
+  static final int[] hz = {freePort(), freePort(), freePort()};
+  static final int[] web = {freePort(), freePort(), freePort()};
+  static final int[] admin = {freePort(), freePort(), freePort()};
+  static final Process[] procs = new Process[3];
+
+  @BeforeAll
+  static void start() throws IOException {
+    origins = Vertx.vertx();
+    int origin =
+        origins
+            .createHttpServer()
+            .requestHandler(r -> r.response().end("origin"))
+            .listen(0, "127.0.0.1")
+            .await()
+            .actualPort();
+    String cluster = "nodes-it-" + UUID.randomUUID();
+    for (int i = 0; i < 3; i++) {
+      Path file = dir.resolve("gw-" + (i + 1) + ".yaml");
+      Files.writeString(file, yaml(i, cluster, origin));
+      procs[i] = launch(file, dir.resolve("gw-" + (i + 1) + ".log"));
+    }
+    for (int i = 0; i < 3; i++) {
+      int port = admin[i];
+      await()
+          .atMost(WAIT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> status(port, "/health/ready", TOKEN) == 200);
+    }
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                ids(send(admin[0], "GET", "/api/cluster/members", null, TOKEN).body()).equals(IDS));
+  }
+
+  @AfterAll
+  static void stop() {
+    for (Process p : procs) {
+      if (p != null) {
+        signal(p, "CONT");
+        p.destroyForcibly();
+      }
+    }
+    if (origins != null) {
+      origins.close().await();
+    }
+  }
+
+  static String yaml(int i, String cluster, int origin) {
+    StringBuilder members = new StringBuilder();
+    for (int p : hz) {
+      members.append(members.length() == 0 ? "" : ", ").append("127.0.0.1:").append(p);
+    }
+    return """
+        node: {id: gw-%d, datacenter: dc%d}
+        cluster: {name: %s, bind: 127.0.0.1:%d, members: [%s]}
+        listeners: [{name: web, bind: 127.0.0.1:%d}]
+        admin: {bind: %s:%d, token: %s}
+        upstreams:
+          app: {servers: [{name: s1, address: 127.0.0.1:%d}]}
+        routes:
+          - {name: default, upstream: app}
+        """
+        .formatted(
+            i + 1,
+            i == 0 ? 1 : 2,
+            cluster,
+            hz[i],
+            members,
+            web[i],
+            i == 2 ? "0.0.0.0" : "127.0.0.1",
+            admin[i],
+            TOKEN,
+            origin);
+  }
+
+  /** The node main as a JVM of its own, with this test's class path (admin extension included). */
+  static Process launch(Path config, Path log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-Dhazelcast.phone.home.enabled=false",
+            "-Dhazelcast.logging.type=slf4j",
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.vxgate.gateway.Main",
+            "--config",
+            config.toString(),
+            "--event-loops",
+            "2")
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  static HttpResponse<String> send(int port, String method, String path, String body, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> get(String path) {
+    try {
+      return send(admin[0], "GET", path, null, TOKEN);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int status(int port, String path, String token) {
+    try {
+      return send(port, "GET", path, null, token).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  static List<String> ids(String membersReply) {
+    List<String> out = new ArrayList<>();
+    new JsonObject(membersReply)
+        .getJsonArray("members", new JsonArray())
+        .forEach(m -> out.add(((JsonObject) m).getString("id")));
+    return out;
+  }
+
+  static JsonObject json(HttpResponse<String> r) {
+    return new JsonObject(r.body());
+  }
+
+  static String firstError(HttpResponse<String> r) {
+    return json(r).getJsonArray("errors").getString(0);
+  }
+
+  /** The sum of {@code vxgate_requests_total} of upstream {@code app} in a Prometheus text. */
+  static double appRequests(String metrics) {
+    Matcher m =
+        Pattern.compile("(?m)^vxgate_requests_total\\{[^}]*upstream=\"app\"[^}]*\\} (\\S+)$")
+            .matcher(metrics);
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
+  }
+
+  static void signal(Process p, String sig) {
+    try {
+      new ProcessBuilder("kill", "-" + sig, String.valueOf(p.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void everyMembersHealthAndMetricsThroughOneAddress() throws Exception {
+    for (String id : IDS) {
+      HttpResponse<String> r = get("/api/nodes/" + id + "/api/health");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.headers().firstValue(NodesProxy.ANSWERED_BY)).hasValue(id);
+      assertThat(json(r).getString("node")).isEqualTo(id);
+      assertThat(json(r).getJsonArray("servers").getJsonObject(0).getString("server"))
+          .isEqualTo("s1");
+      r = get("/api/nodes/" + id + "/health/ready");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      // the query string goes along
+      r = get("/api/nodes/" + id + "/api/cluster/members?x=1");
+      assertThat(json(r).getString("node")).isEqualTo(id);
+      assertThat(ids(r.body())).isEqualTo(IDS);
+    }
+    // traffic through gw-2 only shows in gw-2's metrics
+    double before2 = appRequests(get("/api/nodes/gw-2/metrics").body());
+    double before3 = appRequests(get("/api/nodes/gw-3/metrics").body());
+    for (int i = 0; i < 7; i++) {
+      assertThat(send(web[1], "GET", "/", null, null).body()).isEqualTo("origin");
+    }
+    HttpResponse<String> m2 = get("/api/nodes/gw-2/metrics");
+    assertThat(m2.statusCode()).isEqualTo(200);
+    assertThat(m2.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+    assertThat(appRequests(m2.body())).isEqualTo(before2 + 7);
+    assertThat(appRequests(get("/api/nodes/gw-3/metrics").body())).isEqualTo(before3);
+
+    // a method and a body go along: a change made through gw-3, seen everywhere
+    HttpResponse<String> drain =
+        send(admin[0], "POST", "/api/nodes/gw-3/api/upstreams/app/servers/s1/drain", null, TOKEN);
+    assertThat(drain.statusCode()).as(drain.body()).isEqualTo(200);
+    assertThat(json(drain).getJsonArray("changes").getList())
+        .containsExactly("server-states.app/s1: drain");
+    String routes =
+        new JsonObject()
+            .put(
+                "routes",
+                new JsonArray().add(new JsonObject().put("name", "default").put("upstream", "app")))
+            .encode();
+    HttpResponse<String> put = send(admin[0], "PUT", "/api/nodes/gw-2/api/routes", routes, TOKEN);
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    assertThat(json(put).getBoolean("changed")).isFalse();
+    HttpResponse<String> enable =
+        send(admin[0], "POST", "/api/nodes/gw-2/api/upstreams/app/servers/s1/enable", null, TOKEN);
+    assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+
+    // gw-3's own id through its wildcard-bound listener: proxied to itself over the loopback
+    HttpResponse<String> self = send(admin[2], "GET", "/api/nodes/gw-3/api/health", null, TOKEN);
+    assertThat(self.statusCode()).as(self.body()).isEqualTo(200);
+    assertThat(json(self).getString("node")).isEqualTo("gw-3");
+  }
+
+  @Test
+  @Order(2)
+  void theTokenIsCheckedHereAndPassedOn() throws Exception {
+    HttpResponse<String> none = send(admin[0], "GET", "/api/nodes/gw-2/api/health", null, null);
+    assertThat(none.statusCode()).isEqualTo(401);
+    assertThat(none.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
+    assertThat(firstError(none)).startsWith("json: Authorization: (missing)");
+    HttpResponse<String> wrong =
+        send(admin[0], "GET", "/api/nodes/gw-2/metrics", null, "not-the-token");
+    assertThat(wrong.statusCode()).isEqualTo(401);
+    assertThat(wrong.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
+    // gw-2 needs the token too: its answer shows the caller's token got there
+    HttpResponse<String> ok = send(admin[0], "GET", "/api/nodes/gw-2/metrics", null, TOKEN);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue(NodesProxy.ANSWERED_BY)).hasValue("gw-2");
+  }
+
+  @Test
+  @Order(3)
+  void anUnknownMemberIs404NamingTheMembers() {
+    for (String path : List.of("/api/nodes/gw-9/api/health", "/api/nodes", "/api/nodes/")) {
+      HttpResponse<String> r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      assertThat(firstError(r))
+          .as(path)
+          .endsWith("(expected: one of the members: gw-1, gw-2, gw-3)");
+    }
+    assertThat(firstError(get("/api/nodes/gw-9/metrics")))
+        .isEqualTo("json: node: gw-9 (expected: one of the members: gw-1, gw-2, gw-3)");
+  }
+
+  @Test
+  @Order(4)
+  void oneHopOnly() throws Exception {
+    HttpResponse<String> nested = get("/api/nodes/gw-2/api/nodes/gw-3/api/health");
+    assertThat(nested.statusCode()).isEqualTo(400);
+    assertThat(firstError(nested))
+        .isEqualTo(
+            "json: path: /api/nodes/gw-2/api/nodes/gw-3/api/health (expected: one hop:"
+                + " /api/nodes/ID/PATH with a PATH outside /api/nodes)");
+    // a path that only becomes /api/nodes/... once normalized is refused
+    HttpResponse<String> dotted = get("/api/nodes/gw-2/x/../api/nodes/gw-3/api/health");
+    assertThat(dotted.statusCode()).as(dotted.body()).isEqualTo(400);
+    assertThat(dotted.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
+    assertThat(firstError(dotted))
+        .isEqualTo(
+            "json: path: /api/nodes/gw-2/x/../api/nodes/gw-3/api/health (expected: a normalized"
+                + " path (no '.' or '..' segments))");
+    // a request a node forwarded is never forwarded again
+    HttpResponse<String> hop =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + admin[1] + "/api/nodes/gw-3/api/health"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header(NodesProxy.HOP, "gw-1")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(hop.statusCode()).isEqualTo(400);
+    assertThat(firstError(hop))
+        .isEqualTo(
+            "json: X-Vxgate-Hop: gw-1 (expected: a request no node forwarded (/api/nodes forwards"
+                + " one hop only))");
+  }
+
+  @Test
+  @Order(5)
+  void vxgatectlNodeRunsTheCommandOnThatMember() {
+    String url = "http://127.0.0.1:" + admin[0];
+    for (String id : IDS) {
+      AdminIT.Run r = ctl("--admin", url, "--node", id, "--json", "config", "get");
+      assertThat(r.code()).as(r.err()).isEqualTo(0);
+      assertThat(new JsonObject(r.out()).getString("node")).isEqualTo(id);
+    }
+    AdminIT.Run members = ctl("--admin", url, "--node=gw-3", "members");
+    assertThat(members.code()).as(members.err()).isEqualTo(0);
+    assertThat(members.out()).contains("3 member(s)");
+    AdminIT.Run drain = ctl("--admin", url, "--node", "gw-2", "server", "drain", "app", "s1");
+    assertThat(drain.code()).as(drain.err()).isEqualTo(0);
+    assertThat(drain.out()).contains("server-states.app/s1: drain");
+    AdminIT.Run health = ctl("--admin", url, "--node", "gw-3", "health");
+    assertThat(health.out()).containsPattern("app\\s+s1\\s+127.0.0.1:\\d+\\s+drain");
+    assertThat(ctl("--admin", url, "--node", "gw-3", "server", "enable", "app", "s1").code())
+        .isEqualTo(0);
+
+    AdminIT.Run unknown = ctl("--admin", url, "--node", "gw-9", "health");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err())
+        .contains("refused (404)")
+        .contains("json: node: gw-9 (expected: one of the members: gw-1, gw-2, gw-3)");
+    assertThat(ctl("--admin", url, "--node", "", "health").code()).isEqualTo(2);
+  }
+
+  @Test
+  @Order(6)
+  void aStoppedMemberIs504ThenADepartedOne404() throws Exception {
+    signal(procs[2], "STOP");
+    try {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = get("/api/nodes/gw-3/api/health");
+      long waited = Duration.ofNanos(System.nanoTime() - t0).toMillis();
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+      assertThat(firstError(r))
+          .isEqualTo(
+              "gw-3 (127.0.0.1:"
+                  + admin[2]
+                  + ") did not answer within "
+                  + NodesProxy.ANSWER_TIMEOUT.toSeconds()
+                  + "s");
+      assertThat(waited).isGreaterThanOrEqualTo(NodesProxy.ANSWER_TIMEOUT.toMillis() - 100);
+      // the others keep answering meanwhile
+      assertThat(get("/api/nodes/gw-2/api/health").statusCode()).isEqualTo(200);
+      // once the cluster drops gw-3 (no heartbeat for 5 s), it is an unknown member
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                HttpResponse<String> gone = get("/api/nodes/gw-3/api/health");
+                assertThat(gone.statusCode()).isEqualTo(404);
+                assertThat(firstError(gone))
+                    .isEqualTo("json: node: gw-3 (expected: one of the members: gw-1, gw-2)");
+              });
+    } finally {
+      signal(procs[2], "CONT");
+    }
+  }
+}
