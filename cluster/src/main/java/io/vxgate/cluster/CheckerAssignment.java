@@ -8,17 +8,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which nodes actively check a server: in each datacenter, the {@code k} live members with the
- * highest rendezvous score {@code hash(server, memberId)} (over the server's text form) (highest
- * random weight hashing). Every node computes the same answer from the same membership; when a
- * member leaves, only the servers it checked get a new checker, and when one joins it takes over
- * about {@code k/n} of them.
+ * Which nodes actively check a server: the {@code k} live members with the highest rendezvous score
+ * {@code hash(server, memberId)} (over the server's text form; highest random weight hashing) in
+ * the server's own datacenter while it has live members, else in each datacenter (see {@code
+ * docs/cluster.md}, "Health"). Every node computes the same answer from the same membership and
+ * config; when a member leaves, only the servers it checked get a new checker, and when one joins
+ * it takes over about {@code k/n} of them.
  */
 public final class CheckerAssignment {
   private CheckerAssignment() {}
 
-  /** The ids of the checkers of {@code server}, sorted. */
+  /** The ids of the checkers of {@code server} (a server without a datacenter), sorted. */
   public static List<String> checkers(ServerId server, List<Member> members, int k) {
+    return checkers(server, null, members, k);
+  }
+
+  /**
+   * The ids of the checkers of {@code server}, sorted: the {@code k} best of {@code datacenter}
+   * when it has live members, else the {@code k} best of every datacenter.
+   *
+   * @param datacenter nullable: the server's datacenter ({@code servers[].datacenter})
+   */
+  public static List<String> checkers(
+      ServerId server, String datacenter, List<Member> members, int k) {
     if (k < 1) {
       throw new IllegalArgumentException("k: " + k + " (expected: >= 1)");
     }
@@ -28,7 +40,8 @@ public final class CheckerAssignment {
       byDc.computeIfAbsent(m.datacenter(), d -> new ArrayList<>()).add(m);
     }
     List<String> out = new ArrayList<>();
-    for (List<Member> dc : byDc.values()) {
+    List<Member> own = datacenter == null ? null : byDc.get(datacenter);
+    for (List<Member> dc : own != null ? List.of(own) : byDc.values()) {
       dc.stream()
           .sorted(
               Comparator.comparingLong((Member m) -> score(serverKey, m.id()))

@@ -3,6 +3,7 @@ package io.vxgate.cluster;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,14 @@ public interface HealthBoard {
 
   /** The nodes that should actively check {@code server} now. */
   List<String> checkers(ServerId server);
+
+  /**
+   * Tells the board each server's datacenter ({@code servers[].datacenter}) from the applied
+   * config: such a server is checked by its own datacenter's nodes while that datacenter has live
+   * members ({@link CheckerAssignment}). Servers absent from the map have no datacenter. Every node
+   * passes the same map from the same config version.
+   */
+  void serverDatacenters(Map<ServerId, String> datacenters);
 
   /**
    * Calls {@code listener} with the new view after each change of votes or membership, on a cluster

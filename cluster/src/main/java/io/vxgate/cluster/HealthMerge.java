@@ -28,9 +28,25 @@ import java.util.TreeMap;
 public final class HealthMerge {
   private HealthMerge() {}
 
-  /** The merged view; servers only in {@code previous} keep their previous verdict. */
+  /** The merged view of servers without a datacenter (see the other overload). */
   public static HealthView merge(
       Collection<Vote> votes, List<Member> members, int k, long nowMillis, HealthView previous) {
+    return merge(votes, members, Map.of(), k, nowMillis, previous);
+  }
+
+  /**
+   * The merged view; servers only in {@code previous} keep their previous verdict.
+   *
+   * @param datacenters each server's datacenter (absent: none), which decides its checkers ({@link
+   *     CheckerAssignment})
+   */
+  public static HealthView merge(
+      Collection<Vote> votes,
+      List<Member> members,
+      Map<ServerId, String> datacenters,
+      int k,
+      long nowMillis,
+      HealthView previous) {
     Set<String> live = new HashSet<>();
     members.forEach(m -> live.add(m.id()));
     Map<ServerId, List<Vote>> byServer = new TreeMap<>();
@@ -42,7 +58,7 @@ public final class HealthMerge {
     Map<ServerId, ServerHealth> out = new HashMap<>();
     byServer.forEach(
         (key, list) -> {
-          List<String> checkers = CheckerAssignment.checkers(key, members, k);
+          List<String> checkers = CheckerAssignment.checkers(key, datacenters.get(key), members, k);
           List<Vote> active = new ArrayList<>();
           List<Vote> anyActive = new ArrayList<>();
           int passiveDown = 0;
@@ -103,7 +119,7 @@ public final class HealthMerge {
                               h.reason().startsWith("last view: ")
                                   ? h.reason()
                                   : "last view: " + h.reason(),
-                              CheckerAssignment.checkers(key, members, k),
+                              CheckerAssignment.checkers(key, datacenters.get(key), members, k),
                               List.of())));
     }
     return new HealthView(out);

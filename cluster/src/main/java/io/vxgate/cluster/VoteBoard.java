@@ -25,6 +25,7 @@ abstract class VoteBoard implements HealthBoard {
   private final List<Consumer<HealthView>> listeners = new CopyOnWriteArrayList<>();
   private final Subscription membershipSub;
   private volatile HealthView view = HealthView.EMPTY;
+  private volatile Map<ServerId, String> datacenters = Map.of();
   private long expiryTimer = -1;
 
   VoteBoard(Vertx vertx, Membership membership, int k, Clock clock) {
@@ -68,7 +69,16 @@ abstract class VoteBoard implements HealthBoard {
 
   @Override
   public List<String> checkers(ServerId server) {
-    return CheckerAssignment.checkers(server, membership.members(), k);
+    return CheckerAssignment.checkers(server, datacenters.get(server), membership.members(), k);
+  }
+
+  @Override
+  public void serverDatacenters(Map<ServerId, String> byServer) {
+    Map<ServerId, String> next = Map.copyOf(byServer);
+    if (!next.equals(datacenters)) {
+      datacenters = next;
+      recompute();
+    }
   }
 
   @Override
@@ -102,7 +112,8 @@ abstract class VoteBoard implements HealthBoard {
     long now = clock.millis();
     votes.values().removeIf(v -> v.expired(now));
     HealthView prev = view;
-    HealthView next = HealthMerge.merge(votes.values(), membership.members(), k, now, prev);
+    HealthView next =
+        HealthMerge.merge(votes.values(), membership.members(), datacenters, k, now, prev);
     long nextExpiry =
         votes.values().stream().mapToLong(Vote::expiresMillis).filter(e -> e > 0).min().orElse(0);
     if (nextExpiry > 0) {

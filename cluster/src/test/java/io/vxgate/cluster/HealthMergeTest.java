@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthMergeTest {
@@ -48,6 +49,29 @@ class HealthMergeTest {
             Member.of("y", "dc2"));
     List<String> c = CheckerAssignment.checkers(U_S, m, 2);
     assertThat(c).hasSize(4).contains("x", "y");
+  }
+
+  @Test
+  void aServerWithADatacenterIsCheckedThereWhileThatDatacenterHasLiveMembers() {
+    List<Member> m =
+        List.of(
+            Member.of("a", "dc1"),
+            Member.of("b", "dc1"),
+            Member.of("x", "dc2"),
+            Member.of("y", "dc2"));
+    assertThat(CheckerAssignment.checkers(U_S, "dc2", m, 2)).containsExactly("x", "y");
+    assertThat(CheckerAssignment.checkers(U_S, "dc1", m, 2)).containsExactly("a", "b");
+    // dc2 lost: its servers are checked by every remaining datacenter
+    assertThat(CheckerAssignment.checkers(U_S, "dc2", m.subList(0, 2), 2))
+        .containsExactly("a", "b");
+    assertThat(CheckerAssignment.checkers(U_S, "dc9", m, 2)).hasSize(4);
+    // dc1's verdicts on a dc2 server do not count while dc2 has checkers
+    List<Vote> votes = List.of(active("a", false), active("b", false), active("x", true));
+    HealthView placed = HealthMerge.merge(votes, m, Map.of(U_S, "dc2"), 2, 0, HealthView.EMPTY);
+    assertThat(placed.get(U_S).up()).isTrue();
+    assertThat(placed.get(U_S).checkers()).containsExactly("x", "y");
+    HealthView unplaced = HealthMerge.merge(votes, m, 2, 0, HealthView.EMPTY);
+    assertThat(unplaced.get(U_S).up()).isFalse();
   }
 
   @Test

@@ -101,6 +101,18 @@ public final class HealthRegistry {
     Map<ServerId, Entry> next = new HashMap<>();
     Map<String, List<ServerState>> out = new HashMap<>();
     HealthView view = board == null ? HealthView.EMPTY : board.view();
+    if (board != null) {
+      // before any checker starts: a server's datacenter decides who checks it
+      Map<ServerId, String> datacenters = new HashMap<>();
+      for (UpstreamConfig u : config.upstreams().values()) {
+        for (ServerConfig s : u.servers()) {
+          if (s.datacenter() != null) {
+            datacenters.put(new ServerId(u.name(), s.name()), s.datacenter());
+          }
+        }
+      }
+      board.serverDatacenters(datacenters);
+    }
     for (UpstreamConfig u : config.upstreams().values()) {
       List<ServerState> states = new ArrayList<>(u.servers().size());
       for (ServerConfig s : u.servers()) {
