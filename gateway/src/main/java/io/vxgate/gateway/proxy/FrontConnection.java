@@ -57,13 +57,26 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   Channel channel;
   Active active;
 
-  /** The current request's body is still (partly) to come. */
+  /** Where the response to the current request is. */
+  enum Response {
+    /** No request waits for a response (none yet; on HTTP/1.x, between requests). */
+    NONE,
+    /** A request was read; its response head is not written yet. */
+    WAITING,
+    /** The response head was written; the response has not ended. */
+    STREAMING,
+    /** The response ended or was aborted (an HTTP/2 stream's one response; a closing HTTP/1.x). */
+    SENT
+  }
+
+  /**
+   * The current request's body is still (partly) to come. A fact of its own, not a phase of {@link
+   * #response}: a response may end before its request's body (an early answer, a 413), and a body
+   * may still arrive while its response streams.
+   */
   boolean requestOpen;
 
-  /** The current request has a response on its way (not yet ended). */
-  boolean responseOpen;
-
-  boolean headWritten;
+  Response response = Response.NONE;
 
   /** The method of the current request. */
   String method = "GET";
@@ -321,7 +334,12 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   /** Whether the response head of the current request was written. */
   final boolean headWritten() {
-    return headWritten;
+    return response == Response.STREAMING || response == Response.SENT;
+  }
+
+  /** Whether the current request has a response on its way (not yet ended). */
+  final boolean responseOpen() {
+    return response == Response.WAITING || response == Response.STREAMING;
   }
 
   /** Whether the response to the current request must not have a body (HEAD, 1xx, 204, 304). */

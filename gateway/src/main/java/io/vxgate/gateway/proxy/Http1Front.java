@@ -12,6 +12,7 @@ import io.vxgate.gateway.http1.Chunks;
 import io.vxgate.gateway.http1.HeadParser;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.Http1Exception;
+import io.vxgate.gateway.http1.RequestFraming;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
 import java.net.InetSocketAddress;
@@ -53,28 +54,55 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   /** Bytes read and not yet consumed (a pipelined request waiting for its turn). */
   private ByteBuf pending;
 
-  private boolean keepAlive = true;
-  private boolean closeAfterResponse;
+  /** What the connection does with the bytes it reads. */
+  private enum Phase {
+    /** Reads and serves requests. */
+    OPEN,
+    /** Upgraded: bytes go to the tunnel as they are. */
+    TUNNEL,
+    /** Nothing more is read or served (a refused request, a closing connection). */
+    STOPPED,
+    /** Half-closed after an error answer: what still arrives is read and dropped. */
+    LINGERING
+  }
 
-  /** The connection closes after an error answer: half-close and drop what still arrives. */
-  private boolean lingerOnClose;
+  /** What happens to the connection once the current response ended. */
+  private enum Ending {
+    /** It stays open for the next request. */
+    KEEP_ALIVE,
+    /** It closes. */
+    CLOSE,
+    /** It closes after an error answer, lingering (see the class comment). */
+    LINGER
+  }
 
-  /** When lingering, the last byte arrived then (System.nanoTime); 0: not lingering. */
+  /** How the current response's body is written. */
+  private enum BodyOut {
+    /** As it comes: its length is in Content-Length, or the connection's close ends it. */
+    AS_IS,
+    /** In chunks (an HTTP/1.1 client, a body of unknown length). */
+    CHUNKED,
+    /** Not at all (HEAD, 1xx, 204, 304). */
+    NONE
+  }
+
+  private Phase phase = Phase.OPEN;
+  private Ending ending = Ending.KEEP_ALIVE;
+  private BodyOut bodyOut = BodyOut.AS_IS;
+
+  /**
+   * The node drains. A fact of its own, not a phase: it arrives at any point of a request and holds
+   * for every later one (each response then closes the connection).
+   */
+  private boolean draining;
+
+  /** {@link #process} is on the stack: a nested call (from a response that ended) returns. */
+  private boolean inProcess;
+
+  /** When lingering, the last byte arrived then (System.nanoTime). */
   private long lingerLastRead;
 
   private long lingerEnd;
-
-  /** Nothing more is read or served (a refused request, a closing connection). */
-  private boolean stopped;
-
-  private boolean tunnel;
-  private boolean draining;
-
-  /** How the current response body is written. */
-  private boolean chunkedOut;
-
-  private boolean bodylessOut;
-  private boolean inProcess;
 
   /**
    * @param guard nullable: no header/body/keep-alive timeouts
@@ -109,14 +137,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf in) || stopped) {
+    if (!(msg instanceof ByteBuf in) || stopped()) {
       ReferenceCountUtil.release(msg);
-      if (lingerLastRead != 0) {
+      if (phase == Phase.LINGERING) {
         lingerLastRead = System.nanoTime();
       }
       return;
     }
-    if (tunnel) {
+    if (phase == Phase.TUNNEL) {
       Active a = active;
       if (a != null) {
         a.requestData(in);
@@ -156,14 +184,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     inProcess = true;
     try {
       ByteBuf in;
-      while ((in = pending) != null && in.isReadable() && !stopped && !tunnel) {
+      while ((in = pending) != null && in.isReadable() && phase == Phase.OPEN) {
         if (requestOpen) {
           if (body.decode(in, this)) {
             requestEnded();
           }
           continue;
         }
-        if (responseOpen) {
+        if (responseOpen()) {
           // A pipelined request waits for the response on its way: stop reading meanwhile.
           channel.config().setAutoRead(false);
           break;
@@ -176,7 +204,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
         startRequest(head);
       }
     } catch (Http1Exception e) {
-      if (requestOpen && !responseOpen) {
+      if (requestOpen && !responseOpen()) {
         // A bad body after its response was complete: nobody waits for an answer.
         stop();
         ctx.close();
@@ -186,7 +214,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     } finally {
       inProcess = false;
       ByteBuf in = pending;
-      if (in != null && (!in.isReadable() || stopped)) {
+      if (in != null && (!in.isReadable() || stopped())) {
         pending = null;
         in.release();
       }
@@ -207,7 +235,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     requestOpen = false;
     if (guard != null) {
       guard.requestComplete();
-      if (!responseOpen) {
+      if (!responseOpen()) {
         guard.responseComplete();
       }
     }
@@ -221,58 +249,27 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     method = head.method();
     version = head.version();
     HeaderFields fields = head.fields();
-    int framing = 0;
-    long length = 0;
-    BodyDecoder.Framing bodyFraming = BodyDecoder.Framing.NONE;
-    int teCount = fields.count("Transfer-Encoding");
-    String cl = fields.get("Content-Length");
-    if (teCount > 0) {
-      String te = fields.get("Transfer-Encoding").trim();
-      if (teCount > 1 || version == 10 || cl != null) {
-        framing = 400;
-      } else if (te.equalsIgnoreCase("chunked")) {
-        bodyFraming = BodyDecoder.Framing.CHUNKED;
-        length = -1;
-      } else {
-        // chunked not last is malformed; other codings are ones the gateway does not implement
-        framing = chunkedNotLast(te) ? 400 : 501;
-      }
-    } else if (cl != null) {
-      length = fields.count("Content-Length") > 1 ? -2 : HeaderFields.parseLength(cl);
-      if (length < 0) {
-        framing = 400;
-      } else if (length > 0) {
-        bodyFraming = BodyDecoder.Framing.LENGTH;
-      }
-    }
-    responseOpen = true;
-    headWritten = false;
-    closeAfterResponse = false;
-    boolean hasBody = framing == 0 && bodyFraming != BodyDecoder.Framing.NONE;
-    requestOpen = hasBody;
-    keepAlive =
+    RequestFraming framing = RequestFraming.of(fields, version);
+    response = Response.WAITING;
+    boolean keepAlive =
         !draining
             && (version == 11
                 ? !fields.containsToken("Connection", "close")
                 : fields.containsToken("Connection", "keep-alive"));
+    ending = keepAlive ? Ending.KEEP_ALIVE : Ending.CLOSE;
+    boolean hasBody = framing.hasBody();
+    requestOpen = hasBody;
     if (guard != null) {
       guard.requestHead(!hasBody);
     }
     if (hasBody) {
-      body.start(bodyFraming, length);
+      body.start(
+          framing.kind() == RequestFraming.Kind.CHUNKED
+              ? BodyDecoder.Framing.CHUNKED
+              : BodyDecoder.Framing.LENGTH,
+          framing.length());
     }
-    onRequest(head, framing, length);
-  }
-
-  /** Whether a Transfer-Encoding list names chunked, but not as its last coding. */
-  static boolean chunkedNotLast(String te) {
-    String[] codings = te.split(",");
-    for (int i = 0; i < codings.length - 1; i++) {
-      if (codings[i].trim().equalsIgnoreCase("chunked")) {
-        return true;
-      }
-    }
-    return false;
+    onRequest(head, framing.status(), framing.length());
   }
 
   /**
@@ -282,21 +279,26 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     requestOpen = false;
     boolean served = active != null;
     clientGone();
-    if (headWritten) {
+    if (headWritten()) {
       stop();
       ctx.close();
       return;
     }
-    responseOpen = true;
-    keepAlive = false;
+    response = Response.WAITING;
+    ending = Ending.CLOSE;
     if (!served) {
       listener.snapshot().metrics().request(null, status, 0, 0, 0);
     }
     listener.snapshot().errorPages().send(this, status, RequestIds.generate(), true);
   }
 
+  /** Whether nothing more is read or served (lingering included). */
+  private boolean stopped() {
+    return phase == Phase.STOPPED || phase == Phase.LINGERING;
+  }
+
   private void stop() {
-    stopped = true;
+    phase = Phase.STOPPED;
     channel.config().setAutoRead(false);
   }
 
@@ -305,10 +307,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   @Override
   void respond(int status, HeaderFields fields, ByteBuf content, boolean close) {
     if (close) {
-      closeAfterResponse = true;
-      lingerOnClose = true;
+      ending = Ending.LINGER;
       requestOpen = false;
-      stopped = true;
+      phase = Phase.STOPPED;
     }
     ResponseHead head = new ResponseHead(11, status, null, fields);
     if (status != 204 && status != 304) {
@@ -323,25 +324,25 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   void writeResponseHead(ResponseHead head) {
     HeaderFields h = head.fields();
     int status = head.status();
-    bodylessOut = bodyless(status);
-    chunkedOut = false;
-    if (!bodylessOut && !h.contains("Content-Length")) {
+    bodyOut = bodyless(status) ? BodyOut.NONE : BodyOut.AS_IS;
+    if (bodyOut == BodyOut.AS_IS && !h.contains("Content-Length")) {
       if (version == 10) {
-        closeAfterResponse = true;
+        // Delimited by the close.
+        closeAfter();
       } else {
         String codings = h.get("Transfer-Encoding");
         h.set("Transfer-Encoding", codings == null ? "chunked" : codings + ", chunked");
-        chunkedOut = true;
+        bodyOut = BodyOut.CHUNKED;
       }
     }
     head.version(version == 10 ? 10 : 11);
-    if (closeAfterResponse || !keepAlive || draining) {
-      closeAfterResponse = true;
+    if (ending != Ending.KEEP_ALIVE || draining) {
+      closeAfter();
       h.set("Connection", "close");
     } else if (version == 10) {
       h.set("Connection", "keep-alive");
     }
-    headWritten = true;
+    response = Response.STREAMING;
     if (guard != null && status >= 200) {
       guard.responseStarted();
     }
@@ -349,6 +350,13 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     ByteBuf out = ctx.alloc().buffer(head.encodedLength() + SMALL_BODY);
     head.writeTo(out);
     heldHead = out;
+  }
+
+  /** The connection closes after this response (lingering, if that was decided already). */
+  private void closeAfter() {
+    if (ending == Ending.KEEP_ALIVE) {
+      ending = Ending.CLOSE;
+    }
   }
 
   /** A body part up to this size is copied behind the response head into one buffer. */
@@ -373,15 +381,15 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   void writeBody(ByteBuf data) {
-    if (bodylessOut || !data.isReadable()) {
+    if (bodyOut == BodyOut.NONE || !data.isReadable()) {
       data.release();
       return;
     }
     ByteBuf h = heldHead;
     if (h != null) {
       int n = data.readableBytes();
-      if (n + (chunkedOut ? 12 : 0) <= h.writableBytes()) {
-        if (chunkedOut) {
+      if (n + (bodyOut == BodyOut.CHUNKED ? 12 : 0) <= h.writableBytes()) {
+        if (bodyOut == BodyOut.CHUNKED) {
           Chunks.writeSizeLine(h, n);
           copyInto(h, data);
           h.writeShort(0x0d0a);
@@ -393,7 +401,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       }
       writeHeldHead();
     }
-    if (chunkedOut) {
+    if (bodyOut == BodyOut.CHUNKED) {
       ctx.write(Chunks.sizeLine(ctx.alloc(), data.readableBytes()), ctx.voidPromise());
       ctx.write(data, ctx.voidPromise());
       ctx.write(Chunks.CRLF.duplicate(), ctx.voidPromise());
@@ -422,21 +430,20 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   @Override
   void writeEnd() {
     writeHeldHead();
-    if (chunkedOut) {
+    if (bodyOut == BodyOut.CHUNKED) {
       ctx.write(Chunks.LAST.duplicate(), ctx.voidPromise());
     }
-    responseOpen = false;
-    headWritten = false;
+    response = Response.NONE;
     active = null;
-    if (closeAfterResponse || draining) {
+    if (ending != Ending.KEEP_ALIVE || draining) {
       // Closing as soon as this is written: whatever arrives meanwhile is dropped (stopped), and
       // reading is not switched off (one epoll_ctl less per connection). A client that does not
       // read its response is closed by the guard's idle timeout.
-      stopped = true;
+      phase = Phase.STOPPED;
       if (guard != null) {
         guard.responseComplete();
       }
-      if (lingerOnClose) {
+      if (ending == Ending.LINGER) {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
             .addListener(f -> linger(f.isSuccess()));
       } else {
@@ -470,6 +477,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       p.release();
     }
     long now = System.nanoTime();
+    phase = Phase.LINGERING;
     lingerLastRead = now;
     lingerEnd = now + LINGER_MAX_NANOS;
     if (guard != null) {
@@ -509,7 +517,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   void autoRead(boolean on) {
-    if (!stopped) {
+    if (!stopped()) {
       channel.config().setAutoRead(on);
       if (on && guard != null) {
         // The pause was the gateway's (origin not ready or not reading): not the client's delay.
@@ -527,18 +535,18 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     }
     stop();
     active = null;
-    responseOpen = false;
+    response = Response.SENT;
     ctx.close();
   }
 
   @Override
   void upgraded() {
-    tunnel = true;
+    phase = Phase.TUNNEL;
     channel.config().setAutoRead(true);
     if (guard != null) {
       guard.disarm();
     }
-    responseOpen = false;
+    response = Response.NONE;
     ByteBuf early = pending;
     pending = null;
     if (early != null && early.isReadable() && active != null) {
@@ -557,8 +565,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   @Override
   void drain() {
     draining = true;
-    keepAlive = false;
-    if (!responseOpen && !requestOpen && !tunnel && (pending == null || !pending.isReadable())) {
+    if (!responseOpen()
+        && !requestOpen
+        && phase != Phase.TUNNEL
+        && (pending == null || !pending.isReadable())) {
       stop();
       ctx.close();
     }
@@ -578,7 +588,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    stopped = true;
+    phase = Phase.STOPPED;
     if (guard != null) {
       guard.disarm();
     }

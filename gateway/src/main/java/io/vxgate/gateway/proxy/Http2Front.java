@@ -63,7 +63,7 @@ final class Http2Front extends FrontConnection {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpRequest r && !responseOpen && active == null) {
+    if (msg instanceof HttpRequest r && !responseOpen() && active == null) {
       boolean last = r instanceof LastHttpContent;
       if (r instanceof FullHttpRequest full) {
         full.content().release();
@@ -79,8 +79,7 @@ final class Http2Front extends FrontConnection {
       }
       method = r.method().name();
       version = 11;
-      responseOpen = true;
-      headWritten = false;
+      response = Response.WAITING;
       requestOpen = !last;
       String cl = fields.get("Content-Length");
       long length = cl == null ? -1 : HeaderFields.parseLength(cl.trim());
@@ -137,7 +136,7 @@ final class Http2Front extends FrontConnection {
     // The body stalled: the origin's side goes, the client gets 408 unless its response began.
     requestOpen = false;
     clientGone();
-    if (!headWritten) {
+    if (!headWritten()) {
       // The fixed answer of HTTP/1.x's body timeout (ConnectionGuard), framed by respond().
       HeaderFields f = new HeaderFields(2);
       f.add("Content-Type", "text/plain; charset=utf-8");
@@ -149,7 +148,7 @@ final class Http2Front extends FrontConnection {
           true);
     }
     // Closing the stream resets it: the client stops sending, the stream's window returns.
-    responseOpen = false;
+    response = Response.SENT;
     ctx.close();
   }
 
@@ -174,7 +173,6 @@ final class Http2Front extends FrontConnection {
     if (bodyless) {
       body.release();
     }
-    headWritten = true;
     DefaultFullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -188,7 +186,7 @@ final class Http2Front extends FrontConnection {
 
   @Override
   void writeResponseHead(ResponseHead head) {
-    headWritten = true;
+    response = Response.STREAMING;
     ctx.write(
         new DefaultHttpResponse(
             HttpVersion.HTTP_1_1,
@@ -209,7 +207,7 @@ final class Http2Front extends FrontConnection {
   }
 
   private void ended() {
-    responseOpen = false;
+    response = Response.SENT;
     active = null;
     if (requestOpen) {
       // Answered before the body ended: read the rest and drop it, so that the stream closes
@@ -235,7 +233,7 @@ final class Http2Front extends FrontConnection {
   @Override
   void reset() {
     active = null;
-    responseOpen = false;
+    response = Response.SENT;
     ctx.close();
   }
 
