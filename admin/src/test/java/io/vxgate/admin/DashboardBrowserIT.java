@@ -25,6 +25,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,9 +34,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -44,11 +48,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real headless browser: Debian's {@code chromium} driven through {@code
  * chromedriver} (both installed by {@code bin/test}; without them this test fails, it does not
- * skip). Two gateway nodes in two datacenters with the admin API, one origin each behind upstreams
- * {@code a} and {@code b}. The test types the token into the page's header field, waits for the
- * members (with live {@code stats} from {@code /api/events}) and the servers, clicks "drain" on
- * server {@code a/a1}, and checks the page, the API of the other node and the traffic. It leaves a
- * 1280x800 screenshot in {@code admin/target/dashboard.png}; {@code docs/dashboard.png} is a copy.
+ * skip). Three gateway nodes in two datacenters with the admin API, one origin each behind
+ * upstreams {@code a} and {@code b}. One test types the token into the page's header field, waits
+ * for the members (with live {@code stats} from {@code /api/events}) and the servers, clicks
+ * "drain" on server {@code a/a1}, and checks the page, the API of the other node and the traffic.
+ * The other checks the traffic chart: a series per member, and lines that leave zero with traffic
+ * and with errors through one node. It leaves a 1280x1000 screenshot in {@code
+ * admin/target/dashboard.png}; {@code docs/dashboard.png} is a copy.
  */
 class DashboardBrowserIT {
   static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -58,6 +64,7 @@ class DashboardBrowserIT {
   static Vertx origins;
   static ClusteredNode a;
   static ClusteredNode b;
+  static ClusteredNode c;
   static int adminA;
   static int adminB;
 
@@ -84,16 +91,19 @@ class DashboardBrowserIT {
     String name = "dashboard-it-" + UUID.randomUUID();
     int hzA = freePort();
     int hzB = freePort();
+    int hzC = freePort();
     adminA = freePort();
     adminB = freePort();
-    a = node("gw-a", "eu-west", name, hzA, List.of(hzA, hzB), adminA, originA, originB);
-    b = node("gw-b", "us-east", name, hzB, List.of(hzA, hzB), adminB, originA, originB);
+    List<Integer> hz = List.of(hzA, hzB, hzC);
+    a = node("gw-a", "eu-west", name, hzA, hz, adminA, originA, originB);
+    b = node("gw-b", "us-east", name, hzB, hz, adminB, originA, originB);
+    c = node("gw-c", "eu-west", name, hzC, hz, freePort(), originA, originB);
     await()
         .atMost(WAIT)
         .until(
             () ->
-                a.cluster().membership().members().size() == 2
-                    && b.cluster().membership().members().size() == 2);
+                List.of(a, b, c).stream()
+                    .allMatch(n -> n.cluster().membership().members().size() == 3));
     await().atMost(WAIT).until(() -> get(b, "/").equals("origin-a"));
   }
 
@@ -139,6 +149,7 @@ class DashboardBrowserIT {
   static void stop() {
     for (Runnable r :
         List.<Runnable>of(
+            () -> c.stop(Duration.ZERO).await(),
             () -> b.stop(Duration.ZERO).await(),
             () -> a.stop(Duration.ZERO).await(),
             () -> origins.close().await())) {
@@ -216,7 +227,7 @@ class DashboardBrowserIT {
                 .equals(List.of("datacenter eu-west", "datacenter us-east")));
     wait.until(
         d -> memberCell(d, "gw-a", 3).equals("yes") && memberCell(d, "gw-b", 3).equals("yes"));
-    assertThat(browser.findElement(By.id("size")).getText()).isEqualTo("2");
+    assertThat(browser.findElement(By.id("size")).getText()).isEqualTo("3");
     assertThat(browser.findElement(By.id("node")).getText()).isEqualTo("gw-a");
 
     // upstreams and servers
@@ -271,20 +282,99 @@ class DashboardBrowserIT {
         .atMost(WAIT)
         .until(() -> get(a, "/").equals("status 503") && get(b, "/").equals("status 503"));
 
-    // let the next stats events fill the rates, then keep the picture
+    // the next stats events fill the rates
     wait.until(d -> !memberCell(d, "gw-a", 5).equals("?") && !memberCell(d, "gw-b", 5).equals("?"));
-    Path shot = Path.of("target", "dashboard.png");
-    Files.createDirectories(shot.getParent());
-    Files.copy(
-        browser.getScreenshotAs(OutputType.FILE).toPath(),
-        shot,
-        StandardCopyOption.REPLACE_EXISTING);
-    assertThat(Files.size(shot)).isPositive();
 
     // enable again from the page
     click(wait, "a1", "enable");
     wait.until(d -> serverState("a1").equals("enabled"));
     await().atMost(WAIT).until(() -> get(b, "/").equals("origin-a"));
+  }
+
+  @Test
+  void theTrafficChartHasASeriesPerMemberAndMovesWithTraffic() throws Exception {
+    browser.manage().window().setSize(new Dimension(1280, 1000));
+    browser.get("http://127.0.0.1:" + adminA + "/");
+    WebDriverWait wait = new WebDriverWait(browser, WAIT);
+    wait.ignoring(StaleElementReferenceException.class);
+    browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.TAB);
+    wait.until(d -> d.findElement(By.id("status")).getText().equals("live"));
+
+    // a series per member in both figures, each with points (its history read through
+    // /api/nodes/ID/api/stats, then the live stats events)
+    for (String chart : List.of("chart-rps", "chart-eps")) {
+      wait.until(
+          d ->
+              series(d, chart).stream()
+                      .map(e -> e.getAttribute("data-node"))
+                      .toList()
+                      .equals(List.of("gw-a", "gw-b", "gw-c"))
+                  && series(d, chart).stream().allMatch(e -> e.getAttribute("d").startsWith("M")));
+    }
+    assertThat(browser.findElement(By.id("legend")).getText()).contains("gw-a", "gw-b", "gw-c");
+
+    // traffic through gw-b only: its requests line leaves zero, gw-c's (which gets none) stays
+    AtomicBoolean going = new AtomicBoolean(true);
+    Thread load =
+        new Thread(
+            () -> {
+              while (going.get()) {
+                try {
+                  get(b, "/");
+                } catch (RuntimeException e) {
+                  // a failed request is a request too; the load goes on
+                }
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+              }
+            },
+            "dashboard-load");
+    load.start();
+    try {
+      wait.until(d -> last(d, "chart-rps", "gw-b") >= 2 && aboveZero(d, "chart-rps", "gw-b"));
+      assertThat(last(browser, "chart-rps", "gw-c")).isZero();
+      assertThat(aboveZero(browser, "chart-rps", "gw-c")).isFalse();
+      assertThat(last(browser, "chart-eps", "gw-b")).isZero();
+
+      // with a's only server drained, gw-b's requests get 503: its errors line leaves zero
+      assertThat(api(adminA, "POST", "/api/upstreams/a/servers/a1/drain", null, TOKEN).status())
+          .isEqualTo(200);
+      wait.until(d -> last(d, "chart-eps", "gw-b") >= 2 && aboveZero(d, "chart-eps", "gw-b"));
+      assertThat(last(browser, "chart-eps", "gw-c")).isZero();
+
+      Path shot = Path.of("target", "dashboard.png");
+      Files.createDirectories(shot.getParent());
+      Files.copy(
+          browser.getScreenshotAs(OutputType.FILE).toPath(),
+          shot,
+          StandardCopyOption.REPLACE_EXISTING);
+      assertThat(Files.size(shot)).isPositive();
+    } finally {
+      going.set(false);
+      load.join();
+      api(adminA, "POST", "/api/upstreams/a/servers/a1/enable", null, TOKEN);
+    }
+    await().atMost(WAIT).until(() -> get(b, "/").equals("origin-a"));
+  }
+
+  static List<WebElement> series(WebDriver d, String chart) {
+    return d.findElements(By.cssSelector("#" + chart + " path.series"));
+  }
+
+  static WebElement series(WebDriver d, String chart, String node) {
+    return d.findElement(By.cssSelector("#" + chart + " path.series[data-node='" + node + "']"));
+  }
+
+  /** The value of {@code node}'s latest point in {@code chart}. */
+  static double last(WebDriver d, String chart, String node) {
+    return Double.parseDouble(series(d, chart, node).getAttribute("data-last"));
+  }
+
+  /** Whether {@code node}'s line in {@code chart} ends above the chart's zero line. */
+  static boolean aboveZero(WebDriver d, String chart, String node) {
+    String[] xy = series(d, chart, node).getAttribute("d").trim().split("[ML ]+");
+    double y = Double.parseDouble(xy[xy.length - 1]);
+    double zero = Double.parseDouble(d.findElement(By.id(chart)).getAttribute("data-y0"));
+    return y < zero - 1;
   }
 
   /** Cell {@code col} (0-based) of member {@code id}'s row: 3 is "ready", 5 "req/s". */
