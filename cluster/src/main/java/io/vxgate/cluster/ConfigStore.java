@@ -108,9 +108,9 @@ public interface ConfigStore {
   Subscription listen(Consumer<Entry> listener);
 
   /**
-   * The seeding rule (SPEC 3): writes {@code config} when the cluster has none, or, with {@code
-   * force}, over the current one (as a new version). Otherwise leaves the cluster's config alone.
-   * Returns the entry in force afterwards.
+   * The seeding rule (docs/cluster.md, "What is shared"): writes {@code config} when the cluster
+   * has none, or, with {@code force}, over the current one (as a new version). Otherwise leaves the
+   * cluster's config alone. Returns the entry in force afterwards.
    */
   default Future<Entry> seed(JsonObject config, String author, boolean force) {
     requireNonNull(config, "config");

@@ -8,9 +8,9 @@ import io.vxgate.config.GatewayConfig;
 import java.util.List;
 
 /**
- * The cluster-wide sections of a config (SPEC 3) in their {@link ConfigJson} form: {@code
- * upstreams} (with their sticky settings), {@code routes}, {@code error-pages} (page content) and
- * {@code trusted-proxies}. Everything else is node-local.
+ * The cluster-wide sections of a config (docs/cluster.md, "What is shared") in their {@link
+ * ConfigJson} form: {@code upstreams} (with their sticky settings), {@code routes}, {@code
+ * error-pages} (page content) and {@code trusted-proxies}. Everything else is node-local.
  */
 public final class SharedConfig {
   /** The cluster-wide top-level keys. */

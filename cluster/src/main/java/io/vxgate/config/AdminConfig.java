@@ -11,6 +11,9 @@ import static java.util.Objects.requireNonNull;
  * requests.
  */
 public record AdminConfig(HostPort bind, String token, boolean vertxHttpMetrics) {
+  /** The default {@link #bind}. */
+  public static final HostPort DEFAULT_BIND = new HostPort("127.0.0.1", 9090);
+
   public AdminConfig {
     requireNonNull(bind, "bind");
   }

@@ -9,6 +9,9 @@ import static java.util.Objects.requireNonNull;
  *     null
  */
 public record BalanceConfig(Kind kind, String argument) {
+  /** The default, {@code roundrobin}. */
+  public static final BalanceConfig DEFAULT = new BalanceConfig(Kind.ROUNDROBIN, null);
+
   public BalanceConfig {
     requireNonNull(kind, "kind");
   }

@@ -12,6 +12,12 @@ import java.util.List;
  */
 public record ClusterConfig(
     String name, HostPort bind, List<HostPort> members, String kubernetesServiceDns) {
+  /** The default {@link #name}. */
+  public static final String DEFAULT_NAME = "vxgate";
+
+  /** The default {@link #bind}, Hazelcast's port on loopback. */
+  public static final HostPort DEFAULT_BIND = new HostPort("127.0.0.1", 5701);
+
   public ClusterConfig {
     requireNonNull(name, "name");
     requireNonNull(bind, "bind");

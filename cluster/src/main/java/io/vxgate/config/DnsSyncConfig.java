@@ -13,6 +13,9 @@ import static java.util.Objects.requireNonNull;
  * @param tsig nullable; updates are unsigned when null (test servers only)
  */
 public record DnsSyncConfig(HostPort server, String zone, String name, int ttl, TsigConfig tsig) {
+  /** The default {@link #ttl}. */
+  public static final int DEFAULT_TTL = 30;
+
   public DnsSyncConfig {
     requireNonNull(server, "server");
     requireNonNull(zone, "zone");
@@ -26,6 +29,9 @@ public record DnsSyncConfig(HostPort server, String zone, String name, int ttl, 
    * @param secret the base64 key
    */
   public record TsigConfig(String name, String algorithm, String secret) {
+    /** The default {@link #algorithm}. */
+    public static final String DEFAULT_ALGORITHM = "hmac-sha256";
+
     public TsigConfig {
       requireNonNull(name, "name");
       requireNonNull(algorithm, "algorithm");

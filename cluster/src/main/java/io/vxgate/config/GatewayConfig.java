@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A whole, validated vxgate configuration (SPEC section 2). Built by {@link ConfigLoader} (or
- * {@link ConfigJson}), which reports every invalid field; instances are immutable and safe to share
- * between threads.
+ * A whole, validated vxgate configuration (docs/configuration.md). Built by {@link ConfigLoader}
+ * (or {@link ConfigJson}), which reports every invalid field; instances are immutable and safe to
+ * share between threads.
  *
  * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin} and {@code dnsSync} are
  * node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link
@@ -48,43 +48,5 @@ public record GatewayConfig(
     upstreams = Map.copyOf(upstreams);
     routes = List.copyOf(routes);
     errorPages = Map.copyOf(errorPages);
-  }
-
-  /** A config without a GeoIP database and without secrets. */
-  public GatewayConfig(
-      NodeConfig node,
-      ClusterConfig cluster,
-      List<ListenerConfig> listeners,
-      AdminConfig admin,
-      List<String> trustedProxies,
-      Map<String, UpstreamConfig> upstreams,
-      List<RouteConfig> routes,
-      Map<Integer, String> errorPages,
-      DnsSyncConfig dnsSync) {
-    this(
-        node,
-        cluster,
-        listeners,
-        admin,
-        trustedProxies,
-        upstreams,
-        routes,
-        errorPages,
-        dnsSync,
-        null,
-        SecretsConfig.NONE);
-  }
-
-  /** A config without DNS sync, GeoIP database or secrets. */
-  public GatewayConfig(
-      NodeConfig node,
-      ClusterConfig cluster,
-      List<ListenerConfig> listeners,
-      AdminConfig admin,
-      List<String> trustedProxies,
-      Map<String, UpstreamConfig> upstreams,
-      List<RouteConfig> routes,
-      Map<Integer, String> errorPages) {
-    this(node, cluster, listeners, admin, trustedProxies, upstreams, routes, errorPages, null);
   }
 }

@@ -22,6 +22,14 @@ public record HealthCheckConfig(
     int fall,
     int expectMin,
     int expectMax) {
+  /**
+   * The defaults: an HTTP {@code GET /} every 2 s, answered within 1 s (or the interval, when
+   * shorter) with a status in 200..399; down after 3 failures, up after 2 successes.
+   */
+  public static final HealthCheckConfig DEFAULT =
+      new HealthCheckConfig(
+          Type.HTTP, "/", Duration.ofSeconds(2), Duration.ofSeconds(1), 2, 3, 200, 399);
+
   public HealthCheckConfig {
     requireNonNull(type, "type");
     requireNonNull(interval, "interval");

@@ -31,6 +31,23 @@ public record ListenerConfig(
   /** The default {@code request-body-timeout}. */
   public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * The listener of a config without {@code listeners:}; its other values are the defaults of every
+   * listener.
+   */
+  public static final ListenerConfig DEFAULT =
+      new ListenerConfig(
+          "web",
+          new HostPort("0.0.0.0", 8080),
+          null,
+          Duration.ofSeconds(10),
+          16 * 1024,
+          100L << 20,
+          10_000,
+          null,
+          0,
+          DEFAULT_REQUEST_BODY_TIMEOUT);
+
   public ListenerConfig {
     requireNonNull(name, "name");
     requireNonNull(bind, "bind");
@@ -60,5 +77,20 @@ public record ListenerConfig(
         tls,
         hstsSeconds,
         DEFAULT_REQUEST_BODY_TIMEOUT);
+  }
+
+  /** This listener on another address (a port chosen at start for {@code :0}, say). */
+  public ListenerConfig withBind(HostPort bind) {
+    return new ListenerConfig(
+        name,
+        bind,
+        redirectHttps,
+        requestHeaderTimeout,
+        maxHeaderSize,
+        maxRequestBody,
+        maxConnections,
+        tls,
+        hstsSeconds,
+        requestBodyTimeout);
   }
 }

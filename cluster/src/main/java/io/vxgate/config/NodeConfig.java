@@ -14,6 +14,9 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM (default 30s)
  */
 public record NodeConfig(String id, String datacenter, String advertise, Duration shutdownGrace) {
+  /** The default {@link #datacenter}. */
+  public static final String DEFAULT_DATACENTER = "default";
+
   /** The default {@link #shutdownGrace}. */
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
 

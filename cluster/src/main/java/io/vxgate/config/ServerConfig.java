@@ -17,6 +17,9 @@ public record ServerConfig(
     boolean backup,
     int maxConns,
     boolean tls) {
+  /** The default {@link #weight}. */
+  public static final int DEFAULT_WEIGHT = 1;
+
   public ServerConfig {
     requireNonNull(name, "name");
     requireNonNull(address, "address");

@@ -9,6 +9,9 @@ import java.util.List;
  * @param minVersion {@code TLSv1.2} (default) or {@code TLSv1.3}
  */
 public record TlsConfig(List<Certificate> certificates, String minVersion) {
+  /** The default {@link #minVersion}. */
+  public static final String DEFAULT_MIN_VERSION = "TLSv1.2";
+
   public TlsConfig {
     certificates = List.copyOf(certificates);
   }

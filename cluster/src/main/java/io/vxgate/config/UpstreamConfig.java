@@ -32,6 +32,19 @@ public record UpstreamConfig(
     LocalityConfig locality,
     boolean tlsVerify,
     String tlsCa) {
+  /** The default {@link #retries}. */
+  public static final int DEFAULT_RETRIES = 2;
+
+  /** The default {@link #retryOn}: failures before a response, never a status. */
+  public static final Set<RetryOn> DEFAULT_RETRY_ON =
+      Set.of(RetryOn.CONNECT_FAILURE, RetryOn.RESET, RetryOn.TIMEOUT);
+
+  /** The default {@link #slowStart}: none. */
+  public static final Duration DEFAULT_SLOW_START = Duration.ZERO;
+
+  /** The default {@link #tlsVerify}. */
+  public static final boolean DEFAULT_TLS_VERIFY = true;
+
   public UpstreamConfig {
     requireNonNull(name, "name");
     requireNonNull(balance, "balance");
@@ -71,21 +84,34 @@ public record UpstreamConfig(
         keepalive,
         slowStart,
         locality,
-        true,
+        DEFAULT_TLS_VERIFY,
         null);
   }
 
   /** Nginx-style passive checks: {@code maxFails} failures within {@code failTimeout}. */
-  public record PassiveConfig(int maxFails, Duration failTimeout) {}
+  public record PassiveConfig(int maxFails, Duration failTimeout) {
+    /** The defaults: one failure within 10 s (nginx's {@code max_fails=1 fail_timeout=10s}). */
+    public static final PassiveConfig DEFAULT = new PassiveConfig(1, Duration.ofSeconds(10));
+  }
 
   /** Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. */
-  public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {}
+  public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {
+    /** The defaults. */
+    public static final TimeoutsConfig DEFAULT =
+        new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
+  }
 
   /** The per-origin keep-alive connection pool (per node). */
-  public record KeepaliveConfig(int maxConnections, Duration idleTimeout) {}
+  public record KeepaliveConfig(int maxConnections, Duration idleTimeout) {
+    /** The defaults. */
+    public static final KeepaliveConfig DEFAULT = new KeepaliveConfig(64, Duration.ofSeconds(60));
+  }
 
   /** Datacenter-aware routing (Envoy zone-aware routing with a panic threshold). */
-  public record LocalityConfig(boolean preferDatacenter, int minHealthyPercent) {}
+  public record LocalityConfig(boolean preferDatacenter, int minHealthyPercent) {
+    /** The defaults: no preference (and a 50% panic threshold when it is turned on). */
+    public static final LocalityConfig DEFAULT = new LocalityConfig(false, 50);
+  }
 
   /**
    * Cookie-insert sticky sessions.
@@ -98,5 +124,14 @@ public record UpstreamConfig(
       boolean httpOnly,
       boolean secure,
       String sameSite,
-      Duration maxAge) {}
+      Duration maxAge) {
+    /** The default {@link #path}. */
+    public static final String DEFAULT_PATH = "/";
+
+    /** The default {@link #httpOnly}. */
+    public static final boolean DEFAULT_HTTP_ONLY = true;
+
+    /** The default {@link #sameSite}. */
+    public static final String DEFAULT_SAME_SITE = "Lax";
+  }
 }

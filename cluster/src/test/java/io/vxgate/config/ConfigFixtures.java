@@ -13,7 +13,10 @@ import java.util.Map;
 final class ConfigFixtures {
   static final String HOST = "host-1";
 
-  /** The config of SPEC section 2 as written, plus the upstreams its routes name. */
+  /**
+   * The product's example config (every section, most keys) as written, plus the upstreams its
+   * routes name.
+   */
   static final String SPEC_EXAMPLE =
       """
       node:    {id: gw-1, datacenter: dc1}            # id default: hostname; datacenter default: "default"
@@ -106,7 +109,7 @@ final class ConfigFixtures {
     }
   }
 
-  /** Writes the files the SPEC example names. */
+  /** Writes the files the example config names. */
   static void specFiles(Path dir) {
     write(dir, "certs/site.crt", "CERT");
     write(dir, "certs/site.key", "KEY");

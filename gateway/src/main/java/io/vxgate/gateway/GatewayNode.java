@@ -11,6 +11,7 @@ import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
+import io.vxgate.config.HostPort;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
@@ -122,7 +123,9 @@ public final class GatewayNode {
   private Future<Void> deployListener(ListenerConfig configured) {
     // Port 0 (tests): pick a free port first so every event loop's socket shares one port.
     ListenerConfig l =
-        configured.bind().port() == 0 ? withPort(configured, freePort(configured)) : configured;
+        configured.bind().port() == 0
+            ? configured.withBind(new HostPort(configured.bind().host(), freePort(configured)))
+            : configured;
     AtomicInteger connections = new AtomicInteger();
     connectionCounts.put(l.name(), connections);
     Listener listener =
@@ -160,20 +163,6 @@ public final class GatewayNode {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("no free port on " + l.bind().host(), e);
     }
-  }
-
-  private static ListenerConfig withPort(ListenerConfig l, int port) {
-    return new ListenerConfig(
-        l.name(),
-        new io.vxgate.config.HostPort(l.bind().host(), port),
-        l.redirectHttps(),
-        l.requestHeaderTimeout(),
-        l.maxHeaderSize(),
-        l.maxRequestBody(),
-        l.maxConnections(),
-        l.tls(),
-        l.hstsSeconds(),
-        l.requestBodyTimeout());
   }
 
   /**
