@@ -3,10 +3,8 @@ package io.vxgate.gateway;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.Cidr;
@@ -26,6 +24,7 @@ import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
+import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,13 +146,8 @@ public final class GatewayNode {
 
   /** The event loops that serve the listeners: the first {@code instances} of Vert.x's. */
   private List<EventLoop> listenerLoops() {
-    List<EventLoop> loops = new ArrayList<>();
-    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-      if (loops.size() < Math.max(1, instances)) {
-        loops.add((EventLoop) e);
-      }
-    }
-    return loops;
+    List<EventLoop> all = VertxNetty.eventLoops(vertx);
+    return List.copyOf(all.subList(0, Math.min(all.size(), Math.max(1, instances))));
   }
 
   private static int freePort(ListenerConfig l) {

@@ -43,11 +43,11 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.Pem;
 import io.vxgate.config.TlsConfig;
+import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
@@ -151,8 +151,7 @@ public final class Listener {
 
   /** Binds one server socket per event loop. */
   public Future<Void> start() {
-    VertxInternal v = (VertxInternal) vertx;
-    ChannelFactory<? extends ServerChannel> factory = v.transport().serverChannelFactory(false);
+    ChannelFactory<? extends ServerChannel> factory = VertxNetty.serverChannelFactory(vertx);
     boolean reusePort = reusePortSupported();
     List<EventLoop> acceptors = reusePort ? loops : loops.subList(0, 1);
     Promise<Void> bound = Promise.promise();

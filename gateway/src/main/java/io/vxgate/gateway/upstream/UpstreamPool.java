@@ -15,13 +15,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
+import io.vxgate.gateway.vertx.VertxNetty;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -98,9 +97,8 @@ public final class UpstreamPool {
 
   private UpstreamPool(Vertx vertx, Settings settings, List<EventLoop> serving) {
     this.settings = requireNonNull(settings, "settings");
-    VertxInternal v = (VertxInternal) vertx;
-    this.channelFactory = v.transport().channelFactory(false);
-    this.resolver = v.nameResolver().nettyAddressResolverGroup();
+    this.channelFactory = VertxNetty.channelFactory(vertx);
+    this.resolver = VertxNetty.resolver(vertx);
     this.loops = serving.toArray(EventLoop[]::new);
     this.pools = new ArrayList<>(loops.length);
     this.tunnels = new ArrayList<>(loops.length);
@@ -124,11 +122,7 @@ public final class UpstreamPool {
 
   /** A pool over all of {@code vertx}'s event loops. */
   public static UpstreamPool create(Vertx vertx, Settings settings) {
-    List<EventLoop> all = new ArrayList<>();
-    for (EventExecutor e : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-      all.add((EventLoop) e);
-    }
-    return create(vertx, settings, all);
+    return create(vertx, settings, VertxNetty.eventLoops(vertx));
   }
 
   /**

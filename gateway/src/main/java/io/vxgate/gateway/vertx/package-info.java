@@ -1,0 +1,5 @@
+/**
+ * The gateway's adapter to Vert.x internals ({@link io.vxgate.gateway.vertx.VertxNetty}): the one
+ * place a Vert.x upgrade can break.
+ */
+package io.vxgate.gateway.vertx;
