@@ -27,6 +27,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -171,7 +172,7 @@ class AdminIT {
             new JsonArray().add(new JsonObject().put("name", "default").put("upstream", upstream)));
   }
 
-  record Reply(int status, JsonObject body, String text) {}
+  record Reply(int status, JsonObject body, String text, HttpHeaders headers) {}
 
   static Reply api(int port, String method, String path, JsonObject body, String token) {
     HttpRequest.Builder rb =
@@ -188,7 +189,7 @@ class AdminIT {
     try {
       HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
       JsonObject j = r.body().startsWith("{") ? new JsonObject(r.body()) : null;
-      return new Reply(r.statusCode(), j, r.body());
+      return new Reply(r.statusCode(), j, r.body(), r.headers());
     } catch (IOException | InterruptedException e) {
       throw new RuntimeException(e);
     }

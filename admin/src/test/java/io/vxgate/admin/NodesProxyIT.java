@@ -1,6 +1,7 @@
 package io.vxgate.admin;
 
 import static io.vxgate.admin.AdminIT.TOKEN;
+import static io.vxgate.admin.AdminIT.api;
 import static io.vxgate.admin.AdminIT.ctl;
 import static io.vxgate.admin.AdminIT.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.admin.AdminIT.Reply;
+import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -65,20 +68,16 @@ class NodesProxyIT {
     for (int i = 0; i < 3; i++) {
       Path file = dir.resolve("gw-" + (i + 1) + ".yaml");
       Files.writeString(file, yaml(i, cluster, origin));
-      procs[i] = launch(file, dir.resolve("gw-" + (i + 1) + ".log"));
+      procs[i] = NodeProcess.launch(file, dir.resolve("gw-" + (i + 1) + ".log"));
     }
     for (int i = 0; i < 3; i++) {
       int port = admin[i];
       await()
           .atMost(WAIT)
           .pollInterval(Duration.ofMillis(500))
-          .until(() -> status(port, "/health/ready", TOKEN) == 200);
+          .until(() -> status(port, "/health/ready") == 200);
     }
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                ids(send(admin[0], "GET", "/api/cluster/members", null, TOKEN).body()).equals(IDS));
+    await().atMost(WAIT).until(() -> ids(get("/api/cluster/members").text()).equals(IDS));
   }
 
   @AfterAll
@@ -122,62 +121,15 @@ class NodesProxyIT {
             origin);
   }
 
-  /** The node main as a JVM of its own, with this test's class path (admin extension included). */
-  static Process launch(Path config, Path log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            java,
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-Dhazelcast.phone.home.enabled=false",
-            "-Dhazelcast.logging.type=slf4j",
-            "-cp",
-            System.getProperty("java.class.path"),
-            "io.vxgate.gateway.Main",
-            "--config",
-            config.toString(),
-            "--event-loops",
-            "2")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+  /** A call to gw-1's admin API with the token. */
+  static Reply get(String path) {
+    return api(admin[0], "GET", path, null, TOKEN);
   }
 
-  static HttpResponse<String> send(int port, String method, String path, String body, String token)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
-    }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static HttpResponse<String> get(String path) {
+  static int status(int port, String path) {
     try {
-      return send(admin[0], "GET", path, null, TOKEN);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static int status(int port, String path, String token) {
-    try {
-      return send(port, "GET", path, null, token).statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return api(port, "GET", path, null, TOKEN).status();
+    } catch (RuntimeException notYet) {
       return -1;
     }
   }
@@ -190,12 +142,8 @@ class NodesProxyIT {
     return out;
   }
 
-  static JsonObject json(HttpResponse<String> r) {
-    return new JsonObject(r.body());
-  }
-
-  static String firstError(HttpResponse<String> r) {
-    return json(r).getJsonArray("errors").getString(0);
+  static String firstError(Reply r) {
+    return r.body().getJsonArray("errors").getString(0);
   }
 
   /** The sum of {@code vxgate_requests_total} of upstream {@code app} in a Prometheus text. */
@@ -224,77 +172,76 @@ class NodesProxyIT {
   @Order(1)
   void everyMembersHealthAndMetricsThroughOneAddress() throws Exception {
     for (String id : IDS) {
-      HttpResponse<String> r = get("/api/nodes/" + id + "/api/health");
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Reply r = get("/api/nodes/" + id + "/api/health");
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
       assertThat(r.headers().firstValue(NodesProxy.ANSWERED_BY)).hasValue(id);
-      assertThat(json(r).getString("node")).isEqualTo(id);
-      assertThat(json(r).getJsonArray("servers").getJsonObject(0).getString("server"))
+      assertThat(r.body().getString("node")).isEqualTo(id);
+      assertThat(r.body().getJsonArray("servers").getJsonObject(0).getString("server"))
           .isEqualTo("s1");
       r = get("/api/nodes/" + id + "/health/ready");
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
       // the query string goes along
       r = get("/api/nodes/" + id + "/api/cluster/members?x=1");
-      assertThat(json(r).getString("node")).isEqualTo(id);
-      assertThat(ids(r.body())).isEqualTo(IDS);
+      assertThat(r.body().getString("node")).isEqualTo(id);
+      assertThat(ids(r.text())).isEqualTo(IDS);
     }
     // traffic through gw-2 only shows in gw-2's metrics
-    double before2 = appRequests(get("/api/nodes/gw-2/metrics").body());
-    double before3 = appRequests(get("/api/nodes/gw-3/metrics").body());
+    double before2 = appRequests(get("/api/nodes/gw-2/metrics").text());
+    double before3 = appRequests(get("/api/nodes/gw-3/metrics").text());
     for (int i = 0; i < 7; i++) {
-      assertThat(send(web[1], "GET", "/", null, null).body()).isEqualTo("origin");
+      assertThat(api(web[1], "GET", "/", null, null).text()).isEqualTo("origin");
     }
     // (a request is counted as its response ends, which may be just after the client read it)
     await()
         .atMost(WAIT)
         .untilAsserted(
             () -> {
-              HttpResponse<String> m2 = get("/api/nodes/gw-2/metrics");
-              assertThat(m2.statusCode()).isEqualTo(200);
+              Reply m2 = get("/api/nodes/gw-2/metrics");
+              assertThat(m2.status()).isEqualTo(200);
               assertThat(m2.headers().firstValue("Content-Type").orElse(""))
                   .startsWith("text/plain");
-              assertThat(appRequests(m2.body())).isEqualTo(before2 + 7);
+              assertThat(appRequests(m2.text())).isEqualTo(before2 + 7);
             });
-    assertThat(appRequests(get("/api/nodes/gw-3/metrics").body())).isEqualTo(before3);
+    assertThat(appRequests(get("/api/nodes/gw-3/metrics").text())).isEqualTo(before3);
 
     // a method and a body go along: a change made through gw-3, seen everywhere
-    HttpResponse<String> drain =
-        send(admin[0], "POST", "/api/nodes/gw-3/api/upstreams/app/servers/s1/drain", null, TOKEN);
-    assertThat(drain.statusCode()).as(drain.body()).isEqualTo(200);
-    assertThat(json(drain).getJsonArray("changes").getList())
+    Reply drain =
+        api(admin[0], "POST", "/api/nodes/gw-3/api/upstreams/app/servers/s1/drain", null, TOKEN);
+    assertThat(drain.status()).as(drain.text()).isEqualTo(200);
+    assertThat(drain.body().getJsonArray("changes").getList())
         .containsExactly("server-states.app/s1: drain");
-    String routes =
+    JsonObject routes =
         new JsonObject()
             .put(
                 "routes",
-                new JsonArray().add(new JsonObject().put("name", "default").put("upstream", "app")))
-            .encode();
-    HttpResponse<String> put = send(admin[0], "PUT", "/api/nodes/gw-2/api/routes", routes, TOKEN);
-    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    assertThat(json(put).getBoolean("changed")).isFalse();
-    HttpResponse<String> enable =
-        send(admin[0], "POST", "/api/nodes/gw-2/api/upstreams/app/servers/s1/enable", null, TOKEN);
-    assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+                new JsonArray()
+                    .add(new JsonObject().put("name", "default").put("upstream", "app")));
+    Reply put = api(admin[0], "PUT", "/api/nodes/gw-2/api/routes", routes, TOKEN);
+    assertThat(put.status()).as(put.text()).isEqualTo(200);
+    assertThat(put.body().getBoolean("changed")).isFalse();
+    Reply enable =
+        api(admin[0], "POST", "/api/nodes/gw-2/api/upstreams/app/servers/s1/enable", null, TOKEN);
+    assertThat(enable.status()).as(enable.text()).isEqualTo(200);
 
     // gw-3's own id through its wildcard-bound listener: proxied to itself over the loopback
-    HttpResponse<String> self = send(admin[2], "GET", "/api/nodes/gw-3/api/health", null, TOKEN);
-    assertThat(self.statusCode()).as(self.body()).isEqualTo(200);
-    assertThat(json(self).getString("node")).isEqualTo("gw-3");
+    Reply self = api(admin[2], "GET", "/api/nodes/gw-3/api/health", null, TOKEN);
+    assertThat(self.status()).as(self.text()).isEqualTo(200);
+    assertThat(self.body().getString("node")).isEqualTo("gw-3");
   }
 
   @Test
   @Order(2)
   void theTokenIsCheckedHereAndPassedOn() throws Exception {
-    HttpResponse<String> none = send(admin[0], "GET", "/api/nodes/gw-2/api/health", null, null);
-    assertThat(none.statusCode()).isEqualTo(401);
+    Reply none = api(admin[0], "GET", "/api/nodes/gw-2/api/health", null, null);
+    assertThat(none.status()).isEqualTo(401);
     assertThat(none.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
     assertThat(firstError(none)).startsWith("json: Authorization: (missing)");
-    HttpResponse<String> wrong =
-        send(admin[0], "GET", "/api/nodes/gw-2/metrics", null, "not-the-token");
-    assertThat(wrong.statusCode()).isEqualTo(401);
+    Reply wrong = api(admin[0], "GET", "/api/nodes/gw-2/metrics", null, "not-the-token");
+    assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
     // gw-2 needs the token too: its answer shows the caller's token got there
-    HttpResponse<String> ok = send(admin[0], "GET", "/api/nodes/gw-2/metrics", null, TOKEN);
-    assertThat(ok.statusCode()).isEqualTo(200);
+    Reply ok = api(admin[0], "GET", "/api/nodes/gw-2/metrics", null, TOKEN);
+    assertThat(ok.status()).isEqualTo(200);
     assertThat(ok.headers().firstValue(NodesProxy.ANSWERED_BY)).hasValue("gw-2");
   }
 
@@ -302,8 +249,8 @@ class NodesProxyIT {
   @Order(3)
   void anUnknownMemberIs404NamingTheMembers() {
     for (String path : List.of("/api/nodes/gw-9/api/health", "/api/nodes", "/api/nodes/")) {
-      HttpResponse<String> r = get(path);
-      assertThat(r.statusCode()).as(path).isEqualTo(404);
+      Reply r = get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
       assertThat(firstError(r))
           .as(path)
           .endsWith("(expected: one of the members: gw-1, gw-2, gw-3)");
@@ -315,15 +262,15 @@ class NodesProxyIT {
   @Test
   @Order(4)
   void oneHopOnly() throws Exception {
-    HttpResponse<String> nested = get("/api/nodes/gw-2/api/nodes/gw-3/api/health");
-    assertThat(nested.statusCode()).isEqualTo(400);
+    Reply nested = get("/api/nodes/gw-2/api/nodes/gw-3/api/health");
+    assertThat(nested.status()).isEqualTo(400);
     assertThat(firstError(nested))
         .isEqualTo(
             "json: path: /api/nodes/gw-2/api/nodes/gw-3/api/health (expected: one hop:"
                 + " /api/nodes/ID/PATH with a PATH outside /api/nodes)");
     // a path that only becomes /api/nodes/... once normalized is refused
-    HttpResponse<String> dotted = get("/api/nodes/gw-2/x/../api/nodes/gw-3/api/health");
-    assertThat(dotted.statusCode()).as(dotted.body()).isEqualTo(400);
+    Reply dotted = get("/api/nodes/gw-2/x/../api/nodes/gw-3/api/health");
+    assertThat(dotted.status()).as(dotted.text()).isEqualTo(400);
     assertThat(dotted.headers().firstValue(NodesProxy.ANSWERED_BY)).isEmpty();
     assertThat(firstError(dotted))
         .isEqualTo(
@@ -339,7 +286,7 @@ class NodesProxyIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(hop.statusCode()).isEqualTo(400);
-    assertThat(firstError(hop))
+    assertThat(new JsonObject(hop.body()).getJsonArray("errors").getString(0))
         .isEqualTo(
             "json: X-Vxgate-Hop: gw-1 (expected: a request no node forwarded (/api/nodes forwards"
                 + " one hop only))");
@@ -379,9 +326,9 @@ class NodesProxyIT {
     signal(procs[2], "STOP");
     try {
       long t0 = System.nanoTime();
-      HttpResponse<String> r = get("/api/nodes/gw-3/api/health");
+      Reply r = get("/api/nodes/gw-3/api/health");
       long waited = Duration.ofNanos(System.nanoTime() - t0).toMillis();
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(504);
+      assertThat(r.status()).as(r.text()).isEqualTo(504);
       assertThat(firstError(r))
           .isEqualTo(
               "gw-3 (127.0.0.1:"
@@ -391,14 +338,14 @@ class NodesProxyIT {
                   + "s");
       assertThat(waited).isGreaterThanOrEqualTo(NodesProxy.ANSWER_TIMEOUT.toMillis() - 100);
       // the others keep answering meanwhile
-      assertThat(get("/api/nodes/gw-2/api/health").statusCode()).isEqualTo(200);
+      assertThat(get("/api/nodes/gw-2/api/health").status()).isEqualTo(200);
       // once the cluster drops gw-3 (no heartbeat for 5 s), it is an unknown member
       await()
           .atMost(WAIT)
           .untilAsserted(
               () -> {
-                HttpResponse<String> gone = get("/api/nodes/gw-3/api/health");
-                assertThat(gone.statusCode()).isEqualTo(404);
+                Reply gone = get("/api/nodes/gw-3/api/health");
+                assertThat(gone.status()).isEqualTo(404);
                 assertThat(firstError(gone))
                     .isEqualTo("json: node: gw-3 (expected: one of the members: gw-1, gw-2)");
               });

@@ -16,6 +16,7 @@ import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.Vote;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.HostPort;
+import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,18 +1,22 @@
-package io.vxgate.gateway.it;
+package io.vxgate.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Starts a gateway node as a separate JVM (a real process to kill -9, stop or restart). */
-final class NodeProcess {
+/**
+ * Starts a gateway node as a separate JVM (a real process to kill -9, stop or restart), for the
+ * end-to-end tests of the modules that have the node main on their test class path (gateway, admin:
+ * there the admin extension comes along).
+ */
+public final class NodeProcess {
   private NodeProcess() {}
 
   /**
    * Runs {@code io.vxgate.gateway.Main --config config} on the test class path with a small heap
    * and 2 event loops; stdout and stderr go to {@code log}.
    */
-  static Process launch(Path config, Path log) throws IOException {
+  public static Process launch(Path config, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd =
         List.of(
