@@ -12,6 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vxgate.config.ClusterConfig;
@@ -33,8 +36,9 @@ import java.util.stream.Collectors;
  *       auto-increment; TCP-IP join with {@code cluster.members}, or Kubernetes discovery in DNS
  *       lookup mode when {@code cluster.kubernetes.service-dns} is set; multicast and
  *       auto-detection off; member attributes for the node id, datacenter, listener and admin
- *       addresses; heartbeat every 1s, a member silent for 5s is removed; phone-home off; the event
- *       bus bound to the bind host.
+ *       addresses; heartbeats, failure timeout and merge delay from the config (1s, 5s, 10s by
+ *       default); phone-home off; the event bus bound to the bind host, over mutual TLS with the
+ *       cluster's CA when {@code cluster.tls} is set.
  *   <li>Backups in another datacenter: the partition groups are {@code ZONE_AWARE} with the
  *       datacenter as the zone ({@code hazelcast.partition.group.zone}), so a backup lives in
  *       another datacenter than its primary. This matters only with more than one datacenter; with
@@ -109,6 +113,16 @@ public final class ClusterBootstrap {
     if (!wildcard(host)) {
       eb.setHost(host).setClusterPublicHost(host);
     }
+    ClusterConfig.Tls tls = cluster.tls();
+    if (tls != null) {
+      // Vert.x trusts every certificate by default (EventBusOptions.DEFAULT_TRUST_ALL): only the
+      // cluster's CA, and a certificate is required from both ends (docs/cluster.md, "Security")
+      eb.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.cert()).setKeyPath(tls.key()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca()))
+          .setTrustAll(false)
+          .setClientAuth(ClientAuth.REQUIRED);
+    }
     // the copy constructor keeps only MetricsOptions' base class: keep a subclass (Micrometer)
     VertxOptions vo =
         new VertxOptions(options)
@@ -138,8 +152,14 @@ public final class ClusterBootstrap {
     cfg.setClusterName(cluster.name());
     cfg.setLiteMember(liteMember);
     cfg.setProperty("hazelcast.phone.home.enabled", "false");
-    cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    cfg.setProperty(
+        "hazelcast.heartbeat.interval.seconds",
+        Long.toString(cluster.heartbeatInterval().toSeconds()));
+    cfg.setProperty(
+        "hazelcast.max.no.heartbeat.seconds", Long.toString(cluster.failureTimeout().toSeconds()));
+    String merge = Long.toString(cluster.mergeDelay().toSeconds());
+    cfg.setProperty("hazelcast.merge.first.run.delay.seconds", merge);
+    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", merge);
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     HostPort bind = cluster.bind();
     NetworkConfig net = cfg.getNetworkConfig().setPort(bind.port()).setPortAutoIncrement(false);
