@@ -61,7 +61,7 @@ final class ConfigReader {
             "secrets");
     NodeConfig node = NodeSection.read(top.get("node"), hostname);
     Binds binds = new Binds();
-    ClusterConfig cluster = ClusterSection.read(top.get("cluster"), binds);
+    ClusterConfig cluster = ClusterSection.read(top.get("cluster"), files, binds);
     List<ListenerConfig> listeners = ListenersSection.read(top.get("listeners"), files, binds);
     AdminConfig admin = AdminSection.read(top.get("admin"), binds);
     binds.check();

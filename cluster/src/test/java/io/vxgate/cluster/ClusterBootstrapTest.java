@@ -7,6 +7,7 @@ import com.hazelcast.config.PartitionGroupConfig;
 import com.hazelcast.spi.partitiongroup.PartitionGroupMetaData;
 import io.vxgate.config.ClusterConfig;
 import io.vxgate.config.HostPort;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,7 @@ class ClusterBootstrapTest {
         .containsExactly("10.0.0.2:5701", "10.0.0.3:5701");
     assertThat(cfg.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     assertThat(cfg.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("5");
+    assertThat(cfg.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("10");
     assertThat(cfg.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
     var attrs = cfg.getMemberAttributeConfig().getAttributes();
     assertThat(attrs)
@@ -47,6 +49,26 @@ class ClusterBootstrapTest {
     assertThat(cfg.getPartitionGroupConfig().isEnabled()).isTrue();
     assertThat(cfg.getPartitionGroupConfig().getGroupType())
         .isEqualTo(PartitionGroupConfig.MemberGroupType.ZONE_AWARE);
+  }
+
+  @Test
+  void failureDetectionAndMergeDelayFromTheConfig() {
+    HostPort bind = new HostPort("10.0.0.1", 5701);
+    ClusterConfig c =
+        new ClusterConfig(
+            "prod",
+            bind,
+            List.of(bind),
+            null,
+            null,
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(30));
+    Config cfg = ClusterBootstrap.hazelcastConfig(c, me, false);
+    assertThat(cfg.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("2");
+    assertThat(cfg.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("20");
+    assertThat(cfg.getProperty("hazelcast.merge.first.run.delay.seconds")).isEqualTo("30");
+    assertThat(cfg.getProperty("hazelcast.merge.next.run.delay.seconds")).isEqualTo("30");
   }
 
   @Test

@@ -168,6 +168,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusterTlsAndWanSettings() {
+    for (String f : List.of("node.pem", "node-key.pem", "ca.pem")) {
+      write(dir, f, "PEM");
+    }
+    ClusterConfig c =
+        parse(
+                """
+                cluster:
+                  tls: {cert: node.pem, key: node-key.pem, ca: ca.pem}
+                  heartbeat-interval: 2s
+                  failure-timeout: 15s
+                  merge-delay: 1m
+                """,
+                dir)
+            .cluster();
+    assertThat(c.tls())
+        .isEqualTo(
+            new ClusterConfig.Tls(
+                dir.resolve("node.pem").toAbsolutePath().toString(),
+                dir.resolve("node-key.pem").toAbsolutePath().toString(),
+                dir.resolve("ca.pem").toAbsolutePath().toString()));
+    assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.failureTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.mergeDelay()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
   void emptyFileGivesEveryDefault() {
     GatewayConfig c = parse("", dir);
 

@@ -118,6 +118,18 @@ class ConfigValidationTest {
         Arguments.of(
             "cluster: {kubernetes: {service-dns: \"not a name\"}}",
             "cluster.kubernetes.service-dns: not a name (expected: a DNS name)"),
+        Arguments.of(
+            "cluster: {heartbeat-interval: 500ms}",
+            "cluster.heartbeat-interval: 500ms (expected: a whole number of seconds, at least 1s,"
+                + " like 1s, 5s or 1m)"),
+        Arguments.of(
+            "cluster: {merge-delay: 0}",
+            "cluster.merge-delay: 0 (expected: a whole number of seconds, at least 1s, like 1s, 5s"
+                + " or 1m)"),
+        Arguments.of(
+            "cluster: {heartbeat-interval: 3s, failure-timeout: 5s}",
+            "cluster.failure-timeout: 5s (expected: at least twice cluster.heartbeat-interval"
+                + " (PT3S))"),
         // trusted proxies
         Arguments.of("trusted-proxies: [10.0.0.300]", "trusted-proxies[0]: 10.0.0.300 " + CIDR),
         Arguments.of("trusted-proxies: [\"::1/129\"]", "trusted-proxies[0]: ::1/129 " + CIDR),
@@ -506,6 +518,16 @@ class ConfigValidationTest {
             "gw.yaml: error-pages.502: errors/502.html (expected: a readable file, looked for "
                 + missing
                 + ")");
+  }
+
+  @Test
+  void clusterTlsNeedsItsThreeFiles() {
+    write(dir, "k.pem", "K");
+    Path cert = dir.resolve("c.pem").toAbsolutePath();
+    assertThat(errors("cluster: {tls: {cert: c.pem, key: k.pem}}", dir))
+        .containsExactly(
+            "gw.yaml: cluster.tls.cert: c.pem (expected: a readable file, looked for " + cert + ")",
+            "gw.yaml: cluster.tls.ca: (missing) (expected: a file)");
   }
 
   @Test
