@@ -45,13 +45,22 @@ public record RequestFraming(Kind kind, long length, int status) {
   /** A transfer coding the gateway does not implement. */
   public static final RequestFraming NOT_IMPLEMENTED = new RequestFraming(Kind.REJECT, -1, 501);
 
+  /**
+   * The {@link Kind#LENGTH} results of lengths below this are made once and kept (as {@code
+   * Integer.valueOf} keeps small integers), so that the request path allocates nothing for them; a
+   * larger body costs one small object next to its buffers.
+   */
+  private static final int CACHED_LENGTHS = 4096;
+
+  private static final RequestFraming[] LENGTHS = new RequestFraming[CACHED_LENGTHS];
+
   public RequestFraming {
     requireNonNull(kind, "kind");
   }
 
   /**
    * The framing of a request with these fields (values as {@link HeadParser} leaves them: without
-   * surrounding whitespace). Allocates only for {@link Kind#LENGTH}.
+   * surrounding whitespace). Allocates nothing but for a body of 4 KiB or more.
    *
    * @param version 10 or 11 (HTTP/1.0 or HTTP/1.1)
    */
@@ -75,7 +84,20 @@ public record RequestFraming(Kind kind, long length, int status) {
     if (length < 0) {
       return BAD_REQUEST;
     }
-    return length == 0 ? NONE : new RequestFraming(Kind.LENGTH, length, 0);
+    return length == 0 ? NONE : length(length);
+  }
+
+  private static RequestFraming length(long length) {
+    if (length >= CACHED_LENGTHS) {
+      return new RequestFraming(Kind.LENGTH, length, 0);
+    }
+    // Racy on purpose: two threads may both make one, either is right (a record is immutable).
+    RequestFraming f = LENGTHS[(int) length];
+    if (f == null) {
+      f = new RequestFraming(Kind.LENGTH, length, 0);
+      LENGTHS[(int) length] = f;
+    }
+    return f;
   }
 
   /** Whether a request with this framing has a body to read. */
