@@ -227,15 +227,13 @@ final class NodesProxy implements Handler<RoutingContext> {
     if (hp == null || hp.port() == 0) {
       return null;
     }
-    boolean any4 = hp.host().equals("0.0.0.0");
-    boolean any6 = hp.host().equals("::") || hp.host().equals("0:0:0:0:0:0:0:0");
-    if (!any4 && !any6) {
+    if (!HostPort.wildcard(hp.host())) {
       return hp;
     }
     if (!m.id().equals(membership.local().id())) {
       return null;
     }
-    return new HostPort(any4 ? "127.0.0.1" : "::1", hp.port());
+    return new HostPort(hp.host().equals("0.0.0.0") ? "127.0.0.1" : "::1", hp.port());
   }
 
   /** Answers without sending the request (its body is dropped). */

@@ -110,7 +110,7 @@ public final class ClusterBootstrap {
     HazelcastClusterManager mgr = new HazelcastClusterManager(cfg);
     String host = cluster.bind().host();
     EventBusOptions eb = new EventBusOptions(options.getEventBusOptions());
-    if (!wildcard(host)) {
+    if (!HostPort.wildcard(host)) {
       eb.setHost(host).setClusterPublicHost(host);
     }
     ClusterConfig.Tls tls = cluster.tls();
@@ -163,7 +163,7 @@ public final class ClusterBootstrap {
     cfg.setProperty("hazelcast.shutdownhook.enabled", "false");
     HostPort bind = cluster.bind();
     NetworkConfig net = cfg.getNetworkConfig().setPort(bind.port()).setPortAutoIncrement(false);
-    if (!wildcard(bind.host())) {
+    if (!HostPort.wildcard(bind.host())) {
       cfg.setProperty("hazelcast.local.localAddress", bind.host());
       // Listen on cluster.bind's address only: by default Hazelcast binds every interface, and
       // open-source Hazelcast has no TLS between members (docs/cluster.md).
@@ -197,9 +197,5 @@ public final class ClusterBootstrap {
     }
     cfg.addMapConfig(new MapConfig(HEALTH_MAP).setBackupCount(1));
     return cfg;
-  }
-
-  static boolean wildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 }

@@ -98,7 +98,7 @@ final class HazelcastMembership implements Membership {
    */
   static String reachable(String admin, String clusterHost) {
     HostPort hp = HostPort.parse(admin);
-    return hp == null || !ClusterBootstrap.wildcard(hp.host())
+    return hp == null || !HostPort.wildcard(hp.host())
         ? admin
         : new HostPort(clusterHost, hp.port()).toString();
   }

@@ -38,6 +38,11 @@ public record HostPort(String host, int port) {
     }
   }
 
+  /** Whether {@code host} is the IPv4 or IPv6 wildcard address (listen on every interface). */
+  public static boolean wildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
+  }
+
   @Override
   public String toString() {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -15,6 +15,7 @@ import io.vxgate.cluster.Membership;
 import io.vxgate.cluster.Subscription;
 import io.vxgate.config.DnsSyncConfig;
 import io.vxgate.config.GatewayConfig;
+import io.vxgate.config.HostPort;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -170,7 +171,7 @@ public final class DnsSync {
         throw new IllegalArgumentException("dns-sync: node.advertise is required (no listener)");
       }
       host = config.listeners().get(0).bind().host();
-      if (wildcard(host)) {
+      if (HostPort.wildcard(host)) {
         throw new IllegalArgumentException(
             "dns-sync: node.advertise is required: the first listener binds "
                 + host
@@ -550,9 +551,5 @@ public final class DnsSync {
         .map(InetAddress::getHostAddress)
         .sorted()
         .collect(Collectors.joining(",", "[", "]"));
-  }
-
-  private static boolean wildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
   }
 }
