@@ -3,6 +3,7 @@ package io.vxgate.admin.cli;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.admin.importer.ImportCommand;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.ConfigLoader;
@@ -53,6 +54,9 @@ public final class Ctl {
         server drain|enable|disable UPSTREAM SERVER
         history                              the kept config versions and what changed
         rollback VERSION                     restore the config of VERSION (as a new version)
+        import nginx|haproxy FILE            print FILE translated into a vxgate config; what
+                                             was not translated goes to stderr (no admin API:
+                                             exit 0 all translated, 3 some left out, 1 invalid)
       Exit codes: 0 ok, 1 refused or invalid, 2 usage, 3 unreachable.
       """;
 
@@ -98,6 +102,12 @@ public final class Ctl {
       }
       if (words.isEmpty()) {
         throw new IllegalArgumentException("no command");
+      }
+      if (words.get(0).equals("import")) {
+        if (words.size() != 3 || !ImportCommand.FORMATS.contains(words.get(1))) {
+          throw new IllegalArgumentException("usage: import nginx|haproxy FILE");
+        }
+        return ImportCommand.run(words.get(1), words.get(2), out, err);
       }
       URI base = URI.create(admin.endsWith("/") ? admin.substring(0, admin.length() - 1) : admin);
       if (base.getScheme() == null || base.getHost() == null) {

@@ -1,0 +1,119 @@
+package io.vxgate.admin.importer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The vxgate config an importer builds, and its YAML text. */
+final class Output {
+  /** A listener, upstream or route with the comment naming its source. */
+  record Block(String name, Yaml.YMap body, String comment) {}
+
+  private final List<Block> listeners = new ArrayList<>();
+  private final Map<String, Block> upstreams = new LinkedHashMap<>();
+  private final List<Decision.Flat> routes = new ArrayList<>();
+  private final Set<String> trustedProxies = new LinkedHashSet<>();
+  private final Map<Integer, String> errorPages = new LinkedHashMap<>();
+  private String geoip;
+  private boolean noListeners;
+
+  /** Writes {@code listeners: []} when no listener could be translated (not vxgate's default). */
+  void noListeners() {
+    this.noListeners = true;
+  }
+
+  void listener(String name, Yaml.YMap body, String comment) {
+    listeners.add(new Block(name, body, comment));
+  }
+
+  List<Block> listeners() {
+    return listeners;
+  }
+
+  void upstream(String name, Yaml.YMap body, String comment) {
+    upstreams.put(name, new Block(name, body, comment));
+  }
+
+  boolean hasUpstream(String name) {
+    return upstreams.containsKey(name);
+  }
+
+  Yaml.YMap upstreamBody(String name) {
+    Block b = upstreams.get(name);
+    return b == null ? null : b.body();
+  }
+
+  void route(Decision.Flat r) {
+    routes.add(r);
+  }
+
+  List<Decision.Flat> routes() {
+    return routes;
+  }
+
+  void trustedProxy(String cidr) {
+    trustedProxies.add(cidr);
+  }
+
+  void errorPage(int status, String file) {
+    errorPages.putIfAbsent(status, file);
+  }
+
+  void geoip(String database) {
+    this.geoip = database;
+  }
+
+  /**
+   * The YAML document. Routes that cannot match (after one that matches every request) are left
+   * out, since vxgate refuses them.
+   */
+  String yaml(List<String> header) {
+    Yaml.YMap root = new Yaml.YMap();
+    if (!listeners.isEmpty() || noListeners) {
+      Yaml.YList l = new Yaml.YList();
+      for (Block b : listeners) {
+        l.add(b.body(), b.comment());
+      }
+      root.put("listeners", l);
+    }
+    if (!trustedProxies.isEmpty()) {
+      root.put("trusted-proxies", Yaml.YList.of(List.copyOf(trustedProxies)));
+    }
+    if (geoip != null) {
+      root.put("geoip", new Yaml.YMap().put("database", geoip));
+    }
+    if (!upstreams.isEmpty()) {
+      Yaml.YMap u = new Yaml.YMap();
+      for (Block b : upstreams.values()) {
+        u.put(b.name(), b.body(), b.comment());
+      }
+      root.put("upstreams", u);
+    }
+    Yaml.YList rl = new Yaml.YList();
+    Names names = new Names();
+    for (Decision.Flat r : routes) {
+      Yaml.YMap route = new Yaml.YMap();
+      route.put("name", names.unique(r.leaf().label()));
+      if (!r.match().isAny()) {
+        route.put("match", r.match().yaml());
+      }
+      r.leaf().action().write(route);
+      rl.add(route, r.leaf().comment());
+      if (r.match().isAny()) {
+        break;
+      }
+    }
+    if (!rl.isEmpty()) {
+      root.put("routes", rl);
+    }
+    if (!errorPages.isEmpty()) {
+      Yaml.YMap e = new Yaml.YMap();
+      errorPages.forEach(e::put);
+      root.put("error-pages", e);
+    }
+    return Yaml.write(root, header);
+  }
+}

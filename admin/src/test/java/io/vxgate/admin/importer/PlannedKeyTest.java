@@ -1,0 +1,46 @@
+package io.vxgate.admin.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vxgate.config.ConfigException;
+import io.vxgate.config.ConfigLoader;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A planned key may be written by the importers only once vxgate's loader knows it: every key
+ * marked available is accepted (not refused as an unknown key) by the config loader.
+ */
+class PlannedKeyTest {
+  @Test
+  void everyAvailableKeyIsKnownToTheLoader() {
+    for (PlannedKey k : PlannedKey.values()) {
+      if (k.available()) {
+        assertThat(unknownKeyErrors(k.sample())).as(k.key()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void theCheckSeesUnknownKeys() {
+    assertThat(unknownKeyErrors("routes: [{name: r, upstream: u, no-such-key: 1}]")).isNotEmpty();
+  }
+
+  /** The errors that refuse a key as unknown ("(expected: one of: ...)" at its mapping). */
+  static List<String> unknownKeyErrors(String sample) {
+    String yaml = "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}]}}\n" + sample;
+    if (sample.startsWith("upstreams:")) {
+      yaml = sample;
+    }
+    try {
+      ConfigLoader.parse(yaml, "sample", null, null, ConfigLoader.Environment.of(Map.of(), "t"));
+      return List.of();
+    } catch (ConfigException e) {
+      return e.errors().stream()
+          .map(Object::toString)
+          .filter(s -> s.contains("expected: one of:"))
+          .toList();
+    }
+  }
+}
