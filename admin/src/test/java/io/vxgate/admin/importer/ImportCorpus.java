@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import io.vertx.core.http.HttpMethod;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.GatewayConfig;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.route.RequestView;
 import io.vxgate.gateway.route.Route;
@@ -160,18 +161,14 @@ final class ImportCorpus {
     if (route == null) {
       return "404";
     }
-    var c = route.config();
-    if (c.upstream() != null) {
-      return "upstream " + c.upstream();
+    RouteConfig.Action a = route.config().action();
+    if (a instanceof RouteConfig.Forward f) {
+      return "upstream " + f.upstream();
     }
-    if (c.redirect() != null) {
-      return "redirect "
-          + c.redirect().status()
-          + " "
-          + c.redirect().location()
-          + (c.redirect().keepPath() ? " +path" : "");
+    if (a instanceof RouteConfig.Redirect rd) {
+      return "redirect " + rd.status() + " " + rd.location() + (rd.keepPath() ? " +path" : "");
     }
-    return "return " + c.fixedResponse().status();
+    return "return " + ((RouteConfig.Return) a).status();
   }
 
   /** Every config file of a format directory, relative to it, sorted. */
