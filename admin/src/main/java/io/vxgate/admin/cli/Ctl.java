@@ -54,7 +54,7 @@ public final class Ctl {
         server drain|enable|disable UPSTREAM SERVER
         history                              the kept config versions and what changed
         rollback VERSION                     restore the config of VERSION (as a new version)
-        import nginx FILE                    print FILE translated into a vxgate config; what
+        import nginx|haproxy FILE            print FILE translated into a vxgate config; what
                                              was not translated goes to stderr (no admin API:
                                              exit 0 all translated, 3 some left out, 1 invalid)
       Exit codes: 0 ok, 1 refused or invalid, 2 usage, 3 unreachable.

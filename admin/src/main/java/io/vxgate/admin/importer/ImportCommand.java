@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class ImportCommand {
   /** The formats {@code vxgatectl import} reads. */
-  public static final java.util.List<String> FORMATS = java.util.List.of("nginx");
+  public static final java.util.List<String> FORMATS = java.util.List.of("nginx", "haproxy");
 
   private ImportCommand() {}
 
@@ -53,6 +53,7 @@ public final class ImportCommand {
   static Translation translate(String format, Path file, String shownAs) throws ImportException {
     return switch (format) {
       case "nginx" -> NginxImporter.translate(file, shownAs);
+      case "haproxy" -> HaproxyImporter.translate(file, shownAs);
       default -> throw new IllegalArgumentException("format " + format);
     };
   }

@@ -97,13 +97,14 @@ final class Output {
     for (Decision.Flat r : routes) {
       Yaml.YMap route = new Yaml.YMap();
       route.put("name", names.unique(r.leaf().label()));
-      if (!r.match().isAny()) {
-        route.put("match", r.match().yaml());
+      Yaml.YMap match = r.match().yaml();
+      if (!match.isEmpty()) {
+        route.put("match", match);
       }
       r.leaf().action().write(route);
       rl.add(route, r.leaf().comment());
-      if (r.match().isAny()) {
-        break;
+      if (match.isEmpty()) {
+        break; // vxgate refuses routes after one that matches every request
       }
     }
     if (!rl.isEmpty()) {

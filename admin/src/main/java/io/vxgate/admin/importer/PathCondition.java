@@ -211,6 +211,15 @@ final class PathCondition {
     if (kept.size() == 1 && kept.get(0) instanceof Regex r) {
       return new Keys(null, pre, r.alone());
     }
+    if (kept.size() == 1 && kept.get(0) instanceof Suffix sf) {
+      return new Keys(null, pre, lit(sf.value(), sf.ignoreCase()) + "$");
+    }
+    if (kept.size() == 1 && kept.get(0) instanceof Contains ct) {
+      return new Keys(null, pre, lit(ct.value(), ct.ignoreCase()));
+    }
+    if (kept.size() == 1 && !(kept.get(0) instanceof Not) && !(kept.get(0) instanceof All)) {
+      return new Keys(null, pre, "^" + kept.get(0).anchored());
+    }
     StringBuilder re = new StringBuilder("^");
     List<String> excluded = new ArrayList<>();
     for (Atom a : kept) {
@@ -248,6 +257,16 @@ final class PathCondition {
       sb.append(c);
     }
     return sb.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof PathCondition p && p.atoms.equals(atoms);
+  }
+
+  @Override
+  public int hashCode() {
+    return atoms.hashCode();
   }
 
   @Override

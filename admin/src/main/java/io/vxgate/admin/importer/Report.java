@@ -35,6 +35,11 @@ final class Report {
     add(new Note(at, directive, Note.Kind.PLANNED, key.key() + " planned"));
   }
 
+  /** A directive left out until {@code key} lands, and what vxgate does meanwhile. */
+  void planned(Source at, String directive, PlannedKey key, String meanwhile) {
+    add(new Note(at, directive, Note.Kind.PLANNED, key.key() + " planned (" + meanwhile + ")"));
+  }
+
   void add(Note n) {
     notes.add(n);
   }

@@ -60,6 +60,29 @@ final class ImportCorpus {
     }
   }
 
+  /**
+   * Translates a corpus config, checks it with the loader, and returns its notes next to the
+   * expected ones ({@code NAME.notes}). With {@code -Dimport.record=true} the current notes are
+   * written to the source tree as the expected ones (for a reviewed change of the translation).
+   */
+  static List<List<String>> notes(String format, Path dir, String name) throws Exception {
+    Path file = dir.resolve(name);
+    Translation t = ImportCommand.translate(format, file, name);
+    ImportCommand.check(t.yaml());
+    List<String> notes = t.notes().stream().map(Note::line).toList();
+    if (Boolean.getBoolean("import.record")) {
+      Path src = Path.of("src/test/resources/import", format, name);
+      Path out =
+          src.resolveSibling(src.getFileName().toString().replaceAll("\\.[a-z]+$", ".notes"));
+      Files.writeString(
+          out, notes.isEmpty() ? "" : String.join("\n", notes) + "\n", StandardCharsets.UTF_8);
+    }
+    if (t.exitCode() != (notes.stream().allMatch(n -> n.contains(": ignored: ")) ? 0 : 3)) {
+      throw new AssertionError("exit code " + t.exitCode() + " for " + notes);
+    }
+    return List.of(notes, expectedNotes(file));
+  }
+
   /** The expected notes of a config: {@code NAME.notes} next to it, one line each. */
   static List<String> expectedNotes(Path config) {
     Path f =
