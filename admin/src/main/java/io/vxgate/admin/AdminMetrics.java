@@ -1,6 +1,7 @@
 package io.vxgate.admin;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * The gateway's own meters (names in {@code docs/admin.md}), and the {@link ProxyMetrics} sink the
@@ -91,6 +93,30 @@ final class AdminMetrics implements ProxyMetrics {
     server(upstream, server).retries(reason == null ? "unknown" : reason).increment();
   }
 
+  @Override
+  public void buffers(LongSupplier memoryBytes, LongSupplier diskBytes, LongSupplier spills) {
+    Gauge.builder("vxgate.buffer.memory", memoryBytes, LongSupplier::getAsLong)
+        .baseUnit("bytes")
+        .description("Request and response body bytes buffered in memory now")
+        .register(registry);
+    Gauge.builder("vxgate.buffer.disk", diskBytes, LongSupplier::getAsLong)
+        .baseUnit("bytes")
+        .description("Request and response body bytes buffered in temp files now")
+        .register(registry);
+    FunctionCounter.builder("vxgate.buffer.spills", spills, LongSupplier::getAsLong)
+        .description("Bodies that went (partly) to a temp file")
+        .register(registry);
+  }
+
+  @Override
+  public void originFreedEarly(String upstream, long aheadNanos) {
+    UpstreamMeters m = upstreams.get(upstream);
+    if (m == null) {
+      m = upstreams.computeIfAbsent(upstream, UpstreamMeters::new);
+    }
+    m.freedAhead.record(aheadNanos, TimeUnit.NANOSECONDS);
+  }
+
   private ServerMeters server(String upstream, String server) {
     // Looked up before computeIfAbsent: its capturing lambda would be allocated on every request.
     Map<String, ServerMeters> byServer = servers.get(upstream);
@@ -128,6 +154,7 @@ final class AdminMetrics implements ProxyMetrics {
     final Timer latency;
     final Counter bytesIn;
     final Counter bytesOut;
+    final Timer freedAhead;
 
     UpstreamMeters(String upstream) {
       for (int i = 0; i < CLASSES.length; i++) {
@@ -155,6 +182,14 @@ final class AdminMetrics implements ProxyMetrics {
               .baseUnit("bytes")
               .description("Response body bytes written to clients")
               .tag("upstream", upstream)
+              .register(registry);
+      freedAhead =
+          Timer.builder("vxgate.buffer.origin.freed.ahead")
+              .description(
+                  "How long before its client had the whole response an origin connection was"
+                      + " free (response buffering)")
+              .tag("upstream", upstream)
+              .serviceLevelObjectives(BUCKETS)
               .register(registry);
     }
   }

@@ -445,6 +445,12 @@ class AdminIT {
         .containsPattern(
             "vxgate_requests_total\\{[^}]*status_class=\"2xx\"[^}]*upstream=\"a\"[^}]*\\} [1-9]")
         .containsPattern("vxgate_upstream_attempts_total\\{[^}]*server=\"a1\"");
+    // Buffering: what is held now, spills, and how early origins were let go.
+    assertThat(m.text)
+        .containsPattern("vxgate_buffer_memory_bytes(\\{[^}]*\\})? ")
+        .containsPattern("vxgate_buffer_disk_bytes(\\{[^}]*\\})? ")
+        .containsPattern("vxgate_buffer_spills_total(\\{[^}]*\\})? ")
+        .containsPattern("vxgate_buffer_origin_freed_ahead_seconds_count\\{[^}]*upstream=\"a\"");
     Reply ready = api(adminA, "GET", "/health/ready", null, null);
     assertThat(ready.status).as(ready.text).isEqualTo(200);
     assertThat(api(adminA, "GET", "/health/live", null, null).status).isEqualTo(200);

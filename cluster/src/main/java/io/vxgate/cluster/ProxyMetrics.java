@@ -1,5 +1,7 @@
 package io.vxgate.cluster;
 
+import java.util.function.LongSupplier;
+
 /**
  * The request path's metrics sink. The gateway calls it on the event loop, so implementations must
  * be non-blocking and cheap; the admin module registers Micrometer meters behind it (see {@code
@@ -38,4 +40,17 @@ public interface ProxyMetrics {
    * @param reason the failure tag, or {@code status_NNN} for a {@code retry-on} status
    */
   default void retry(String upstream, String server, String reason) {}
+
+  /**
+   * The node's buffered bodies (docs/architecture.md#buffering), read whenever the meters are:
+   * bytes held in memory and in temp files now, and how many bodies went to a temp file since the
+   * node started. Called once, when the data plane starts.
+   */
+  default void buffers(LongSupplier memoryBytes, LongSupplier diskBytes, LongSupplier spills) {}
+
+  /**
+   * Response buffering let an origin go early: its response was complete, and its connection free
+   * for other requests, {@code aheadNanos} before its client had received all of it.
+   */
+  default void originFreedEarly(String upstream, long aheadNanos) {}
 }

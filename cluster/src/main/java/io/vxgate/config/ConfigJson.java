@@ -117,7 +117,31 @@ public final class ConfigJson {
     if (c.secrets().sticky() != null) {
       json.put("secrets", new JsonObject().put("sticky", c.secrets().sticky()));
     }
+    BufferingConfig.NodeLimits b = c.buffering();
+    if (!b.equals(BufferingConfig.NodeLimits.DEFAULT)) {
+      JsonObject buffering = new JsonObject();
+      putIf(buffering, "node-memory", b.nodeMemory());
+      putIf(buffering, "temp-dir", b.tempDir());
+      json.put("buffering", buffering);
+    }
     return json;
+  }
+
+  /** A route's buffering override (only the keys it sets), or an upstream's (every key). */
+  private static JsonObject buffering(BufferingConfig.RouteOverride b) {
+    if (b.isEmpty()) {
+      return null;
+    }
+    JsonObject o = new JsonObject();
+    putIf(o, "request", b.request() == null ? null : onOff(b.request()));
+    putIf(o, "response", b.response() == null ? null : onOff(b.response()));
+    putIf(o, "memory", b.memory());
+    putIf(o, "max-temp-file", b.maxTempFile());
+    return o;
+  }
+
+  private static String onOff(boolean on) {
+    return on ? "on" : "off";
   }
 
   private static JsonObject upstream(UpstreamConfig u) {
@@ -165,6 +189,12 @@ public final class ConfigJson {
                     .put("min-healthy-percent", u.locality().minHealthyPercent()))
             .put("tls-verify", u.tlsVerify());
     putIf(o, "tls-ca", u.tlsCa());
+    BufferingConfig b = u.buffering();
+    o.put(
+        "buffering",
+        buffering(
+            new BufferingConfig.RouteOverride(
+                b.request(), b.response(), b.memory(), b.maxTempFile())));
     HealthCheckConfig h = u.healthCheck();
     if (h != null) {
       o.put(
@@ -233,6 +263,7 @@ public final class ConfigJson {
     putIf(o, "strip-prefix", r.stripPrefix());
     putIf(o, "request-headers", headerActions(r.requestHeaders()));
     putIf(o, "response-headers", headerActions(r.responseHeaders()));
+    putIf(o, "buffering", buffering(r.buffering()));
     if (action instanceof RouteConfig.Redirect rd) {
       o.put(
           "redirect",

@@ -58,7 +58,8 @@ final class ConfigReader {
             "routes",
             "error-pages",
             "geoip",
-            "secrets");
+            "secrets",
+            "buffering");
     NodeConfig node = NodeSection.read(top.get("node"), hostname);
     Binds binds = new Binds();
     ClusterConfig cluster = ClusterSection.read(top.get("cluster"), files, binds);
@@ -75,6 +76,7 @@ final class ConfigReader {
     List<RouteConfig> routes = RoutesSection.read(top.get("routes"), upstreamNames, gc.present());
     Map<Integer, String> errorPages = ErrorPagesSection.read(top.get("error-pages"), files);
     SecretsConfig secrets = SecretsSection.read(top.get("secrets"));
+    BufferingConfig.NodeLimits buffering = BufferingSection.node(top.get("buffering"), files);
     if (!ctx.errors.isEmpty()) {
       return null;
     }
@@ -89,6 +91,7 @@ final class ConfigReader {
         errorPages,
         dnsSync,
         geoip,
-        secrets);
+        secrets,
+        buffering);
   }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
  * (or {@link ConfigJson}), which reports every invalid field; instances are immutable and safe to
  * share between threads.
  *
- * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin} and {@code dnsSync} are
- * node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link
- * #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it holds no
- * reference to local files, except {@link GeoIpConfig#database}, which every node must have at that
- * path.
+ * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin}, {@code dnsSync} and {@code
+ * buffering} are node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link
+ * #routes}, {@link #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it
+ * holds no reference to local files, except {@link GeoIpConfig#database}, which every node must
+ * have at that path.
  *
  * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param upstreams by name
@@ -24,6 +24,8 @@ import java.util.Map;
  * @param dnsSync nullable; no DNS sync when null
  * @param geoip nullable; no GeoIP database when null (then no route matches on {@code country})
  * @param secrets cluster-wide secrets; {@link SecretsConfig#NONE} when none is configured
+ * @param buffering the node's limits on all buffered bodies (node-local; {@link
+ *     BufferingConfig.NodeLimits#DEFAULT} when not set)
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -36,10 +38,12 @@ public record GatewayConfig(
     Map<Integer, String> errorPages,
     DnsSyncConfig dnsSync,
     GeoIpConfig geoip,
-    SecretsConfig secrets) {
+    SecretsConfig secrets,
+    BufferingConfig.NodeLimits buffering) {
 
   public GatewayConfig {
     secrets = secrets == null ? SecretsConfig.NONE : secrets;
+    buffering = buffering == null ? BufferingConfig.NodeLimits.DEFAULT : buffering;
     requireNonNull(node, "node");
     requireNonNull(cluster, "cluster");
     requireNonNull(admin, "admin");

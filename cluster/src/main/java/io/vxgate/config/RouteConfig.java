@@ -15,6 +15,8 @@ import java.util.Map;
  *     of a redirect)
  * @param requestHeaders changes to the request headers sent to the origin
  * @param responseHeaders changes to the response headers sent to the client
+ * @param buffering what the route changes of its upstream's {@code buffering} ({@link
+ *     BufferingConfig.RouteOverride#NONE} when nothing)
  */
 public record RouteConfig(
     String name,
@@ -22,18 +24,31 @@ public record RouteConfig(
     Action action,
     String stripPrefix,
     HeaderActions requestHeaders,
-    HeaderActions responseHeaders) {
+    HeaderActions responseHeaders,
+    BufferingConfig.RouteOverride buffering) {
   public RouteConfig {
     requireNonNull(name, "name");
     requireNonNull(match, "match");
     requireNonNull(action, "action");
     requestHeaders = requestHeaders == null ? HeaderActions.NONE : requestHeaders;
     responseHeaders = responseHeaders == null ? HeaderActions.NONE : responseHeaders;
+    buffering = buffering == null ? BufferingConfig.RouteOverride.NONE : buffering;
+  }
+
+  /** A route that keeps its upstream's buffering. */
+  public RouteConfig(
+      String name,
+      MatchConfig match,
+      Action action,
+      String stripPrefix,
+      HeaderActions requestHeaders,
+      HeaderActions responseHeaders) {
+    this(name, match, action, stripPrefix, requestHeaders, responseHeaders, null);
   }
 
   /** A route that forwards to {@code upstream}, without header changes. */
   public RouteConfig(String name, MatchConfig match, String upstream, String stripPrefix) {
-    this(name, match, new Forward(upstream), stripPrefix, null, null);
+    this(name, match, new Forward(upstream), stripPrefix, null, null, null);
   }
 
   /**

@@ -39,7 +39,8 @@ final class RoutesSection {
               "request-headers",
               "response-headers",
               "redirect",
-              "return");
+              "return",
+              "buffering");
       if (!r.present()) {
         r.missing("a route");
         continue;
@@ -73,13 +74,16 @@ final class RoutesSection {
       RouteConfig.HeaderActions responseHeaders = headerActions(f.get("response-headers"));
       RouteConfig.Forward forward = forward(f.get("upstream"), upstreams);
       String strip = f.get("strip-prefix").scalar(Values.PATH, Values::path);
+      BufferingConfig.RouteOverride buffering = BufferingSection.route(f.get("buffering"));
       if (match != null && match.equals(MatchConfig.any()) && matchAll == null) {
         matchAll = r.path() + " " + (name == null ? "" : name);
         matchAll = matchAll.trim();
       }
       RouteConfig.Action action = forward != null ? forward : redirect != null ? redirect : fixed;
       if (name != null && match != null && action != null && actions.size() == 1) {
-        out.add(new RouteConfig(name, match, action, strip, requestHeaders, responseHeaders));
+        out.add(
+            new RouteConfig(
+                name, match, action, strip, requestHeaders, responseHeaders, buffering));
       }
     }
     return out;

@@ -16,6 +16,7 @@ import java.util.Set;
  *     host name)
  * @param tlsCa nullable; PEM content of extra CA certificates trusted besides the JDK's (the
  *     content, not the file, so that the config can travel to other nodes)
+ * @param buffering how request and response bodies are buffered (a route may override it)
  */
 public record UpstreamConfig(
     String name,
@@ -31,7 +32,8 @@ public record UpstreamConfig(
     Duration slowStart,
     LocalityConfig locality,
     boolean tlsVerify,
-    String tlsCa) {
+    String tlsCa,
+    BufferingConfig buffering) {
   /** The default {@link #retries}. */
   public static final int DEFAULT_RETRIES = 2;
 
@@ -55,6 +57,41 @@ public record UpstreamConfig(
     requireNonNull(keepalive, "keepalive");
     requireNonNull(slowStart, "slowStart");
     requireNonNull(locality, "locality");
+    requireNonNull(buffering, "buffering");
+  }
+
+  /** An upstream with the default buffering. */
+  public UpstreamConfig(
+      String name,
+      BalanceConfig balance,
+      List<ServerConfig> servers,
+      HealthCheckConfig healthCheck,
+      PassiveConfig passive,
+      StickyConfig sticky,
+      int retries,
+      Set<RetryOn> retryOn,
+      TimeoutsConfig timeouts,
+      KeepaliveConfig keepalive,
+      Duration slowStart,
+      LocalityConfig locality,
+      boolean tlsVerify,
+      String tlsCa) {
+    this(
+        name,
+        balance,
+        servers,
+        healthCheck,
+        passive,
+        sticky,
+        retries,
+        retryOn,
+        timeouts,
+        keepalive,
+        slowStart,
+        locality,
+        tlsVerify,
+        tlsCa,
+        BufferingConfig.DEFAULT);
   }
 
   /** An upstream that verifies TLS servers against the JDK's trust store. */

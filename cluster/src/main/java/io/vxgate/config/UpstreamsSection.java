@@ -63,7 +63,8 @@ final class UpstreamsSection {
             "slow-start",
             "locality",
             "tls-verify",
-            "tls-ca");
+            "tls-ca",
+            "buffering");
     if (!c.present()) {
       c.missing("an upstream with servers");
       return null;
@@ -89,9 +90,10 @@ final class UpstreamsSection {
     boolean tlsVerify =
         f.get("tls-verify").scalar(Values.BOOL, Syntax::bool, UpstreamConfig.DEFAULT_TLS_VERIFY);
     String tlsCa = tlsCa(f.get("tls-ca"), files);
+    BufferingConfig buffering = BufferingSection.upstream(f.get("buffering"));
     return new UpstreamConfig(
         name, balance, servers, hc, passive, sticky, retries, retryOn, timeouts, keepalive,
-        slowStart, locality, tlsVerify, tlsCa);
+        slowStart, locality, tlsVerify, tlsCa, buffering);
   }
 
   private static BalanceConfig balance(Cursor c) {

@@ -54,6 +54,9 @@ class ConfigDefaultsTest {
     assertThat(u.retryOn()).isEqualTo(UpstreamConfig.DEFAULT_RETRY_ON);
     assertThat(u.slowStart()).isEqualTo(UpstreamConfig.DEFAULT_SLOW_START);
     assertThat(u.tlsVerify()).isEqualTo(UpstreamConfig.DEFAULT_TLS_VERIFY);
+    assertThat(u.buffering()).isEqualTo(BufferingConfig.DEFAULT);
+    assertThat(c.routes().get(0).buffering()).isEqualTo(BufferingConfig.RouteOverride.NONE);
+    assertThat(c.buffering()).isEqualTo(BufferingConfig.NodeLimits.DEFAULT);
     assertThat(u.sticky())
         .isEqualTo(
             new StickyConfig(

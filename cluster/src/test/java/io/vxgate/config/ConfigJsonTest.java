@@ -31,6 +31,7 @@ class ConfigJsonTest {
           slow-start: 30s
           tls-verify: false
           tls-ca: ca.pem
+          buffering: {request: off, response: on, memory: 8k, max-temp-file: 100m}
       """;
 
   private GatewayConfig full() {
@@ -64,6 +65,7 @@ class ConfigJsonTest {
                         strip-prefix: /a
                         request-headers: {set: {X-In: "1", Host: example.org}, remove: [Cookie]}
                         response-headers: {set: {X-Out: "2"}, remove: [Server, X-Powered-By]}
+                        buffering: {response: off, max-temp-file: 0}
                       - {name: moved, match: {path: /old}, redirect: {location: "https://x.test/new", status: 308, keep-path: true}}
                       - {name: gone, match: {path: /gone}, return: {status: 410, body: "gone", content-type: text/html}}
                       - {name: empty, match: {path: /empty}, return: {status: 204}}
@@ -76,6 +78,7 @@ class ConfigJsonTest {
             """;
     yaml = yaml.replaceFirst("node: +\\{id: gw-1, datacenter: dc1\\}.*\n", "");
     yaml += "secrets: {sticky: \"${STICKY}\"}\n";
+    yaml += "buffering: {node-memory: 1g, temp-dir: /var/tmp/vx}\n";
     ConfigFixtures.write(
         dir,
         "ca.pem",
@@ -107,6 +110,11 @@ class ConfigJsonTest {
     assertThat(c.routes()).hasSize(8);
     assertThat(c.secrets().sticky()).isEqualTo("0123456789abcdef-sticky");
     assertThat(c.upstreams().get("hashed").tlsVerify()).isFalse();
+    assertThat(c.upstreams().get("hashed").buffering())
+        .isEqualTo(new BufferingConfig(false, true, 8192, 100L << 20));
+    assertThat(c.routes().get(0).buffering())
+        .isEqualTo(new BufferingConfig.RouteOverride(null, false, null, 0L));
+    assertThat(c.buffering()).isEqualTo(new BufferingConfig.NodeLimits(1L << 30, "/var/tmp/vx"));
     assertThat(c.upstreams().get("hashed").tlsCa()).startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(c.routes().get(0).action()).isEqualTo(new RouteConfig.Forward("hashed"));
     assertThat(c.routes().get(1).action())
@@ -140,7 +148,8 @@ class ConfigJsonTest {
             "routes",
             "error-pages",
             "geoip",
-            "secrets");
+            "secrets",
+            "buffering");
     assertThat(json.getJsonObject("geoip").getString("database"))
         .isEqualTo(dir.resolve("geo/country.mmdb").toAbsolutePath().toString());
     JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");

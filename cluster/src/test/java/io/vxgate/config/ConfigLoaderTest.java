@@ -263,6 +263,41 @@ class ConfigLoaderTest {
     assertThat(u.keepalive()).isEqualTo(new KeepaliveConfig(64, Duration.ofSeconds(60)));
     assertThat(u.slowStart()).isZero();
     assertThat(u.locality()).isEqualTo(new LocalityConfig(false, 50));
+    assertThat(u.buffering()).isEqualTo(new BufferingConfig(true, true, 64 * 1024, 1L << 30));
+    assertThat(c.buffering()).isEqualTo(new BufferingConfig.NodeLimits(null, null));
+  }
+
+  @Test
+  void bufferingOfUpstreamsRoutesAndTheNode() {
+    GatewayConfig c =
+        parse(
+            """
+            buffering: {node-memory: 256m, temp-dir: buf}
+            upstreams:
+              api:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                buffering: {request: off, memory: 16k}
+            routes:
+              - {name: events, match: {path-prefix: /events}, upstream: api,
+                 buffering: {response: off, max-temp-file: 0}}
+              - {name: uploads, match: {path-prefix: /up}, upstream: api,
+                 buffering: {request: on}}
+              - {name: default, upstream: api}
+            """,
+            dir);
+    BufferingConfig api = c.upstreams().get("api").buffering();
+    assertThat(api).isEqualTo(new BufferingConfig(false, true, 16 * 1024, 1L << 30));
+    assertThat(c.routes().get(0).buffering())
+        .isEqualTo(new BufferingConfig.RouteOverride(null, false, null, 0L));
+    assertThat(c.routes().get(0).buffering().over(api))
+        .isEqualTo(new BufferingConfig(false, false, 16 * 1024, 0));
+    assertThat(c.routes().get(1).buffering().over(api))
+        .isEqualTo(new BufferingConfig(true, true, 16 * 1024, 1L << 30));
+    assertThat(c.routes().get(2).buffering()).isEqualTo(BufferingConfig.RouteOverride.NONE);
+    assertThat(c.buffering())
+        .isEqualTo(
+            new BufferingConfig.NodeLimits(
+                256L << 20, dir.resolve("buf").toAbsolutePath().normalize().toString()));
   }
 
   @Test
@@ -502,10 +537,11 @@ class ConfigLoaderTest {
                 dir))
         .containsExactly(
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets; did you mean upstreams?)",
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering; did you mean"
+                + " upstreams?)",
             "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
                 + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality,"
-                + " tls-verify, tls-ca; did you mean health-check?)",
+                + " tls-verify, tls-ca, buffering; did you mean health-check?)",
             "gw.yaml: upstreams.api.servers[0]: wieght (expected: one of: name, address, weight,"
                 + " datacenter, backup, max-conns; did you mean weight?)",
             "gw.yaml: upstreams.api.servers[0]: max_conns (expected: one of: name, address, weight,"
@@ -516,7 +552,7 @@ class ConfigLoaderTest {
     assertThat(errors("xyzzy: 1", dir))
         .containsExactly(
             "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets)");
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering)");
   }
 
   @Test

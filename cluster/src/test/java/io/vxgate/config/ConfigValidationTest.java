@@ -204,6 +204,31 @@ class ConfigValidationTest {
             "upstreams.api.retry-on[0]: conect-failure (expected: one of: connect-failure, reset,"
                 + " timeout, 500, 502, 503, 504; did you mean connect-failure?)"),
         Arguments.of(upstream("retries: -1"), "upstreams.api.retries: -1 (expected: 0..100)"),
+        // buffering
+        Arguments.of(
+            upstream("buffering: {request: maybe}"),
+            "upstreams.api.buffering.request: maybe (expected: on or off)"),
+        Arguments.of(
+            upstream("buffering: {memory: 64kb}"),
+            "upstreams.api.buffering.memory: 64kb (expected: a size like 64k, 100m, 1g or plain"
+                + " bytes)"),
+        Arguments.of(
+            upstream("buffering: {max-temp-file: -1}"),
+            "upstreams.api.buffering.max-temp-file: -1 (expected: a size like 64k, 100m, 1g or"
+                + " plain bytes)"),
+        Arguments.of(
+            upstream("buffering: {requests: off}"),
+            "upstreams.api.buffering: requests (expected: one of: request, response, memory,"
+                + " max-temp-file; did you mean request?)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, buffering: {response: no}}"),
+            "routes[0].buffering.response: no (expected: on or off)"),
+        Arguments.of(
+            "buffering: {node-memory: lots}",
+            "buffering.node-memory: lots (expected: a size like 64k, 100m, 1g or plain bytes)"),
+        Arguments.of(
+            "buffering: {memory: 1m}",
+            "buffering: memory (expected: one of: node-memory, temp-dir)"),
         // health checks
         Arguments.of(
             upstream("health-check: {expect: 200-99}"),
@@ -356,7 +381,8 @@ class ConfigValidationTest {
         Arguments.of(
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",
             "routes[0]: default (expected: a mapping with keys: name, match, upstream,"
-                + " strip-prefix, request-headers, response-headers, redirect, return)"),
+                + " strip-prefix, request-headers, response-headers, redirect, return,"
+                + " buffering)"),
         // route actions
         Arguments.of(
             route("- {name: r, upstream: api, return: {status: 200}}"),

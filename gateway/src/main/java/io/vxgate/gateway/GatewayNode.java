@@ -7,11 +7,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
@@ -26,6 +28,7 @@ import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -58,6 +61,7 @@ public final class GatewayNode {
   private final List<Listener> listeners = new ArrayList<>();
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
+  private NodeBuffers buffers;
   private long version;
 
   private record ClientEntry(UpstreamClients.Key key, UpstreamPool client) {}
@@ -111,8 +115,24 @@ public final class GatewayNode {
     requireNonNull(config, "config");
     GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
     node.metrics = requireNonNull(metrics, "metrics");
-    node.apply(config);
-    Future<Void> all = Future.succeededFuture();
+    BufferingConfig.NodeLimits limits = config.buffering();
+    Path dir =
+        limits.tempDir() != null
+            ? Path.of(limits.tempDir())
+            : NodeBuffers.defaultDir(config.node().id());
+    long budget =
+        limits.nodeMemory() != null ? limits.nodeMemory() : NodeBuffers.defaultMemoryBudget();
+    // (Creating the temp directory and removing leftovers touches the disk: not on an event loop.)
+    Future<Void> all =
+        vertx
+            .executeBlocking(() -> NodeBuffers.open(dir, budget))
+            .map(
+                buffers -> {
+                  node.buffers = buffers;
+                  metrics.buffers(buffers::memoryBytes, buffers::diskBytes, buffers::spills);
+                  node.apply(config);
+                  return null;
+                });
     for (ListenerConfig l : config.listeners()) {
       all = all.compose(v -> node.deployListener(l));
     }
@@ -197,7 +217,8 @@ public final class GatewayNode {
             selectors,
             new ErrorPages(config.errorPages()),
             new ForwardedHeaders(trusted),
-            metrics);
+            metrics,
+            buffers);
     snapshot = s;
     log.atInfo()
         .addKeyValue("version", s.version())
@@ -224,6 +245,11 @@ public final class GatewayNode {
   /** The current snapshot (one volatile read). */
   public ProxySnapshot snapshot() {
     return snapshot;
+  }
+
+  /** The node's buffered bodies: memory and temp files in use, spills (null before start). */
+  public NodeBuffers buffers() {
+    return buffers;
   }
 
   /** The live server states. */
@@ -269,7 +295,16 @@ public final class GatewayNode {
           List<Future<Void>> closing = new ArrayList<>();
           clients.values().forEach(e -> closing.add(e.client().shutdown(grace)));
           clients.clear();
-          return Future.join(closing).mapEmpty();
+          return Future.join(closing)
+              .<Void>mapEmpty()
+              .eventually(
+                  () -> {
+                    NodeBuffers b = buffers;
+                    if (b != null) {
+                      b.close();
+                    }
+                    return Future.succeededFuture();
+                  });
         });
   }
 }

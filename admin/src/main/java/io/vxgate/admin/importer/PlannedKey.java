@@ -27,7 +27,7 @@ enum PlannedKey {
       "listeners: [{name: l, bind: 127.0.0.1:0, client-timeout: 30s}]"),
   BUFFERING(
       "upstreams.*.buffering",
-      false,
+      true,
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], buffering: {request: off, response: off}}}"),
   HEALTH_METHOD(
       "upstreams.*.health-check.method",

@@ -40,7 +40,8 @@ public final class HeaderFields {
     "Set-Cookie",
     "Location",
     "Content-Type",
-    "Cache-Control"
+    "Cache-Control",
+    "X-Accel-Buffering"
   };
 
   /**
@@ -94,7 +95,7 @@ public final class HeaderFields {
       case 14 -> is(name, 9);
       case 15 -> is(name, 12);
       case 16 -> is(name, 3) >= 0 ? 3 : is(name, 14);
-      case 17 -> is(name, 6) >= 0 ? 6 : is(name, 13);
+      case 17 -> is(name, 6) >= 0 ? 6 : is(name, 13) >= 0 ? 13 : is(name, 21);
       case 25 -> is(name, 16);
       default -> -1;
     };

@@ -2,6 +2,7 @@ package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.http1.HeaderFields;
@@ -28,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * origin connection cannot take more of the request body, the client connection is not read, and
  * while the client cannot take more of the response, the origin connection is not read.
  *
+ * <p>With buffering (docs/architecture.md#buffering), a request body is received whole before a
+ * server is picked ({@link BufferedRequest}) and a response the client cannot take as fast as the
+ * origin sends it is held for the client ({@link ResponseFeed}), so that the origin connection is
+ * free as soon as its response is complete.
+ *
  * <p>Whether a failed attempt is tried again, each time on a server not yet tried when one is
  * available, is the route's {@link RetryPolicy} to decide
  * (docs/configuration.md#upstreams-cluster-wide).
@@ -40,6 +46,11 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     NEW,
     /** The response head was written to the client; its body follows. */
     STREAMING,
+    /**
+     * The origin's response is complete and its connection gone back to the pool; the client is fed
+     * the rest from the response buffer.
+     */
+    DRAINING,
     /** The request is over: answered, failed, or the client went away. */
     DONE
   }
@@ -59,14 +70,32 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final RetryPolicy retry;
   private final Ticker ticker;
 
+  /** The route's buffering; null when the node buffers nothing. */
+  private final BufferingConfig buffering;
+
   /** The client waits for 100 Continue before it sends the body. */
   private final boolean expectContinue;
 
   /** Whether the body goes to origins chunked (its length is unknown). */
-  private final boolean chunked;
+  private boolean chunked;
 
-  /** The body's length as the gateway decoded it; -1 when unknown (chunked, HTTP/2). */
-  private final long contentLength;
+  /**
+   * The body's length as the gateway decoded it; -1 when unknown (chunked, HTTP/2) until a buffered
+   * body is complete.
+   */
+  private long contentLength;
+
+  /** The request body, received whole before any server is picked; null when it streams. */
+  private BufferedRequest bufferedBody;
+
+  /** Whether this response may be held for the client (decided from its head). */
+  private boolean bufferResponse;
+
+  /** The response parts the client could not take yet; null until the client was once full. */
+  private ResponseFeed feed;
+
+  /** When the origin's response ended while the client was still fed (ticker nanos). */
+  private long originEndNanos;
 
   /** Body parts that arrived before an origin connection was ready. */
   private ArrayDeque<ByteBuf> pendingBody;
@@ -115,6 +144,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
+    this.buffering = snapshot.buffering(route);
     // HTTP/1.0 clients know no 100 Continue: their expectation is ignored (RFC 9110 10.1.1).
     this.expectContinue =
         hasBody
@@ -127,6 +157,22 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   void start() {
     arrivalNanos = ticker.nanoTime();
+    if (hasBody && buffering != null && buffering.request()) {
+      // The body is received whole first; a client that waits for 100 Continue gets it now (a
+      // declared length over max-request-body was refused before this).
+      bufferedBody =
+          new BufferedRequest(
+              front,
+              snapshot.buffers(),
+              buffering.memory(),
+              front.listener().config().maxRequestBody(),
+              bufferedRequestOwner());
+      if (expectContinue) {
+        continueSent = true;
+        front.writeContinue();
+      }
+      return;
+    }
     if (hasBody) {
       // The body is read once an origin connection is ready to take it.
       front.autoRead(false);
@@ -187,6 +233,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     hostOfServer();
     c.writeHead(req, chunked);
+    if (bufferedBody != null) {
+      bufferedBody.sendTo(c);
+      return;
+    }
     if (!hasBody) {
       c.flush();
       c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
@@ -231,6 +281,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       finishWithStatus(413);
       return;
     }
+    if (bufferedBody != null) {
+      bufferedBody.take(data);
+      return;
+    }
     OriginConnection c = origin;
     if (c == null) {
       if (pendingBody == null) {
@@ -253,6 +307,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       return;
     }
     bodyEnded = true;
+    if (bufferedBody != null) {
+      bufferedBody.end();
+      return;
+    }
     OriginConnection c = origin;
     if (c != null) {
       c.writeEnd();
@@ -260,8 +318,48 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
+  /** How the buffered request body reports back: complete, sent, or failed on the temp file. */
+  private BufferedRequest.Owner bufferedRequestOwner() {
+    return new BufferedRequest.Owner() {
+      @Override
+      public void bodyBuffered() {
+        if (state != State.NEW) {
+          return;
+        }
+        // Its length is known now, whatever the client's framing (chunked, HTTP/2).
+        contentLength = bufferedBody.length();
+        chunked = false;
+        attempt();
+      }
+
+      @Override
+      public void bodySent(OriginConnection c) {
+        bodyStarted = true;
+        c.writeEnd();
+        c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+      }
+
+      @Override
+      public void bodyFailed(java.io.IOException cause, boolean receiving) {
+        int status = receiving ? 507 : 502;
+        log.atWarn()
+            .addKeyValue("request_id", requestId)
+            .addKeyValue("upstream", upstream.name())
+            .addKeyValue("status", status)
+            .log("request body buffering failed: {}", cause.toString());
+        finishWithStatus(status);
+      }
+    };
+  }
+
   @Override
   public void onOriginWritability(boolean writable) {
+    if (bufferedBody != null) {
+      if (writable && state != State.DONE) {
+        bufferedBody.originWritable();
+      }
+      return;
+    }
     if (hasBody && !bodyEnded && state != State.DONE) {
       front.autoRead(writable);
     }
@@ -271,9 +369,18 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   public void clientWritability(boolean writable) {
     // Only resuming is done here. The client connection turns unwritable in the middle of one of
     // this exchange's writes, often with bytes the socket would take at once; whether to pause the
-    // origin is decided after the write, once those are flushed (pauseOriginIfClientFull).
+    // origin (or hold the response) is decided after the write, once those are flushed
+    // (afterClientWrite).
+    if (!writable) {
+      return;
+    }
+    ResponseFeed f = feed;
+    if (f != null && f.holding()) {
+      f.clientWritable();
+      return;
+    }
     OriginConnection c = origin;
-    if (writable && state == State.STREAMING && c != null) {
+    if (state == State.STREAMING && c != null) {
       c.autoRead(true);
     }
   }
@@ -289,8 +396,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       return;
     }
     RetryDecision decision =
-        retry.onStatus(
-            code, attempts.count(), req.method(), hasBody, bodyStarted, state != State.NEW);
+        retry.onStatus(code, attempts.count(), req.method(), bodyState(), state != State.NEW);
     if (decision != RetryDecision.NOT_LISTED) {
       // A retry-on status is a failed attempt, retried or not.
       server.passive().recordFailure();
@@ -311,6 +417,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     HeaderFields h = r.fields();
     String codings = otherCodings(h);
     HopByHop.strip(h);
+    bufferResponse = mayBuffer(h);
     if (codings != null) {
       // The body stays in these codings (the gateway removed only the chunked framing).
       h.set("Transfer-Encoding", codings);
@@ -329,21 +436,62 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     RouteActions.apply(route.responseHeaders(), h);
     front.writeResponseHead(r);
-    pauseOriginIfClientFull();
+    afterClientWrite();
   }
 
   /**
-   * Stops reading the origin while the client connection holds more than its high-water mark. What
-   * is only written (not yet flushed) is flushed first: a client that takes it (the socket's buffer
-   * has room) costs no pause, and no pair of epoll_ctl calls to pause and resume the origin.
+   * Whether the response with these (origin's) fields may be held for the client: the route buffers
+   * responses, the response has a body, it is not an event stream, and the origin did not say
+   * {@code X-Accel-Buffering: no} (a field nginx consumes; it is removed here likewise).
    */
-  private void pauseOriginIfClientFull() {
+  private boolean mayBuffer(HeaderFields h) {
+    boolean on = buffering != null && buffering.response() && !front.bodyless(status);
+    if (h.contains("X-Accel-Buffering")) {
+      on &= !"no".equalsIgnoreCase(h.get("X-Accel-Buffering").trim());
+      h.remove("X-Accel-Buffering");
+    }
+    if (on) {
+      String type = h.get("Content-Type");
+      on = type == null || !type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+    return on;
+  }
+
+  /**
+   * After a write to the client: when the client connection holds more than its high-water mark,
+   * either the response is held from now on ({@link ResponseFeed}) or the origin stops being read.
+   * What is only written (not yet flushed) is flushed first: a client that takes it (the socket's
+   * buffer has room) costs neither, and no pair of epoll_ctl calls to pause and resume the origin.
+   */
+  private void afterClientWrite() {
     if (!front.isWritable()) {
       front.flush();
       if (!front.isWritable()) {
-        origin.autoRead(false);
+        if (bufferResponse) {
+          feed().clientFull();
+        } else {
+          origin.autoRead(false);
+        }
       }
     }
+  }
+
+  private ResponseFeed feed() {
+    ResponseFeed f = feed;
+    if (f == null) {
+      f =
+          new ResponseFeed(
+              front,
+              origin,
+              snapshot.buffers(),
+              buffering.memory(),
+              buffering.maxTempFile(),
+              upstream.timeouts().idle().toNanos(),
+              ticker,
+              feedOwner());
+      feed = f;
+    }
+    return f;
   }
 
   @Override
@@ -353,8 +501,13 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       return;
     }
     responseBytes += data.readableBytes();
+    ResponseFeed f = feed;
+    if (f != null && f.holding()) {
+      f.take(data);
+      return;
+    }
     front.writeBody(data);
-    pauseOriginIfClientFull();
+    afterClientWrite();
   }
 
   @Override
@@ -362,19 +515,83 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     if (state != State.STREAMING) {
       return;
     }
-    state = State.DONE;
     endAttempt(status, null);
-    requestDone(status);
     OriginConnection c = origin;
     origin = null;
     // Reusable only once the whole request went out (an origin may answer before reading it).
-    if (hasBody && !bodyEnded) {
+    if (hasBody && (!bodyEnded || bufferedBody != null && bufferedBody.sending())) {
       c.close();
     } else {
       c.release();
     }
     releasePending();
+    BufferedRequest b = bufferedBody;
+    if (b != null) {
+      b.release();
+    }
+    ResponseFeed f = feed;
+    if (f != null && f.holding()) {
+      // The origin is free now; the client gets the rest at its own pace.
+      state = State.DRAINING;
+      originEndNanos = ticker.nanoTime();
+      f.originEnded();
+      return;
+    }
+    state = State.DONE;
+    if (f != null) {
+      f.release();
+    }
+    requestDone(status);
     front.writeEnd();
+  }
+
+  /** How the response feed reports back. */
+  private ResponseFeed.Owner feedOwner() {
+    return new ResponseFeed.Owner() {
+      @Override
+      public void fed() {
+        if (state != State.DRAINING) {
+          return;
+        }
+        state = State.DONE;
+        snapshot.metrics().originFreedEarly(upstream.name(), ticker.nanoTime() - originEndNanos);
+        requestDone(status);
+        front.writeEnd();
+      }
+
+      @Override
+      public void feedTimedOut() {
+        log.debug("client of {} took nothing for timeouts.idle while fed", requestId);
+        abortResponse(status, "client_timeout");
+      }
+
+      @Override
+      public void feedFailed(java.io.IOException cause) {
+        log.atWarn()
+            .addKeyValue("request_id", requestId)
+            .addKeyValue("upstream", upstream.name())
+            .addKeyValue("status", 502)
+            .log("response buffering failed: {}", cause.toString());
+        abortResponse(502, "buffer_failed");
+      }
+    };
+  }
+
+  /**
+   * Ends a response whose head the client has, without the rest: the origin connection (if still
+   * held) is closed, the client's connection (HTTP/2: stream) reset.
+   */
+  private void abortResponse(int reportedStatus, String failure) {
+    if (state != State.STREAMING && state != State.DRAINING) {
+      return;
+    }
+    state = State.DONE;
+    endAttempt(status, failure);
+    dropOrigin();
+    releasePending();
+    releaseBuffers();
+    requestDone(reportedStatus);
+    front.reset();
   }
 
   @Override
@@ -396,6 +613,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       endAttempt(status, "reset");
       requestDone(status);
       releasePending();
+      releaseBuffers();
       front.reset();
     }
   }
@@ -416,8 +634,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     endAttempt(0, failure.tag());
     dropOrigin();
     if (retry
-        .onFailure(
-            failure, attempts.count(), req.method(), hasBody, bodyStarted, state != State.NEW)
+        .onFailure(failure, attempts.count(), req.method(), bodyState(), state != State.NEW)
         .retry()) {
       snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
@@ -429,8 +646,34 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private void dropOrigin() {
     OriginConnection c = origin;
     origin = null;
+    if (bufferedBody != null) {
+      bufferedBody.stopSending();
+    }
     if (c != null) {
       c.close();
+    }
+  }
+
+  /** Where the request body stands for a retry: none, kept whole (buffered), sent or not yet. */
+  private RetryPolicy.Body bodyState() {
+    if (!hasBody) {
+      return RetryPolicy.Body.NONE;
+    }
+    if (bufferedBody != null) {
+      return RetryPolicy.Body.KEPT;
+    }
+    return bodyStarted ? RetryPolicy.Body.SENT : RetryPolicy.Body.UNSENT;
+  }
+
+  /** Frees the request and response buffers (memory, temp files): the exchange is over. */
+  private void releaseBuffers() {
+    BufferedRequest b = bufferedBody;
+    if (b != null) {
+      b.release();
+    }
+    ResponseFeed f = feed;
+    if (f != null) {
+      f.release();
     }
   }
 
@@ -496,6 +739,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     endAttempt(0, "aborted");
     dropOrigin();
     releasePending();
+    releaseBuffers();
     requestDone(status);
     front.detach(this);
     snapshot.errorPages().send(front, status, requestId, hasBody && !bodyEnded);
@@ -518,6 +762,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     endAttempt(0, "client_gone");
     dropOrigin();
     releasePending();
+    releaseBuffers();
     requestDone(0);
   }
 }

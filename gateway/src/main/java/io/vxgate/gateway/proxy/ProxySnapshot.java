@@ -3,9 +3,11 @@ package io.vxgate.gateway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
@@ -19,6 +21,10 @@ import java.util.Map;
  * per snapshot, so a new version starts its rotation afresh.
  *
  * @param retryPolicies the {@link RetryPolicy} of each route that proxies, by route name
+ * @param buffering the buffering settings of each route that proxies (its upstream's, with the
+ *     route's own keys over them), by route name
+ * @param buffers nullable; the node's buffers (memory budget, temp files), the same in every
+ *     snapshot of a node; null: nothing is buffered (snapshots built by tests of other parts)
  */
 public record ProxySnapshot(
     long version,
@@ -29,7 +35,9 @@ public record ProxySnapshot(
     ErrorPages errorPages,
     ForwardedHeaders forwarded,
     ProxyMetrics metrics,
-    Map<String, RetryPolicy> retryPolicies) {
+    Map<String, RetryPolicy> retryPolicies,
+    Map<String, BufferingConfig> buffering,
+    NodeBuffers buffers) {
   public ProxySnapshot {
     requireNonNull(config, "config");
     requireNonNull(router, "router");
@@ -39,9 +47,10 @@ public record ProxySnapshot(
     requireNonNull(errorPages, "errorPages");
     requireNonNull(forwarded, "forwarded");
     retryPolicies = Map.copyOf(retryPolicies);
+    buffering = Map.copyOf(buffering);
   }
 
-  /** A snapshot whose retry policies are compiled from {@code config}. */
+  /** A snapshot whose retry policies and buffering settings are compiled from {@code config}. */
   public ProxySnapshot(
       long version,
       GatewayConfig config,
@@ -50,7 +59,8 @@ public record ProxySnapshot(
       Map<String, UpstreamSelector> selectors,
       ErrorPages errorPages,
       ForwardedHeaders forwarded,
-      ProxyMetrics metrics) {
+      ProxyMetrics metrics,
+      NodeBuffers buffers) {
     this(
         version,
         config,
@@ -60,12 +70,35 @@ public record ProxySnapshot(
         errorPages,
         forwarded,
         metrics,
-        retryPolicies(config));
+        retryPolicies(config),
+        buffering(config),
+        buffers);
   }
 
   /** The retry policy of a proxying route of this snapshot. */
   RetryPolicy retryPolicy(RouteConfig route) {
     return retryPolicies.get(route.name());
+  }
+
+  /**
+   * The buffering of a proxying route of this snapshot; null when the node buffers nothing (see
+   * {@link #buffers}).
+   */
+  BufferingConfig buffering(RouteConfig route) {
+    return buffers == null ? null : buffering.get(route.name());
+  }
+
+  /** Each proxying route's buffering: its upstream's, with the keys the route sets over them. */
+  private static Map<String, BufferingConfig> buffering(GatewayConfig config) {
+    Map<String, BufferingConfig> byRoute = new HashMap<>();
+    for (RouteConfig r : config.routes()) {
+      UpstreamConfig u =
+          r.action() instanceof RouteConfig.Forward f ? config.upstreams().get(f.upstream()) : null;
+      if (u != null) {
+        byRoute.put(r.name(), r.buffering().over(u.buffering()));
+      }
+    }
+    return byRoute;
   }
 
   /**

@@ -13,11 +13,14 @@ enum RetryDecision {
   RESPONSE_STARTED,
   /** {@code retries} further attempts were made already. */
   BUDGET_SPENT,
-  /** Bytes of the request body went to an origin: the gateway keeps no copy to send again. */
+  /**
+   * Bytes of a streamed request body went to an origin: the gateway keeps no copy to send again (it
+   * keeps a buffered one).
+   */
   BODY_SENT,
   /**
-   * The request may have reached the origin, and it is not idempotent or it has a body: sending it
-   * again could act twice.
+   * The request may have reached the origin, and it is not idempotent or its body streams (is not
+   * buffered): sending it again could act twice, or could not be done.
    */
   UNSAFE;
 

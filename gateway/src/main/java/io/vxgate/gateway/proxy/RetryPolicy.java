@@ -11,10 +11,10 @@ import java.util.Set;
  * Whether a request whose attempt failed is tried again (the rules of {@code retries} and {@code
  * retry-on}, docs/configuration.md#upstreams-cluster-wide): at most {@code retries} further
  * attempts; only for a failure or an origin status listed in {@code retry-on}; never once response
- * bytes reached the client; never once bytes of the request body went to an origin (they are not
- * kept); and a failure that may have reached the origin (a reset, a timeout, a status) only for an
- * idempotent method without a body, so that a POST or PATCH is retried only when nothing was sent
- * (a connect failure).
+ * bytes reached the client; never once bytes of a streamed request body went to an origin (they are
+ * not kept; a buffered body is, and is sent again); and a failure that may have reached the origin
+ * (a reset, a timeout, a status) only for an idempotent method whose body, if any, is buffered, so
+ * that a POST or PATCH is retried only when nothing was sent (a connect failure).
  *
  * <p>Armeria's {@code RetryRule} is the model: one immutable decision function, asked by both
  * {@link Exchange} and {@link WebSocketTunnel}. A policy is built once per config snapshot for each
@@ -44,30 +44,30 @@ public final class RetryPolicy {
     return new RetryPolicy(upstream.retries(), upstream.retryOn());
   }
 
+  /** Where a request's body stands, as far as sending it again goes. */
+  enum Body {
+    /** The request has no body (or an empty one). */
+    NONE,
+    /** The gateway holds the whole body (request buffering): it can be sent again. */
+    KEPT,
+    /** The body streams to the origin, and none of it was written to an origin yet. */
+    UNSENT,
+    /** The body streams, and bytes of it went to an origin: they are gone. */
+    SENT
+  }
+
   /**
    * After an attempt failed without a response head.
    *
    * @param attempts the attempts made so far, the failed one included (1 after the first)
    * @param method the request's method
-   * @param hasBody whether the request has a body (of any length but zero)
-   * @param bodySent whether any byte of the body was written to an origin, in any attempt
+   * @param body where the request body stands (over every attempt)
    * @param responseStarted whether response bytes were written to the client
    */
   RetryDecision onFailure(
-      UpstreamFailure failure,
-      int attempts,
-      String method,
-      boolean hasBody,
-      boolean bodySent,
-      boolean responseStarted) {
+      UpstreamFailure failure, int attempts, String method, Body body, boolean responseStarted) {
     return decide(
-        failure.retryOn(),
-        failure.mayHaveReachedOrigin(),
-        attempts,
-        method,
-        hasBody,
-        bodySent,
-        responseStarted);
+        failure.retryOn(), failure.mayHaveReachedOrigin(), attempts, method, body, responseStarted);
   }
 
   /**
@@ -76,14 +76,8 @@ public final class RetryPolicy {
    * #onFailure}.
    */
   RetryDecision onStatus(
-      int status,
-      int attempts,
-      String method,
-      boolean hasBody,
-      boolean bodySent,
-      boolean responseStarted) {
-    return decide(
-        RetryOn.ofStatus(status), true, attempts, method, hasBody, bodySent, responseStarted);
+      int status, int attempts, String method, Body body, boolean responseStarted) {
+    return decide(RetryOn.ofStatus(status), true, attempts, method, body, responseStarted);
   }
 
   private RetryDecision decide(
@@ -91,8 +85,7 @@ public final class RetryPolicy {
       boolean mayHaveReachedOrigin,
       int attempts,
       String method,
-      boolean hasBody,
-      boolean bodySent,
+      Body body,
       boolean responseStarted) {
     if (condition == null || !retryOn.contains(condition)) {
       return RetryDecision.NOT_LISTED;
@@ -103,10 +96,10 @@ public final class RetryPolicy {
     if (attempts > retries) {
       return RetryDecision.BUDGET_SPENT;
     }
-    if (bodySent) {
+    if (body == Body.SENT) {
       return RetryDecision.BODY_SENT;
     }
-    if (mayHaveReachedOrigin && (hasBody || !idempotent(method))) {
+    if (mayHaveReachedOrigin && (body == Body.UNSENT || !idempotent(method))) {
       return RetryDecision.UNSAFE;
     }
     return RetryDecision.RETRY;

@@ -262,7 +262,9 @@ final class WebSocketTunnel
       c.close();
     }
     // An upgrade is a GET without a body, and nothing reached the client before the 101.
-    if (retry.onFailure(failure, attempts.count(), req.method(), false, false, false).retry()) {
+    if (retry
+        .onFailure(failure, attempts.count(), req.method(), RetryPolicy.Body.NONE, false)
+        .retry()) {
       snapshot.metrics().retry(upstream.name(), from, failure.tag());
       attempt();
     } else {

@@ -3,6 +3,7 @@ package io.vxgate.gateway.it;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
@@ -59,6 +60,9 @@ final class Harness
   GatewayNode node;
   int port;
 
+  /** What the node's request path reports to (set before {@link #gateway}). */
+  ProxyMetrics metrics = ProxyMetrics.NOOP;
+
   private final List<RawOrigin> rawOrigins = new ArrayList<>();
   private final List<Client> clients = new ArrayList<>();
   private Future<Void> draining;
@@ -75,7 +79,7 @@ final class Harness
   /** Starts the gateway from YAML; {@code %LISTENER%} gets a listener block on port 0. */
   Harness gateway(String yaml) {
     GatewayConfig config = parse(yaml);
-    node = GatewayNode.start(vertx, config, Ticker.system(), 2).await();
+    node = GatewayNode.start(vertx, config, Ticker.system(), 2, null, metrics).await();
     port = node.port("web");
     return this;
   }

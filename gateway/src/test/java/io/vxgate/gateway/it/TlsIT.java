@@ -167,6 +167,19 @@ class TlsIT {
     assertThat(post.version()).isEqualTo(HttpClient.Version.HTTP_2);
     assertThat(post.body()).hasSize(100_000);
 
+    // A body without a length (DATA frames only): buffered, it reaches the origin with one.
+    HttpResponse<String> unsized =
+        h2.send(
+            HttpRequest.newBuilder(uri)
+                .POST(
+                    HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofString("z".repeat(100_000))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(unsized.body()).hasSize(100_000);
+    assertThat(o.lastHeaders.get().get("Content-Length")).isEqualTo("100000");
+    assertThat(o.lastHeaders.get().get("Transfer-Encoding")).isNull();
+
     HttpResponse<String> missing =
         h2.send(
             HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort() + "/x"))
