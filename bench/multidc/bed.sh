@@ -10,10 +10,12 @@
 #   dc2     $BED_ID-d2n1 10.2.0.11, $BED_ID-d2n2 10.2.0.12; $BED_ID-d2o1 .21, $BED_ID-d2o2 .22
 #   outside $BED_ID-cli 10.9.0.10 (load, probes), $BED_ID-dns 10.9.0.53 (BIND)
 #
-# The WAN is dc1 <-> dc2 through the router: every TCP connection between them is REDIRECTed to the
-# delaying relay (relay.py on :7000 in the router namespace), anything else between them is dropped,
-# and the relayed packets pass the chain WAN (filter INPUT from br1/br2), which holds the loss rule
-# (statistic match) and, during a cut, a DROP. The outside reaches both datacenters without delay.
+# The WAN is dc1 <-> dc2 through the router. BED_WAN=relay (the default): every TCP connection
+# between them is REDIRECTed to the delaying relay (relay.py on :7000 in the router namespace),
+# anything else between them is dropped, and the relayed packets pass the chain WAN (filter INPUT
+# from br1/br2). BED_WAN=packet: every packet between them goes through wan.py's TUN devices
+# (bed_packet_wan) and passes the chain WAN on FORWARD. The chain holds the loss rule (statistic
+# match) and, during a cut, a DROP. The outside reaches both datacenters without delay.
 
 BED_RELAY_PORT=7000
 BED_HOSTS=(d1n1 d1n2 d1o1 d1o2 d2n1 d2n2 d2o1 d2o2 cli dns)
@@ -52,14 +54,33 @@ bed_up() {
     bed_exec "$h" ip route add default via "$gw"
   done
   bed_rtr sysctl -qw net.ipv4.ip_forward=1
-  # the WAN: TCP between the datacenters goes through the relay, nothing else crosses
-  bed_ipt -t nat -A PREROUTING -i br1 -d 10.2.0.0/24 -p tcp -j REDIRECT --to-ports "$BED_RELAY_PORT"
-  bed_ipt -t nat -A PREROUTING -i br2 -d 10.1.0.0/24 -p tcp -j REDIRECT --to-ports "$BED_RELAY_PORT"
   bed_ipt -A FORWARD -i br1 -o br2 -j DROP
   bed_ipt -A FORWARD -i br2 -o br1 -j DROP
   bed_ipt -N WAN
-  bed_ipt -A INPUT -i br1 -p tcp -j WAN
-  bed_ipt -A INPUT -i br2 -p tcp -j WAN
+  if [[ ${BED_WAN:-relay} == relay ]]; then
+    # the WAN: TCP between the datacenters goes through the relay, nothing else crosses
+    bed_ipt -t nat -A PREROUTING -i br1 -d 10.2.0.0/24 -p tcp -j REDIRECT --to-ports "$BED_RELAY_PORT"
+    bed_ipt -t nat -A PREROUTING -i br2 -d 10.1.0.0/24 -p tcp -j REDIRECT --to-ports "$BED_RELAY_PORT"
+    bed_ipt -A INPUT -i br1 -p tcp -j WAN
+    bed_ipt -A INPUT -i br2 -p tcp -j WAN
+  fi
+}
+
+# bed_packet_wan : with BED_WAN=packet, once wan.py owns the TUN devices wana and wanb in the
+# router: dc1 -> dc2 packets are routed into wana, dc2 -> dc1 into wanb (policy routing); wan.py
+# writes each to the other device after the delay, and the chain WAN (loss, cut) sees every
+# packet once per direction as it leaves a TUN device.
+bed_packet_wan() {
+  local d
+  for d in all default wana wanb; do bed_rtr sysctl -qw "net.ipv4.conf.$d.rp_filter=0"; done
+  bed_rtr ip link set wana up
+  bed_rtr ip link set wanb up
+  bed_rtr ip route add 10.2.0.0/24 dev wana table 101
+  bed_rtr ip route add 10.1.0.0/24 dev wanb table 102
+  bed_rtr ip rule add iif br1 to 10.2.0.0/24 lookup 101
+  bed_rtr ip rule add iif br2 to 10.1.0.0/24 lookup 102
+  bed_ipt -A FORWARD -i wana -j WAN
+  bed_ipt -A FORWARD -i wanb -j WAN
 }
 
 # bed_loss PERCENT : sets the loss of relayed packets (each packet into the relay, both ways)
