@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Tests of relay.py on its own, over real network namespaces (needs root, ip, iptables).
+"""Tests of relay.py (and of wan.py, the packet-level WAN) on their own, over real network
+namespaces (needs root, ip, iptables, /dev/net/tun).
 
 Three namespaces, made for this run and removed at the end: a client (10.77.1.2), a router
 (10.77.1.1 | 10.77.2.1) that REDIRECTs the client's TCP connections to the relay, and a server
@@ -8,7 +9,7 @@ destination (two servers on two ports), 4 MiB each way at once arriving intact, 
 (the client's FIN reaches the server after the delay and the server still answers), and a refused
 destination answered with a reset (no hang).
 
-Run: python3 bench/multidc/test_relay.py  (bench/multidc/run runs it first; .ci/run too)
+Run: python3 bench/multidc/test_relay.py  (.ci/run runs it)
 """
 
 import json
@@ -22,6 +23,7 @@ import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RELAY = os.path.join(HERE, "relay.py")
+WAN = os.path.join(HERE, "wan.py")
 DELAY_MS = 30
 JITTER_MS = 10
 RELAY_PORT = 7000
@@ -51,17 +53,20 @@ class RelayTest(unittest.TestCase):
             sh("ip", "-n", c, "route", "add", "default", "via", "10.77.1.1")
             sh("ip", "-n", s, "route", "add", "default", "via", "10.77.2.1")
             sh("ip", "netns", "exec", r, "sysctl", "-qw", "net.ipv4.ip_forward=1")
-            sh("ip", "netns", "exec", r, "iptables", "-w", "5", "-t", "nat", "-A", "PREROUTING",
-               "-i", "toc", "-p", "tcp", "-j", "REDIRECT", "--to-ports", str(RELAY_PORT))
-            cls.relay = cls.spawn(r, [sys.executable, RELAY, "--listen", str(RELAY_PORT),
-                                      "--delay-ms", str(DELAY_MS), "--jitter-ms", str(JITTER_MS),
-                                      "--seed", "7"])
+            cls.start_wan(r)
             cls.spawn(s, [sys.executable, "-c", SERVER, "9001"])
             cls.spawn(s, [sys.executable, "-c", SERVER, "9002"])
             cls.wait_ready()
         except BaseException:
             cls.tearDownClass()
             raise
+
+    @classmethod
+    def start_wan(cls, r):
+        sh("ip", "netns", "exec", r, "iptables", "-w", "5", "-t", "nat", "-A", "PREROUTING",
+           "-i", "toc", "-p", "tcp", "-j", "REDIRECT", "--to-ports", str(RELAY_PORT))
+        cls.spawn(r, [sys.executable, RELAY, "--listen", str(RELAY_PORT), "--delay-ms",
+                      str(DELAY_MS), "--jitter-ms", str(JITTER_MS), "--seed", "7"])
 
     @classmethod
     def spawn(cls, ns, argv):
@@ -109,7 +114,7 @@ class RelayTest(unittest.TestCase):
         rtts = sorted(r["rtts_ms"])
         mean = sum(rtts) / len(rtts)
         sd = (sum((x - mean) ** 2 for x in rtts) / len(rtts)) ** 0.5
-        print(f"\nround trip over the relay ({DELAY_MS} +- {JITTER_MS} ms each way): "
+        print(f"\nround trip over {type(self).__name__} ({DELAY_MS} +- {JITTER_MS} ms each way): "
               f"min {rtts[0]:.1f}, median {rtts[len(rtts) // 2]:.1f}, max {rtts[-1]:.1f}, "
               f"sd {sd:.1f} ms", file=sys.stderr)
         # Sleeps can only be late: no round trip beats two minimal one-way delays.
@@ -139,6 +144,50 @@ class RelayTest(unittest.TestCase):
         r = self.client({"op": "refused", "port": 9009})
         self.assertIn(r["outcome"], ("reset", "eof"))
         self.assertLess(r["ms"], 5000)
+
+
+class WanTest(RelayTest):
+    """The same checks for wan.py (`bench/multidc/run --wan packet`): packets of both ways go
+    through two TUN devices by policy routing; here also 10% of them are dropped (iptables
+    statistic on FORWARD, as the bed does) and TCP end to end still delivers every byte."""
+
+    @classmethod
+    def start_wan(cls, r):
+        cls.spawn(r, [sys.executable, WAN, "--a", "wana", "--b", "wanb", "--delay-ms",
+                      str(DELAY_MS), "--jitter-ms", str(JITTER_MS), "--seed", "7"])
+        deadline = time.monotonic() + 10
+        while sh("ip", "-n", r, "link", "show", "wanb", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                raise AssertionError("wan.py did not create its TUN devices")
+            time.sleep(0.1)
+        for d in ("all", "default", "wana", "wanb"):
+            sh("ip", "netns", "exec", r, "sysctl", "-qw", f"net.ipv4.conf.{d}.rp_filter=0")
+        for cmd in (["link", "set", "wana", "up"], ["link", "set", "wanb", "up"],
+                    ["route", "add", "10.77.2.0/24", "dev", "wana", "table", "101"],
+                    ["route", "add", "10.77.1.0/24", "dev", "wanb", "table", "102"],
+                    ["rule", "add", "iif", "toc", "to", "10.77.2.0/24", "lookup", "101"],
+                    ["rule", "add", "iif", "tos", "to", "10.77.1.0/24", "lookup", "102"]):
+            sh("ip", "-n", r, *cmd)
+
+    def test_bytes_intact_through_loss(self):
+        r = self.ns["rtr"]
+        rules = [["-i", d, "-m", "statistic", "--mode", "random", "--probability", "0.1",
+                  "-j", "DROP"] for d in ("wana", "wanb")]
+        for rule in rules:
+            sh("ip", "netns", "exec", r, "iptables", "-w", "5", "-I", "FORWARD", *rule)
+        try:
+            res = self.client({"op": "bulk", "port": 9001, "size": 256 << 10})
+        finally:
+            for rule in rules:
+                sh("ip", "netns", "exec", r, "iptables", "-w", "5", "-D", "FORWARD", *rule)
+        self.assertEqual(res["sent_sha"], res["server_got_sha"])
+        self.assertEqual(res["server_sent_sha"], res["got_sha"])
+
+    def test_refused_destination_resets(self):
+        # a packet WAN carries the RST of the refusing host itself
+        r = self.client({"op": "refused", "port": 9009})
+        self.assertEqual(r["outcome"], "reset")
+        self.assertGreaterEqual(r["ms"], 2 * (DELAY_MS - JITTER_MS) - 1)
 
 
 SERVER = textwrap.dedent("""
