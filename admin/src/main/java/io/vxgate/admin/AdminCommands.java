@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.AdminStates;
 import io.vxgate.cluster.ConfigStore;
+import io.vxgate.cluster.HealthFlag;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.Member;
 import io.vxgate.cluster.NodeContext;
@@ -18,12 +19,15 @@ import io.vxgate.config.ConfigError;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.ConfigJson;
 import io.vxgate.config.GatewayConfig;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +52,9 @@ public final class AdminCommands {
   public static final String MEMBERS = "vxgate.admin.members";
   public static final String HEALTH = "vxgate.admin.health";
 
+  /** Per server and node: health flags and why the server is out ({@code GET /api/upstreams}). */
+  public static final String UPSTREAMS = "vxgate.admin.upstreams";
+
   /** Beyond SPEC 4: the history and rollback of the HTTP API, on the event bus too. */
   public static final String CONFIG_HISTORY = "vxgate.admin.config.history";
 
@@ -64,6 +71,7 @@ public final class AdminCommands {
           SERVERS_STATE,
           MEMBERS,
           HEALTH,
+          UPSTREAMS,
           CONFIG_HISTORY,
           CONFIG_ROLLBACK);
 
@@ -74,9 +82,18 @@ public final class AdminCommands {
       Set.of("node", "cluster", "listeners", "admin", "dns-sync");
 
   private final NodeContext ctx;
+  private final ServerViews views;
 
   public AdminCommands(NodeContext ctx) {
+    this(ctx, new ServerViews(Clock.systemUTC()));
+  }
+
+  /**
+   * @param views the other nodes' health flags, fed by their stats events
+   */
+  AdminCommands(NodeContext ctx, ServerViews views) {
     this.ctx = requireNonNull(ctx, "ctx");
+    this.views = requireNonNull(views, "views");
   }
 
   /**
@@ -100,6 +117,7 @@ public final class AdminCommands {
             case SERVERS_STATE -> serverState(b, author);
             case MEMBERS -> members();
             case HEALTH -> health();
+            case UPSTREAMS -> upstreams();
             case CONFIG_HISTORY -> history();
             case CONFIG_ROLLBACK -> rollback(b, author);
             default ->
@@ -174,35 +192,108 @@ public final class AdminCommands {
         .put("listeners", new JsonArray(m.listeners()));
   }
 
+  /** A server of the cluster-wide config in force, in config order. */
+  private record ConfiguredServer(ServerId id, String address, AdminState state) {}
+
+  /** The servers of {@code config} by upstream, upstreams sorted by name. */
+  private static Map<String, List<ConfiguredServer>> servers(JsonObject config) {
+    Map<String, List<ConfiguredServer>> out = new TreeMap<>();
+    JsonObject upstreams = config.getJsonObject("upstreams", new JsonObject());
+    for (String u : upstreams.fieldNames()) {
+      List<ConfiguredServer> list = out.computeIfAbsent(u, x -> new ArrayList<>());
+      JsonArray ss = upstreams.getJsonObject(u).getJsonArray("servers", new JsonArray());
+      for (int i = 0; i < ss.size(); i++) {
+        JsonObject s = ss.getJsonObject(i);
+        ServerId id = new ServerId(u, s.getString("name"));
+        list.add(new ConfiguredServer(id, s.getString("address"), AdminStates.get(config, id)));
+      }
+    }
+    return out;
+  }
+
+  /** The cluster-wide config in force (the store's, or before it has one this node's file's). */
+  private JsonObject configOf(Optional<ConfigStore.Entry> cur) {
+    JsonObject shared = cur.map(ConfigStore.Entry::config).orElse(null);
+    return shared != null ? shared : SharedConfig.of(ctx.localConfig());
+  }
+
+  private Map<ServerId, NodeContext.ServerStatus> localServers() {
+    Map<ServerId, NodeContext.ServerStatus> local = new LinkedHashMap<>();
+    ctx.servers().forEach(s -> local.put(s.id(), s));
+    return local;
+  }
+
   private Future<JsonObject> health() {
     HealthView view = ctx.cluster().healthBoard().view();
     return store()
         .current()
         .map(
             cur -> {
-              JsonObject shared = cur.map(ConfigStore.Entry::config).orElse(null);
-              JsonObject config = shared != null ? shared : SharedConfig.of(ctx.localConfig());
-              Map<ServerId, NodeContext.ServerStatus> local = new LinkedHashMap<>();
-              ctx.servers().forEach(s -> local.put(s.id(), s));
+              Map<ServerId, NodeContext.ServerStatus> local = localServers();
               JsonArray servers = new JsonArray();
-              JsonObject upstreams = config.getJsonObject("upstreams", new JsonObject());
-              for (String u : new java.util.TreeSet<>(upstreams.fieldNames())) {
-                JsonArray ss = upstreams.getJsonObject(u).getJsonArray("servers", new JsonArray());
-                for (int i = 0; i < ss.size(); i++) {
-                  JsonObject s = ss.getJsonObject(i);
-                  ServerId id = new ServerId(u, s.getString("name"));
+              for (List<ConfiguredServer> list : servers(configOf(cur)).values()) {
+                for (ConfiguredServer s : list) {
                   servers.add(
                       serverHealth(
-                          id,
-                          s.getString("address"),
-                          AdminStates.get(config, id),
-                          view.get(id),
-                          local.get(id)));
+                          s.id(), s.address(), s.state(), view.get(s.id()), local.get(s.id())));
                 }
               }
               return ok(cur.map(ConfigStore.Entry::version).orElse(0L))
                   .put("node", nodeId())
                   .put("servers", servers);
+            });
+  }
+
+  /**
+   * Per upstream and server: the operator state, the cluster verdict and, per node (this one
+   * first), its health flags and why the server is out there.
+   */
+  private Future<JsonObject> upstreams() {
+    HealthView view = ctx.cluster().healthBoard().view();
+    String me = nodeId();
+    List<String> others =
+        ctx.cluster().membership().members().stream()
+            .map(Member::id)
+            .filter(id -> !id.equals(me))
+            .sorted()
+            .toList();
+    return store()
+        .current()
+        .map(
+            cur -> {
+              Map<ServerId, NodeContext.ServerStatus> local = localServers();
+              Instant now = Instant.now();
+              JsonArray out = new JsonArray();
+              servers(configOf(cur))
+                  .forEach(
+                      (u, list) -> {
+                        JsonArray servers = new JsonArray();
+                        for (ConfiguredServer s : list) {
+                          JsonArray nodes = new JsonArray();
+                          NodeContext.ServerStatus mine = local.get(s.id());
+                          if (mine != null) {
+                            nodes.add(ServerViews.json(me, mine, now));
+                          }
+                          for (String node : others) {
+                            JsonObject v = views.view(node, s.id());
+                            if (v != null) {
+                              nodes.add(v);
+                            }
+                          }
+                          HealthView.ServerHealth h = view.get(s.id());
+                          servers.add(
+                              new JsonObject()
+                                  .put("server", s.id().server())
+                                  .put("address", s.address())
+                                  .put("state", s.state().json())
+                                  .put("verdict", h == null ? "unknown" : h.up() ? "up" : "down")
+                                  .put("nodes", nodes));
+                        }
+                        out.add(new JsonObject().put("name", u).put("servers", servers));
+                      });
+              return ok(cur.map(ConfigStore.Entry::version).orElse(0L))
+                  .put("node", me)
+                  .put("upstreams", out);
             });
   }
 
@@ -243,7 +334,10 @@ public final class AdminCommands {
           new JsonObject()
               .put("healthy", local.healthy())
               .put("state", local.state().json())
-              .put("in-flight", local.inFlight()));
+              .put("in-flight", local.inFlight())
+              .put("available", local.available())
+              .put("flags", new JsonArray(HealthFlag.names(local.flags())))
+              .put("reason", local.reason()));
     }
     return o;
   }

@@ -210,6 +210,7 @@ final class AdminHttp {
             });
     r.get("/api/cluster/members").handler(rc -> run(rc, AdminCommands.MEMBERS, new JsonObject()));
     r.get("/api/health").handler(rc -> run(rc, AdminCommands.HEALTH, new JsonObject()));
+    r.get("/api/upstreams").handler(rc -> run(rc, AdminCommands.UPSTREAMS, new JsonObject()));
     r.get("/api/config/history")
         .handler(rc -> run(rc, AdminCommands.CONFIG_HISTORY, new JsonObject()));
     r.post("/api/config/rollback/:version")

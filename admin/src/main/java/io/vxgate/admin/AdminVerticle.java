@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Events: {@value #EVENTS_CONFIG} (each new config version) and {@value #EVENTS_MEMBERS} (joins
  * and leaves) are published by one node, the live member with the smallest id, so subscribers get
  * each event once; every node publishes its own {@value #EVENTS_STATS} every {@value
- * #STATS_PERIOD_MS} ms.
+ * #STATS_PERIOD_MS} ms, with the servers that have health flags on it ({@link ServerViews}).
  */
 final class AdminVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AdminVerticle.class);
@@ -45,6 +45,7 @@ final class AdminVerticle extends VerticleBase {
   private final NodeContext ctx;
   private final PrometheusMeterRegistry registry;
   private final AdminCommands commands;
+  private final ServerViews views = new ServerViews(Clock.systemUTC());
   private final Signatures signatures;
   private final AdminMetrics metrics;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -61,7 +62,7 @@ final class AdminVerticle extends VerticleBase {
   AdminVerticle(NodeContext ctx, PrometheusMeterRegistry registry) {
     this.ctx = requireNonNull(ctx, "ctx");
     this.registry = registry;
-    this.commands = new AdminCommands(ctx);
+    this.commands = new AdminCommands(ctx, views);
     this.signatures = new Signatures(ctx.localConfig().admin().token(), clock);
     this.metrics = new AdminMetrics(registry, ctx);
   }
@@ -82,7 +83,16 @@ final class AdminVerticle extends VerticleBase {
     for (String address : List.of(EVENTS_CONFIG, EVENTS_MEMBERS, EVENTS_STATS)) {
       String name = address.substring("vxgate.events.".length());
       MessageConsumer<Object> c =
-          vertx.eventBus().consumer(address, m -> hub.send(name, String.valueOf(m.body())));
+          vertx
+              .eventBus()
+              .consumer(
+                  address,
+                  m -> {
+                    if (address.equals(EVENTS_STATS) && m.body() instanceof JsonObject stats) {
+                      views.accept(stats);
+                    }
+                    hub.send(name, String.valueOf(m.body()));
+                  });
       consumers.add(c);
       ready.add(c.completion());
     }
@@ -174,6 +184,7 @@ final class AdminVerticle extends VerticleBase {
     List<String> now = ids(members);
     List<String> before = memberIds;
     memberIds = now;
+    views.retain(now);
     List<String> joined = now.stream().filter(id -> !before.contains(id)).toList();
     List<String> left = before.stream().filter(id -> !now.contains(id)).toList();
     if ((joined.isEmpty() && left.isEmpty()) || !publisher(now)) {
@@ -215,7 +226,8 @@ final class AdminVerticle extends VerticleBase {
     long req = metrics.requests.sum();
     long err = metrics.errors.sum();
     double secs = STATS_PERIOD_MS / 1000.0;
-    int inFlight = ctx.servers().stream().mapToInt(NodeContext.ServerStatus::inFlight).sum();
+    List<NodeContext.ServerStatus> servers = ctx.servers();
+    int inFlight = servers.stream().mapToInt(NodeContext.ServerStatus::inFlight).sum();
     long now = clock.millis();
     double rps = Math.round((req - lastRequests) / secs * 10) / 10.0;
     double eps = Math.round((err - lastErrors) / secs * 10) / 10.0;
@@ -231,7 +243,8 @@ final class AdminVerticle extends VerticleBase {
             .put("eps", eps)
             .put("in-flight", inFlight)
             .put("version", ctx.appliedVersion())
-            .put("ready", ctx.started() && !ctx.draining());
+            .put("ready", ctx.started() && !ctx.draining())
+            .put("servers", ServerViews.flagged(servers));
     lastRequests = req;
     lastErrors = err;
     vertx.eventBus().publish(EVENTS_STATS, stats);

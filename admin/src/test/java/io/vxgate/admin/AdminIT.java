@@ -360,27 +360,11 @@ class AdminIT {
                 b.gateway().health().state(new ServerId("a", "a1")).adminState()
                     == AdminState.DRAIN);
     assertThat(get(b, "/")).isEqualTo("status 503");
-    JsonObject health = api(adminB, "GET", "/api/health", null, TOKEN).body;
-    JsonObject a1 =
-        health.getJsonArray("servers").stream()
-            .map(JsonObject.class::cast)
-            .filter(s -> s.getString("server").equals("a1"))
-            .findFirst()
-            .orElseThrow();
+    JsonObject a1 = healthServer(api(adminB, "GET", "/api/health", null, TOKEN).body, "a1");
     assertThat(a1.getString("state")).isEqualTo("drain");
     assertThat(a1.getJsonObject("local").getString("state")).isEqualTo("drain");
     // a config change keeps the state
-    api(
-        adminA,
-        "PUT",
-        "/api/upstreams/c",
-        new JsonObject()
-            .put(
-                "servers",
-                new JsonArray()
-                    .add(
-                        new JsonObject().put("name", "c1").put("address", "127.0.0.1:" + originB))),
-        TOKEN);
+    api(adminA, "PUT", "/api/upstreams/c", oneServer("c1", "127.0.0.1:" + originB), TOKEN);
     assertThat(
             api(adminA, "GET", "/api/config", null, TOKEN)
                 .body
@@ -392,6 +376,122 @@ class AdminIT {
     assertThat(r.status).isEqualTo(200);
     await().atMost(Duration.ofSeconds(10)).until(() -> get(a, "/").equals("origin-a"));
     assertThat(api(adminA, "DELETE", "/api/upstreams/c", null, TOKEN).status).isEqualTo(200);
+  }
+
+  /** An upstream of one server, as the admin API takes it. */
+  static JsonObject oneServer(String name, String address) {
+    return new JsonObject()
+        .put(
+            "servers",
+            new JsonArray().add(new JsonObject().put("name", name).put("address", address)));
+  }
+
+  /** Server {@code server} in a {@code GET /api/health} reply. */
+  static JsonObject healthServer(JsonObject reply, String server) {
+    return reply.getJsonArray("servers").stream()
+        .map(JsonObject.class::cast)
+        .filter(s -> s.getString("server").equals(server))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** Server {@code server} of upstream {@code upstream} in a {@code GET /api/upstreams} reply. */
+  static JsonObject upstreamServer(JsonObject reply, String upstream, String server) {
+    return reply.getJsonArray("upstreams").stream()
+        .map(JsonObject.class::cast)
+        .filter(u -> u.getString("name").equals(upstream))
+        .flatMap(u -> u.getJsonArray("servers").stream().map(JsonObject.class::cast))
+        .filter(x -> x.getString("server").equals(server))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** What node {@code node} says of a server in a {@code GET /api/upstreams} reply, or null. */
+  static JsonObject nodeView(JsonObject server, String node) {
+    return server.getJsonArray("nodes").stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> n.getString("node").equals(node))
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void upstreamsShowWhyAServerIsOutOnEachNode() {
+    // c1 refuses connections: requests through node a alone take it out there (passive checks)
+    JsonObject c =
+        oneServer("c1", "127.0.0.1:" + freePort())
+            .put("passive", new JsonObject().put("max-fails", 1).put("fail-timeout", "60s"));
+    assertThat(api(adminA, "PUT", "/api/upstreams/c", c, TOKEN).status).isEqualTo(200);
+    JsonObject routes =
+        new JsonObject()
+            .put(
+                "routes",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "c")
+                            .put("match", new JsonObject().put("path-prefix", "/c"))
+                            .put("upstream", "c"))
+                    .add(new JsonObject().put("name", "default").put("upstream", "a")));
+    assertThat(api(adminA, "PUT", "/api/routes", routes, TOKEN).status).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> get(a, "/c").equals("status 502"));
+    assertThat(api(adminA, "POST", "/api/upstreams/a/servers/a1/disable", null, TOKEN).status)
+        .isEqualTo(200);
+    try {
+      // node b answers for both nodes: its own view live, node a's from a's stats events
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () -> {
+                Reply r = api(adminB, "GET", "/api/upstreams", null, TOKEN);
+                assertThat(r.status).as(r.text).isEqualTo(200);
+                assertThat(r.body.getString("node")).isEqualTo("gw-b");
+                JsonObject a1 = upstreamServer(r.body, "a", "a1");
+                assertThat(a1.getString("state")).isEqualTo("disabled");
+                assertThat(
+                        a1.getJsonArray("nodes").stream()
+                            .map(n -> ((JsonObject) n).getString("node")))
+                    .containsExactly("gw-b", "gw-a");
+                for (String node : List.of("gw-a", "gw-b")) {
+                  JsonObject v = nodeView(a1, node);
+                  assertThat(v.getJsonArray("flags").getList()).containsExactly("disabled");
+                  assertThat(v.getString("reason")).isEqualTo("disabled by an operator");
+                  assertThat(v.getBoolean("available")).isFalse();
+                }
+                JsonObject c1 = upstreamServer(r.body, "c", "c1");
+                JsonObject onA = nodeView(c1, "gw-a");
+                assertThat(onA.getJsonArray("flags").getList()).containsExactly("failed_passive");
+                assertThat(onA.getString("reason"))
+                    .startsWith("passive checks failed on this node, out for ");
+                assertThat(onA.getBoolean("available")).isFalse();
+                JsonObject onB = nodeView(c1, "gw-b");
+                assertThat(onB.getJsonArray("flags").getList()).isEmpty();
+                assertThat(onB.getString("reason")).isEqualTo("healthy");
+                assertThat(onB.getBoolean("available")).isTrue();
+                assertThat(nodeView(upstreamServer(r.body, "b", "b1"), "gw-a").getString("reason"))
+                    .isEqualTo("healthy");
+              });
+      // /api/health has the answering node's flags too
+      JsonObject local =
+          healthServer(api(adminA, "GET", "/api/health", null, TOKEN).body, "c1")
+              .getJsonObject("local");
+      assertThat(local.getJsonArray("flags").getList()).containsExactly("failed_passive");
+      assertThat(local.getBoolean("healthy")).isFalse();
+      // and so has the CLI, one row per server and node
+      Run cli = ctl("--admin", "http://127.0.0.1:" + adminB, "upstreams");
+      assertThat(cli.code).as(cli.err).isEqualTo(0);
+      assertThat(cli.out)
+          .containsPattern(
+              "(?m)^UPSTREAM\\s+SERVER\\s+STATE\\s+VERDICT\\s+NODE\\s+FLAGS\\s+REASON$")
+          .containsPattern(
+              "(?m)^a\\s+a1\\s+disabled\\s+\\S+\\s+gw-a\\s+disabled\\s+disabled by an operator$")
+          .containsPattern(
+              "(?m)^c\\s+c1\\s+enabled\\s+\\S+\\s+gw-a\\s+failed_passive\\s+passive checks failed")
+          .containsPattern("(?m)^c\\s+c1\\s+enabled\\s+\\S+\\s+gw-b\\s+-\\s+healthy$");
+    } finally {
+      api(adminA, "PUT", "/api/routes", routes("a"), TOKEN);
+      api(adminA, "DELETE", "/api/upstreams/c", null, TOKEN);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.vxgate.admin.AdminIT.TOKEN;
 import static io.vxgate.admin.AdminIT.api;
 import static io.vxgate.admin.AdminIT.freePort;
 import static io.vxgate.admin.AdminIT.get;
+import static io.vxgate.admin.AdminIT.healthServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,9 +52,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * skip). Three gateway nodes in two datacenters with the admin API, one origin each behind
  * upstreams {@code a} and {@code b}. One test types the token into the page's header field, waits
  * for the members (with live {@code stats} from {@code /api/events}) and the servers, clicks
- * "drain" on server {@code a/a1}, and checks the page, the API of the other node and the traffic.
- * The other checks the traffic chart: a series per member, and lines that leave zero with traffic
- * and with errors through one node. It leaves a 1280x1000 screenshot in {@code
+ * "drain" on server {@code a/a1}, and checks the page (state, and the reason column for every
+ * node), the API of the other node and the traffic; then "disable" and "enable", with the reason
+ * following. The other checks the traffic chart: a series per member, and lines that leave zero
+ * with traffic and with errors through one node. It leaves a 1280x1000 screenshot in {@code
  * admin/target/dashboard.png}; {@code docs/dashboard.png} is a copy.
  */
 class DashboardBrowserIT {
@@ -247,6 +249,9 @@ class DashboardBrowserIT {
     wait.until(d -> serverState("a1").equals("drain"));
     wait.until(d -> !serverButton("a1", "drain").isEnabled());
     assertThat(serverState("b1")).isEqualTo("enabled");
+    // the reason column says why, for both nodes (gw-b's view comes with its stats events)
+    wait.until(d -> serverReason("a1").equals("drained by an operator"));
+    assertThat(serverReason("b1")).isEqualTo("healthy");
     wait.until(d -> browser.findElement(By.id("log")).getText().contains("drain a/a1: version"));
     // ... the API of the other node agrees ...
     await()
@@ -254,14 +259,7 @@ class DashboardBrowserIT {
         .untilAsserted(
             () -> {
               JsonObject a1 =
-                  api(adminB, "GET", "/api/health", null, TOKEN)
-                      .body()
-                      .getJsonArray("servers")
-                      .stream()
-                      .map(JsonObject.class::cast)
-                      .filter(s -> s.getString("server").equals("a1"))
-                      .findFirst()
-                      .orElseThrow();
+                  healthServer(api(adminB, "GET", "/api/health", null, TOKEN).body(), "a1");
               assertThat(a1.getString("state")).isEqualTo("drain");
             });
     assertThat(
@@ -285,9 +283,15 @@ class DashboardBrowserIT {
     // the next stats events fill the rates
     wait.until(d -> !memberCell(d, "gw-a", 5).equals("?") && !memberCell(d, "gw-b", 5).equals("?"));
 
+    // disable from the page: the reason follows
+    click(wait, "a1", "disable");
+    wait.until(d -> serverState("a1").equals("disabled"));
+    wait.until(d -> serverReason("a1").equals("disabled by an operator"));
+
     // enable again from the page
     click(wait, "a1", "enable");
     wait.until(d -> serverState("a1").equals("enabled"));
+    wait.until(d -> serverReason("a1").equals("healthy"));
     await().atMost(WAIT).until(() -> get(b, "/").equals("origin-a"));
   }
 
@@ -392,11 +396,22 @@ class DashboardBrowserIT {
   }
 
   String serverState(String server) {
+    return serverCell(server, 3);
+  }
+
+  /** The "reason" column: why the server is out, per node (one text when the nodes agree). */
+  String serverReason(String server) {
+    return serverCell(server, 7);
+  }
+
+  /** The text of the span in cell {@code col} (1-based) of {@code server}'s row. */
+  String serverCell(String server, int col) {
     for (int i = 0; ; i++) {
       try {
         List<WebElement> cells =
             browser.findElements(
-                By.xpath("//div[@id='upstreams']//tr[td[1]='" + server + "']/td[3]/span"));
+                By.xpath(
+                    "//div[@id='upstreams']//tr[td[1]='" + server + "']/td[" + col + "]/span"));
         return cells.isEmpty() ? "" : cells.get(0).getText();
       } catch (StaleElementReferenceException e) {
         if (i == 5) {

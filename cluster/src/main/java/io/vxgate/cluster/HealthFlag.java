@@ -51,6 +51,9 @@ public enum HealthFlag {
   public static final int UNHEALTHY =
       FAILED_ACTIVE_HC.bit() | FAILED_PASSIVE.bit() | CLUSTER_DOWN.bit();
 
+  /** The reason shown for a server without flags (as Envoy's admin shows {@code healthy}). */
+  public static final String HEALTHY = "healthy";
+
   /** This flag's bit. */
   public int bit() {
     return 1 << ordinal();

@@ -46,6 +46,7 @@ public final class Ctl {
       Commands:
         members                              cluster members by datacenter
         health                               servers: operator state, cluster verdict, checkers
+        upstreams                            servers per node: health flags and why one is out
         config get                           the cluster-wide config in force
         config apply FILE                    validate FILE locally, then make its cluster-wide
                                              sections the cluster's config
@@ -150,7 +151,7 @@ public final class Ctl {
                 of(w, 2, 2, "server " + second + " UPSTREAM SERVER");
             default ->
                 switch (first) {
-                  case "members", "health", "history" -> of(w, 1, 0, first);
+                  case "members", "health", "upstreams", "history" -> of(w, 1, 0, first);
                   case "rollback" -> of(w, 1, 1, "rollback VERSION");
                   case "config" ->
                       throw new IllegalArgumentException("usage: config get | config apply FILE");
@@ -203,6 +204,7 @@ public final class Ctl {
         return switch (c.verb()) {
           case "members" -> show(call("GET", "/api/cluster/members", null), this::members);
           case "health" -> show(call("GET", "/api/health", null), this::health);
+          case "upstreams" -> show(call("GET", "/api/upstreams", null), this::upstreams);
           case "history" -> show(call("GET", "/api/config/history", null), this::history);
           case "config get" -> show(call("GET", "/api/config", null), this::config);
           case "config apply" -> configApply(o.get(0));
@@ -374,6 +376,44 @@ public final class Ctl {
                         s.getString("verdict", ""),
                         String.join(",", strings(s.getJsonArray("checkers", new JsonArray()))),
                         s.getString("reason", "")));
+              });
+      table(rows);
+    }
+
+    private void upstreams(JsonObject r) {
+      List<List<String>> rows = new ArrayList<>();
+      rows.add(List.of("UPSTREAM", "SERVER", "STATE", "VERDICT", "NODE", "FLAGS", "REASON"));
+      r.getJsonArray("upstreams", new JsonArray())
+          .forEach(
+              x -> {
+                JsonObject u = (JsonObject) x;
+                u.getJsonArray("servers", new JsonArray())
+                    .forEach(
+                        y -> {
+                          JsonObject s = (JsonObject) y;
+                          List<String> head =
+                              List.of(
+                                  u.getString("name", ""),
+                                  s.getString("server", ""),
+                                  s.getString("state", ""),
+                                  s.getString("verdict", ""));
+                          JsonArray nodes = s.getJsonArray("nodes", new JsonArray());
+                          if (nodes.isEmpty()) {
+                            List<String> row = new ArrayList<>(head);
+                            row.addAll(List.of("-", "-", "no node reported"));
+                            rows.add(row);
+                          }
+                          nodes.forEach(
+                              z -> {
+                                JsonObject n = (JsonObject) z;
+                                JsonArray flags = n.getJsonArray("flags", new JsonArray());
+                                List<String> row = new ArrayList<>(head);
+                                row.add(n.getString("node", ""));
+                                row.add(flags.isEmpty() ? "-" : String.join(",", strings(flags)));
+                                row.add(n.getString("reason", ""));
+                                rows.add(row);
+                              });
+                        });
               });
       table(rows);
     }

@@ -243,7 +243,7 @@ public final class ServerState implements Endpoint {
   /** The flags in words, the most decisive first. */
   private String reason(int flags, long now) {
     if (flags == 0) {
-      return "healthy";
+      return HealthFlag.HEALTHY;
     }
     List<String> parts = new ArrayList<>(2);
     if (DISABLED.in(flags)) {
