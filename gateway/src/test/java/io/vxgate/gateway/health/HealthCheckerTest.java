@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
@@ -71,8 +73,12 @@ class HealthCheckerTest {
   }
 
   @AfterEach
-  void stopCheckers() {
-    checkers.forEach(c -> c.stop().await());
+  void stopCheckers() throws TimeoutException {
+    // Bounded: a client close that never completes (seen once at load 20) must fail the test,
+    // not hang the build.
+    for (HealthChecker c : checkers) {
+      c.stop().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
