@@ -167,15 +167,8 @@ public final class ConfigJson {
                     .put("max-fails", u.passive().maxFails())
                     .put("fail-timeout", duration(u.passive().failTimeout())))
             .put("retries", u.retries())
-            .put(
-                "retry-on",
-                new JsonArray(u.retryOn().stream().sorted().map(RetryOn::configName).toList()))
-            .put(
-                "timeouts",
-                new JsonObject()
-                    .put("connect", duration(u.timeouts().connect()))
-                    .put("response", duration(u.timeouts().response()))
-                    .put("idle", duration(u.timeouts().idle())))
+            .put("retry-on", retryOn(u.retryOn()))
+            .put("timeouts", timeouts(u.timeouts()))
             .put(
                 "keepalive",
                 new JsonObject()
@@ -261,6 +254,14 @@ public final class ConfigJson {
       o.put("upstream", f.upstream());
     }
     putIf(o, "strip-prefix", r.stripPrefix());
+    putIf(o, "retries", r.retries());
+    if (r.retryOn() != null) {
+      o.put("retry-on", retryOn(r.retryOn()));
+    }
+    JsonObject timeouts = timeouts(r.timeouts());
+    if (!timeouts.isEmpty()) {
+      o.put("timeouts", timeouts);
+    }
     putIf(o, "request-headers", headerActions(r.requestHeaders()));
     putIf(o, "response-headers", headerActions(r.responseHeaders()));
     putIf(o, "buffering", buffering(r.buffering()));
@@ -279,6 +280,19 @@ public final class ConfigJson {
               .put("body", rt.body())
               .put("content-type", rt.contentType()));
     }
+    return o;
+  }
+
+  private static JsonArray retryOn(java.util.Set<RetryOn> retryOn) {
+    return new JsonArray(retryOn.stream().sorted().map(RetryOn::configName).toList());
+  }
+
+  /** The timeouts that are set (a route's may leave some to its upstream). */
+  private static JsonObject timeouts(UpstreamConfig.TimeoutsConfig t) {
+    JsonObject o = new JsonObject();
+    putIf(o, "connect", t.connect() == null ? null : duration(t.connect()));
+    putIf(o, "response", t.response() == null ? null : duration(t.response()));
+    putIf(o, "idle", t.idle() == null ? null : duration(t.idle()));
     return o;
   }
 

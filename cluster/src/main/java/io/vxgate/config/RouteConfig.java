@@ -2,8 +2,10 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One ordered route: when {@link #match} holds, the gateway does the route's {@link #action}:
@@ -17,6 +19,10 @@ import java.util.Map;
  * @param responseHeaders changes to the response headers sent to the client
  * @param buffering what the route changes of its upstream's {@code buffering} ({@link
  *     BufferingConfig.RouteOverride#NONE} when nothing)
+ * @param retries nullable; the route's own {@code retries}, null: its upstream's
+ * @param retryOn nullable; the route's own {@code retry-on}, null: its upstream's
+ * @param timeouts the route's own {@code timeouts}: each null component is its upstream's ({@link
+ *     TimeoutsConfig#NONE} when the route sets none)
  */
 public record RouteConfig(
     String name,
@@ -25,7 +31,10 @@ public record RouteConfig(
     String stripPrefix,
     HeaderActions requestHeaders,
     HeaderActions responseHeaders,
-    BufferingConfig.RouteOverride buffering) {
+    BufferingConfig.RouteOverride buffering,
+    Integer retries,
+    Set<RetryOn> retryOn,
+    TimeoutsConfig timeouts) {
   public RouteConfig {
     requireNonNull(name, "name");
     requireNonNull(match, "match");
@@ -33,9 +42,11 @@ public record RouteConfig(
     requestHeaders = requestHeaders == null ? HeaderActions.NONE : requestHeaders;
     responseHeaders = responseHeaders == null ? HeaderActions.NONE : responseHeaders;
     buffering = buffering == null ? BufferingConfig.RouteOverride.NONE : buffering;
+    retryOn = retryOn == null ? null : Set.copyOf(retryOn);
+    timeouts = timeouts == null ? TimeoutsConfig.NONE : timeouts;
   }
 
-  /** A route that keeps its upstream's buffering. */
+  /** A route with its upstream's buffering, retries and timeouts. */
   public RouteConfig(
       String name,
       MatchConfig match,
@@ -43,12 +54,22 @@ public record RouteConfig(
       String stripPrefix,
       HeaderActions requestHeaders,
       HeaderActions responseHeaders) {
-    this(name, match, action, stripPrefix, requestHeaders, responseHeaders, null);
+    this(name, match, action, stripPrefix, requestHeaders, responseHeaders, null, null, null, null);
   }
 
   /** A route that forwards to {@code upstream}, without header changes. */
   public RouteConfig(String name, MatchConfig match, String upstream, String stripPrefix) {
-    this(name, match, new Forward(upstream), stripPrefix, null, null, null);
+    this(name, match, new Forward(upstream), stripPrefix, null, null);
+  }
+
+  /** The {@code retries} that apply to this route's requests to {@code upstream}. */
+  public int retries(UpstreamConfig upstream) {
+    return retries != null ? retries : upstream.retries();
+  }
+
+  /** The {@code retry-on} that applies to this route's requests to {@code upstream}. */
+  public Set<RetryOn> retryOn(UpstreamConfig upstream) {
+    return retryOn != null ? retryOn : upstream.retryOn();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.vxgate.config;
 
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,13 +11,17 @@ import java.util.Set;
 
 /**
  * Reads {@code routes:} (docs/configuration.md, section "routes"): each route's name, action
- * ({@code upstream}, {@code redirect} or {@code return}) and header changes here, its {@code match}
- * in {@link MatchSection}.
+ * ({@code upstream}, {@code redirect} or {@code return}), header changes and own {@code retries},
+ * {@code retry-on} and {@code timeouts} (read as an upstream's, with nothing for an absent key)
+ * here, its {@code match} in {@link MatchSection}.
  */
 final class RoutesSection {
   static final String REDIRECT_STATUS = "301, 302, 307 or 308";
   static final String LOCATION = "an absolute http(s) URL or a path starting with '/'";
   private static final List<String> ACTIONS = List.of("upstream", "redirect", "return");
+
+  /** The keys that change how a route uses its upstream, allowed only with {@code upstream}. */
+  private static final List<String> UPSTREAM_KEYS = List.of("retries", "retry-on", "timeouts");
 
   private RoutesSection() {}
 
@@ -40,7 +45,10 @@ final class RoutesSection {
               "response-headers",
               "redirect",
               "return",
-              "buffering");
+              "buffering",
+              "retries",
+              "retry-on",
+              "timeouts");
       if (!r.present()) {
         r.missing("a route");
         continue;
@@ -75,6 +83,17 @@ final class RoutesSection {
       RouteConfig.Forward forward = forward(f.get("upstream"), upstreams);
       String strip = f.get("strip-prefix").scalar(Values.PATH, Values::path);
       BufferingConfig.RouteOverride buffering = BufferingSection.route(f.get("buffering"));
+      Integer retries = UpstreamsSection.retries(f.get("retries"), null);
+      Set<RetryOn> retryOn = UpstreamsSection.retryOn(f.get("retry-on"), null);
+      TimeoutsConfig timeouts = UpstreamsSection.timeouts(f.get("timeouts"), TimeoutsConfig.NONE);
+      if (!actions.isEmpty() && !actions.contains("upstream")) {
+        for (String key : UPSTREAM_KEYS) {
+          Cursor k = f.get(key);
+          if (k.present()) {
+            k.error("only on a route with an upstream");
+          }
+        }
+      }
       if (match != null && match.equals(MatchConfig.any()) && matchAll == null) {
         matchAll = r.path() + " " + (name == null ? "" : name);
         matchAll = matchAll.trim();
@@ -83,7 +102,16 @@ final class RoutesSection {
       if (name != null && match != null && action != null && actions.size() == 1) {
         out.add(
             new RouteConfig(
-                name, match, action, strip, requestHeaders, responseHeaders, buffering));
+                name,
+                match,
+                action,
+                strip,
+                requestHeaders,
+                responseHeaders,
+                buffering,
+                retries,
+                retryOn,
+                timeouts));
       }
     }
     return out;

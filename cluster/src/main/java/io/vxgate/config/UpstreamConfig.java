@@ -131,11 +131,26 @@ public record UpstreamConfig(
     public static final PassiveConfig DEFAULT = new PassiveConfig(1, Duration.ofSeconds(10));
   }
 
-  /** Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. */
+  /**
+   * Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. An
+   * upstream's are all set; a route's ({@link RouteConfig#timeouts}) may leave any null, which
+   * keeps its upstream's.
+   */
   public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {
     /** The defaults. */
     public static final TimeoutsConfig DEFAULT =
         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
+
+    /** A route's timeouts when it sets none: every one is its upstream's. */
+    public static final TimeoutsConfig NONE = new TimeoutsConfig(null, null, null);
+
+    /** These timeouts, each one that is null taken from {@code upstream}. */
+    public TimeoutsConfig over(TimeoutsConfig upstream) {
+      return new TimeoutsConfig(
+          connect != null ? connect : upstream.connect(),
+          response != null ? response : upstream.response(),
+          idle != null ? idle : upstream.idle());
+    }
   }
 
   /** The per-origin keep-alive connection pool (per node). */

@@ -77,9 +77,7 @@ final class UpstreamsSection {
     HealthCheckConfig hc = HealthCheckSection.read(f.get("health-check"));
     PassiveConfig passive = passive(f.get("passive"));
     UpstreamConfig.StickyConfig sticky = StickySection.read(f.get("sticky"));
-    int retries =
-        f.get("retries")
-            .scalar("0..100", s -> Values.integer(s, 0, 100), UpstreamConfig.DEFAULT_RETRIES);
+    int retries = retries(f.get("retries"), UpstreamConfig.DEFAULT_RETRIES);
     Set<RetryOn> retryOn = retryOn(f.get("retry-on"), UpstreamConfig.DEFAULT_RETRY_ON);
     TimeoutsConfig timeouts = timeouts(f.get("timeouts"), TimeoutsConfig.DEFAULT);
     KeepaliveConfig keepalive = keepalive(f.get("keepalive"));
@@ -131,6 +129,15 @@ final class UpstreamsSection {
         f.get("max-fails")
             .scalar("an integer >= 0", s -> Values.integer(s, 0, Integer.MAX_VALUE), d.maxFails()),
         f.get("fail-timeout").scalar(Values.POSITIVE_DURATION, Values::positive, d.failTimeout()));
+  }
+
+  /**
+   * A {@code retries:} value.
+   *
+   * @param absent the value when the key is not given
+   */
+  static Integer retries(Cursor c, Integer absent) {
+    return c.scalar("0..100", s -> Values.integer(s, 0, 100), absent);
   }
 
   /**

@@ -116,6 +116,13 @@ class ConfigDefaultsTest {
     assertThat(c.dnsSync().tsig().algorithm())
         .isEqualTo(DnsSyncConfig.TsigConfig.DEFAULT_ALGORITHM);
     assertThat(c.routes())
+        .allSatisfy(
+            r -> {
+              assertThat(r.retries()).isNull();
+              assertThat(r.retryOn()).isNull();
+              assertThat(r.timeouts()).isEqualTo(TimeoutsConfig.NONE);
+            });
+    assertThat(c.routes())
         .extracting(RouteConfig::action)
         .containsExactly(
             new RouteConfig.Redirect("/new", RouteConfig.Redirect.DEFAULT_STATUS, false),

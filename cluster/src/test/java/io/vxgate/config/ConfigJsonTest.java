@@ -66,6 +66,9 @@ class ConfigJsonTest {
                         request-headers: {set: {X-In: "1", Host: example.org}, remove: [Cookie]}
                         response-headers: {set: {X-Out: "2"}, remove: [Server, X-Powered-By]}
                         buffering: {response: off, max-temp-file: 0}
+                        retries: 0
+                        retry-on: [503, connect-failure]
+                        timeouts: {response: 5m}
                       - {name: moved, match: {path: /old}, redirect: {location: "https://x.test/new", status: 308, keep-path: true}}
                       - {name: gone, match: {path: /gone}, return: {status: 410, body: "gone", content-type: text/html}}
                       - {name: empty, match: {path: /empty}, return: {status: 204}}
@@ -123,6 +126,10 @@ class ConfigJsonTest {
         .isEqualTo(new RouteConfig.Return(410, "gone", "text/html"));
     assertThat(c.routes().get(3).action())
         .isEqualTo(new RouteConfig.Return(204, "", "text/plain; charset=utf-8"));
+    assertThat(c.routes().get(0).retries()).isZero();
+    assertThat(c.routes().get(0).timeouts())
+        .isEqualTo(new UpstreamConfig.TimeoutsConfig(null, java.time.Duration.ofMinutes(5), null));
+    assertThat(c.routes().get(1).retryOn()).isNull();
     assertThat(c.routes().get(0).requestHeaders().set())
         .containsExactly(Map.entry("X-In", "1"), Map.entry("Host", "example.org"));
 

@@ -301,6 +301,42 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aRouteSetsItsOwnRetriesAndTimeoutsOverItsUpstreams() {
+    GatewayConfig c =
+        parse(
+            """
+            upstreams:
+              api:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                retries: 3
+                retry-on: [reset, 502]
+                timeouts: {connect: 2s, response: 10s, idle: 20s}
+            routes:
+              - {name: upload, match: {path-prefix: /upload}, upstream: api, retries: 0,
+                 timeouts: {response: 5m}}
+              - {name: flaky, match: {path-prefix: /flaky}, upstream: api, retry-on: [503]}
+              - {name: default, upstream: api}
+            """,
+            dir);
+    UpstreamConfig u = c.upstreams().get("api");
+    RouteConfig upload = c.routes().get(0);
+    RouteConfig flaky = c.routes().get(1);
+    assertThat(upload.retries()).isZero();
+    assertThat(upload.retries(u)).isZero();
+    assertThat(upload.retryOn(u)).containsExactlyInAnyOrder(RetryOn.RESET, RetryOn.HTTP_502);
+    assertThat(upload.timeouts()).isEqualTo(new TimeoutsConfig(null, Duration.ofMinutes(5), null));
+    assertThat(upload.timeouts().over(u.timeouts()))
+        .isEqualTo(
+            new TimeoutsConfig(
+                Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofSeconds(20)));
+    assertThat(flaky.retries()).isNull();
+    assertThat(flaky.retries(u)).isEqualTo(3);
+    assertThat(flaky.retryOn(u)).containsExactly(RetryOn.HTTP_503);
+    assertThat(flaky.timeouts()).isEqualTo(TimeoutsConfig.NONE);
+    assertThat(c.routes().get(2).timeouts()).isEqualTo(TimeoutsConfig.NONE);
+  }
+
+  @Test
   void noHealthCheckMeansNone() {
     GatewayConfig c = parse(upstream(""), dir);
     assertThat(c.upstreams().get("api").healthCheck()).isNull();

@@ -311,6 +311,26 @@ class ConfigValidationTest {
             route("- {name: r, upstream: api, strip-prefix: api}"),
             "routes[0].strip-prefix: api (expected: a path starting with '/')"),
         Arguments.of(
+            route("- {name: r, upstream: api, retries: 101}"),
+            "routes[0].retries: 101 (expected: 0..100)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, retry-on: [timeout, 501]}"),
+            "routes[0].retry-on[1]: 501 (expected: one of: connect-failure, reset, timeout, 500,"
+                + " 502, 503, 504)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, timeouts: {response: 0}}"),
+            "routes[0].timeouts.response: 0 (expected: a positive duration like 500ms, 2s, 1m or"
+                + " 1h)"),
+        Arguments.of(
+            route("- {name: r, upstream: api, timeouts: {read: 5s}}"),
+            "routes[0].timeouts: read (expected: one of: connect, response, idle)"),
+        Arguments.of(
+            route("- {name: r, return: {status: 200}, retries: 1}"),
+            "routes[0].retries: 1 (expected: only on a route with an upstream)"),
+        Arguments.of(
+            route("- {name: r, redirect: {location: /x}, timeouts: {response: 1s}}"),
+            "routes[0].timeouts: {response: 1s} (expected: only on a route with an upstream)"),
+        Arguments.of(
             route("- {name: r, match: {path-prefix: api/}, upstream: api}"),
             "routes[0].match.path-prefix: api/ (expected: a path starting with '/')"),
         Arguments.of(
@@ -382,7 +402,7 @@ class ConfigValidationTest {
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",
             "routes[0]: default (expected: a mapping with keys: name, match, upstream,"
                 + " strip-prefix, request-headers, response-headers, redirect, return,"
-                + " buffering)"),
+                + " buffering, retries, retry-on, timeouts)"),
         // route actions
         Arguments.of(
             route("- {name: r, upstream: api, return: {status: 200}}"),

@@ -5,6 +5,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
@@ -68,6 +69,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final StickySessions.Table sticky;
   private final Attempts attempts;
   private final RetryPolicy retry;
+  private final TimeoutsConfig timeouts;
   private final Ticker ticker;
 
   /** The route's buffering; null when the node buffers nothing. */
@@ -145,6 +147,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
     this.buffering = snapshot.buffering(route);
+    this.timeouts = snapshot.timeouts(route);
     // HTTP/1.0 clients know no 100 Continue: their expectation is ignored (RFC 9110 10.1.1).
     this.expectContinue =
         hasBody
@@ -191,7 +194,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     server = s;
     s.requestStarted();
     attemptStartNanos = ticker.nanoTime();
-    selector.upstream().pool().acquire(front.channel().eventLoop(), s, this);
+    selector.upstream().pool().acquire(front.channel().eventLoop(), s, connectTimeoutMs(), this);
   }
 
   @Override
@@ -239,7 +242,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     if (!hasBody) {
       c.flush();
-      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+      c.expectResponse(responseTimeoutMs(), idleTimeoutMs());
       return;
     }
     if (expectContinue && !continueSent) {
@@ -257,7 +260,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     if (bodyEnded) {
       c.writeEnd();
-      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+      c.expectResponse(responseTimeoutMs(), idleTimeoutMs());
       return;
     }
     c.flush();
@@ -314,7 +317,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     OriginConnection c = origin;
     if (c != null) {
       c.writeEnd();
-      c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+      c.expectResponse(responseTimeoutMs(), idleTimeoutMs());
     }
   }
 
@@ -336,7 +339,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       public void bodySent(OriginConnection c) {
         bodyStarted = true;
         c.writeEnd();
-        c.expectResponse(responseTimeoutMs(), upstream.timeouts().idle().toMillis());
+        c.expectResponse(responseTimeoutMs(), idleTimeoutMs());
       }
 
       @Override
@@ -486,7 +489,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
               snapshot.buffers(),
               buffering.memory(),
               buffering.maxTempFile(),
-              upstream.timeouts().idle().toNanos(),
+              timeouts.idle().toNanos(),
               ticker,
               feedOwner());
       feed = f;
@@ -702,8 +705,15 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   private long responseTimeoutMs() {
-    long ms = upstream.timeouts().response().toMillis();
-    return ms > 0 ? ms : upstream.timeouts().idle().toMillis();
+    return timeouts.response().toMillis();
+  }
+
+  private long idleTimeoutMs() {
+    return timeouts.idle().toMillis();
+  }
+
+  private int connectTimeoutMs() {
+    return (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.upstream.Upstream;
@@ -21,6 +22,8 @@ import java.util.Map;
  * per snapshot, so a new version starts its rotation afresh.
  *
  * @param retryPolicies the {@link RetryPolicy} of each route that proxies, by route name
+ * @param timeouts the timeouts of each route that proxies (its upstream's, with the route's own
+ *     over them), by route name
  * @param buffering the buffering settings of each route that proxies (its upstream's, with the
  *     route's own keys over them), by route name
  * @param buffers nullable; the node's buffers (memory budget, temp files), the same in every
@@ -36,6 +39,7 @@ public record ProxySnapshot(
     ForwardedHeaders forwarded,
     ProxyMetrics metrics,
     Map<String, RetryPolicy> retryPolicies,
+    Map<String, TimeoutsConfig> timeouts,
     Map<String, BufferingConfig> buffering,
     NodeBuffers buffers) {
   public ProxySnapshot {
@@ -47,10 +51,14 @@ public record ProxySnapshot(
     requireNonNull(errorPages, "errorPages");
     requireNonNull(forwarded, "forwarded");
     retryPolicies = Map.copyOf(retryPolicies);
+    timeouts = Map.copyOf(timeouts);
     buffering = Map.copyOf(buffering);
   }
 
-  /** A snapshot whose retry policies and buffering settings are compiled from {@code config}. */
+  /**
+   * A snapshot whose retry policies, timeouts and buffering settings are compiled from {@code
+   * config}.
+   */
   public ProxySnapshot(
       long version,
       GatewayConfig config,
@@ -71,6 +79,7 @@ public record ProxySnapshot(
         forwarded,
         metrics,
         retryPolicies(config),
+        timeouts(config),
         buffering(config),
         buffers);
   }
@@ -78,6 +87,11 @@ public record ProxySnapshot(
   /** The retry policy of a proxying route of this snapshot. */
   RetryPolicy retryPolicy(RouteConfig route) {
     return retryPolicies.get(route.name());
+  }
+
+  /** The timeouts of a proxying route of this snapshot. */
+  TimeoutsConfig timeouts(RouteConfig route) {
+    return timeouts.get(route.name());
   }
 
   /**
@@ -92,8 +106,7 @@ public record ProxySnapshot(
   private static Map<String, BufferingConfig> buffering(GatewayConfig config) {
     Map<String, BufferingConfig> byRoute = new HashMap<>();
     for (RouteConfig r : config.routes()) {
-      UpstreamConfig u =
-          r.action() instanceof RouteConfig.Forward f ? config.upstreams().get(f.upstream()) : null;
+      UpstreamConfig u = upstream(config, r);
       if (u != null) {
         byRoute.put(r.name(), r.buffering().over(u.buffering()));
       }
@@ -102,19 +115,42 @@ public record ProxySnapshot(
   }
 
   /**
-   * One policy per proxying route, from the settings that apply to it (its upstream's; routes of
-   * one upstream share one policy).
+   * One policy per proxying route, from the settings that apply to it (its own {@code retries} and
+   * {@code retry-on}, else its upstream's; routes of one upstream that set neither share one).
    */
   private static Map<String, RetryPolicy> retryPolicies(GatewayConfig config) {
     Map<String, RetryPolicy> byUpstream = new HashMap<>();
     Map<String, RetryPolicy> byRoute = new HashMap<>();
     for (RouteConfig r : config.routes()) {
-      UpstreamConfig u =
-          r.action() instanceof RouteConfig.Forward f ? config.upstreams().get(f.upstream()) : null;
+      UpstreamConfig u = upstream(config, r);
+      if (u == null) {
+        continue;
+      }
+      byRoute.put(
+          r.name(),
+          r.retries() == null && r.retryOn() == null
+              ? byUpstream.computeIfAbsent(u.name(), n -> RetryPolicy.of(u, r))
+              : RetryPolicy.of(u, r));
+    }
+    return byRoute;
+  }
+
+  /** Each proxying route's timeouts: its upstream's, with those the route sets over them. */
+  private static Map<String, TimeoutsConfig> timeouts(GatewayConfig config) {
+    Map<String, TimeoutsConfig> byRoute = new HashMap<>();
+    for (RouteConfig r : config.routes()) {
+      UpstreamConfig u = upstream(config, r);
       if (u != null) {
-        byRoute.put(r.name(), byUpstream.computeIfAbsent(u.name(), n -> RetryPolicy.of(u)));
+        byRoute.put(r.name(), r.timeouts().over(u.timeouts()));
       }
     }
     return byRoute;
+  }
+
+  /** The upstream a route forwards to, or null (it answers by itself). */
+  private static UpstreamConfig upstream(GatewayConfig config, RouteConfig r) {
+    return r.action() instanceof RouteConfig.Forward f
+        ? config.upstreams().get(f.upstream())
+        : null;
   }
 }

@@ -3,6 +3,7 @@ package io.vxgate.gateway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import io.vxgate.config.RetryOn;
+import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import java.util.EnumSet;
 import java.util.Set;
@@ -19,8 +20,8 @@ import java.util.Set;
  * <p>Armeria's {@code RetryRule} is the model: one immutable decision function, asked by both
  * {@link Exchange} and {@link WebSocketTunnel}. A policy is built once per config snapshot for each
  * route ({@link ProxySnapshot#retryPolicy}), never per request, from the settings that apply to the
- * route: today its upstream's; a route's own {@code retries}/{@code retry-on} would be folded in
- * there. Immutable and thread-safe; deciding allocates nothing.
+ * route: its own {@code retries} and {@code retry-on} where it sets them, else its upstream's.
+ * Immutable and thread-safe; deciding allocates nothing.
  */
 public final class RetryPolicy {
   private final int retries;
@@ -38,10 +39,14 @@ public final class RetryPolicy {
     this.retryOn = retryOn.isEmpty() ? EnumSet.noneOf(RetryOn.class) : EnumSet.copyOf(retryOn);
   }
 
-  /** The policy of an upstream's {@code retries} and {@code retry-on}. */
-  public static RetryPolicy of(UpstreamConfig upstream) {
+  /**
+   * The policy of a route's requests to {@code upstream}: the route's {@code retries} and {@code
+   * retry-on} where it sets them, else the upstream's.
+   */
+  public static RetryPolicy of(UpstreamConfig upstream, RouteConfig route) {
     requireNonNull(upstream, "upstream");
-    return new RetryPolicy(upstream.retries(), upstream.retryOn());
+    requireNonNull(route, "route");
+    return new RetryPolicy(route.retries(upstream), route.retryOn(upstream));
   }
 
   /** Where a request's body stands, as far as sending it again goes. */

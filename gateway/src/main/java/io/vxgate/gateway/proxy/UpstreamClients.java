@@ -28,27 +28,18 @@ public final class UpstreamClients {
 
   /** What decides whether an upstream's pool must be rebuilt after a config change. */
   public record Key(
-      UpstreamConfig.KeepaliveConfig keepalive,
-      java.time.Duration connect,
-      boolean tls,
-      boolean tlsVerify,
-      String tlsCa) {}
+      UpstreamConfig.KeepaliveConfig keepalive, boolean tls, boolean tlsVerify, String tlsCa) {}
 
   /** The rebuild key of {@code u}'s pool. */
   public static Key key(UpstreamConfig u) {
     return new Key(
-        u.keepalive(),
-        u.timeouts().connect(),
-        u.servers().stream().anyMatch(ServerConfig::tls),
-        u.tlsVerify(),
-        u.tlsCa());
+        u.keepalive(), u.servers().stream().anyMatch(ServerConfig::tls), u.tlsVerify(), u.tlsCa());
   }
 
   /** How {@code u}'s pool connects (queue: 32 waiting requests per pooled connection). */
   public static UpstreamPool.Settings settings(UpstreamConfig u) {
     boolean anyTls = u.servers().stream().anyMatch(ServerConfig::tls);
     return new UpstreamPool.Settings(
-        (int) u.timeouts().connect().toMillis(),
         Math.max(1, u.keepalive().maxConnections()),
         32,
         Math.max(1, u.keepalive().idleTimeout().toMillis()),

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
@@ -68,6 +69,7 @@ final class WebSocketTunnel
   private final Ticker ticker;
   private final Attempts attempts;
   private final RetryPolicy retry;
+  private final TimeoutsConfig timeouts;
   private final String upgrade;
   private State state = State.HANDSHAKE;
 
@@ -108,6 +110,7 @@ final class WebSocketTunnel
     this.ticker = front.listener().ticker();
     this.attempts = new Attempts(selector, view, view.path(), sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
+    this.timeouts = snapshot.timeouts(route);
     this.upgrade = req.fields().get("Upgrade");
   }
 
@@ -134,7 +137,14 @@ final class WebSocketTunnel
     server = s;
     s.requestStarted();
     attemptStartNanos = ticker.nanoTime();
-    selector.upstream().pool().connectTunnel(front.channel().eventLoop(), s, this);
+    selector
+        .upstream()
+        .pool()
+        .connectTunnel(
+            front.channel().eventLoop(),
+            s,
+            (int) Math.min(Integer.MAX_VALUE, timeouts.connect().toMillis()),
+            this);
   }
 
   @Override
@@ -154,7 +164,7 @@ final class WebSocketTunnel
     }
     c.writeHead(req, false);
     c.flush();
-    c.expectResponse(upstream.timeouts().response().toMillis(), 0);
+    c.expectResponse(timeouts.response().toMillis(), 0);
   }
 
   @Override
@@ -318,7 +328,7 @@ final class WebSocketTunnel
     front.flush();
     front.upgraded();
     lastActivityNanos = ticker.nanoTime();
-    scheduleIdleCheck(upstream.timeouts().idle().toMillis());
+    scheduleIdleCheck(timeouts.idle().toMillis());
   }
 
   // ---- tunnel
@@ -357,7 +367,7 @@ final class WebSocketTunnel
     if (state != State.OPEN) {
       return;
     }
-    long idleMs = upstream.timeouts().idle().toMillis();
+    long idleMs = timeouts.idle().toMillis();
     long quietMs = (ticker.nanoTime() - lastActivityNanos) / 1_000_000;
     if (quietMs >= idleMs) {
       log.debug("websocket {} idle for {} ms: closing", requestId, quietMs);

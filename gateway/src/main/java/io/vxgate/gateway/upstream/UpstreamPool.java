@@ -39,9 +39,9 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Per server and loop: idle connections are reused newest first (the oldest ones age out after
  * {@code keepalive.idle-timeout}); at most {@code ceil(max-connections / loops)} are open; a
- * request beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to the
- * connect timeout, and fails fast when the queue is full. Connections are plain HTTP/1.1 ({@link
- * OriginConnection}), or TLS to {@code https://} servers.
+ * request beyond that waits in a queue ({@code queueFactor} times the loop's limit) for up to its
+ * connect timeout (the route's, or its upstream's), and fails fast when the queue is full.
+ * Connections are plain HTTP/1.1 ({@link OriginConnection}), or TLS to {@code https://} servers.
  *
  * <p>The per-loop state is touched only from its loop; {@link #shutdown} is thread-safe.
  */
@@ -49,7 +49,6 @@ public final class UpstreamPool {
   /**
    * How the pool connects.
    *
-   * @param connectTimeoutMs TCP (and TLS handshake) connect timeout
    * @param maxConnections the node's total per server, split over the event loops
    * @param queueFactor waiting requests per loop and server, as a multiple of the loop's limit
    * @param idleTimeoutMs how long an idle connection is kept
@@ -57,7 +56,6 @@ public final class UpstreamPool {
    * @param verifyHost whether TLS checks the server's name against its certificate
    */
   public record Settings(
-      int connectTimeoutMs,
       int maxConnections,
       int queueFactor,
       long idleTimeoutMs,
@@ -129,17 +127,20 @@ public final class UpstreamPool {
    * Hands {@code cb} a connection to {@code server} on {@code loop} (the caller's loop): an idle
    * one at once, a new one once connected, or one freed by another request within the connect
    * timeout.
+   *
+   * @param connectTimeoutMs the TCP (and TLS handshake) connect timeout, also the longest wait for
+   *     a free connection
    */
-  public void acquire(EventLoop loop, ServerState server, Acquirer cb) {
-    serverPool(pools, loop, server, perLoopMax).acquire(cb);
+  public void acquire(EventLoop loop, ServerState server, int connectTimeoutMs, Acquirer cb) {
+    serverPool(pools, loop, server, perLoopMax).acquire(cb, connectTimeoutMs);
   }
 
   /**
    * Hands {@code cb} a new connection of its own to {@code server} (a WebSocket tunnel): not
    * counted against the pool's limit, never reused.
    */
-  public void connectTunnel(EventLoop loop, ServerState server, Acquirer cb) {
-    serverPool(tunnels, loop, server, Integer.MAX_VALUE).acquire(cb);
+  public void connectTunnel(EventLoop loop, ServerState server, int connectTimeoutMs, Acquirer cb) {
+    serverPool(tunnels, loop, server, Integer.MAX_VALUE).acquire(cb, connectTimeoutMs);
   }
 
   private ServerPool serverPool(
@@ -200,7 +201,10 @@ public final class UpstreamPool {
     private ScheduledFuture<?> idleSweep;
     private ScheduledFuture<?> waitSweep;
 
-    private record Waiter(Acquirer cb, long deadline) {}
+    /** When {@link #waitSweep} runs (System.nanoTime). */
+    private long waitSweepAt;
+
+    private record Waiter(Acquirer cb, int connectTimeoutMs, long deadline) {}
 
     ServerPool(EventLoop loop, ServerState server, int max, Map<ServerState, ServerPool> owner) {
       this.loop = loop;
@@ -209,7 +213,7 @@ public final class UpstreamPool {
       this.owner = owner;
     }
 
-    void acquire(Acquirer cb) {
+    void acquire(Acquirer cb, int connectTimeoutMs) {
       if (closing) {
         cb.failed(new PoolFullException("the upstream's pool is shut down"));
         return;
@@ -222,22 +226,21 @@ public final class UpstreamPool {
         }
       }
       if (open < max) {
-        connect(cb);
+        connect(cb, connectTimeoutMs);
         return;
       }
       if (waiters.size() >= Math.max(1, max * settings.queueFactor())) {
         cb.failed(new PoolFullException("connection pool to " + server + " full"));
         return;
       }
-      waiters.addLast(
-          new Waiter(
-              cb, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.connectTimeoutMs())));
-      if (waitSweep == null) {
-        scheduleWaitSweep();
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(connectTimeoutMs);
+      waiters.addLast(new Waiter(cb, connectTimeoutMs, deadline));
+      if (waitSweep == null || deadline - waitSweepAt < 0) {
+        scheduleWaitSweep(deadline);
       }
     }
 
-    private void connect(Acquirer cb) {
+    private void connect(Acquirer cb, int connectTimeoutMs) {
       open++;
       OriginConnection conn = new OriginConnection(this);
       var address = server.config().address();
@@ -247,7 +250,7 @@ public final class UpstreamPool {
               .group(loop)
               .channelFactory(channelFactory)
               .resolver(resolver)
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMs())
+              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
               .option(ChannelOption.TCP_NODELAY, true)
               .handler(
                   new ChannelInitializer<>() {
@@ -263,7 +266,7 @@ public final class UpstreamPool {
                           engine.setSSLParameters(params);
                         }
                         SslHandler ssl = new SslHandler(engine);
-                        ssl.setHandshakeTimeoutMillis(settings.connectTimeoutMs());
+                        ssl.setHandshakeTimeoutMillis(connectTimeoutMs);
                         p.addLast("tls", ssl);
                       }
                       p.addLast("origin", conn);
@@ -322,7 +325,7 @@ public final class UpstreamPool {
       idle.remove(c);
       Waiter w;
       if (open < max && !closing && (w = waiters.pollFirst()) != null) {
-        connect(w.cb());
+        connect(w.cb(), w.connectTimeoutMs());
       }
       if (open == 0 && waiters.isEmpty() && owner.get(server) == this) {
         owner.remove(server);
@@ -354,25 +357,50 @@ public final class UpstreamPool {
       }
     }
 
-    private void scheduleWaitSweep() {
-      Waiter first = waiters.peekFirst();
-      long delay = Math.max(0, first.deadline() - System.nanoTime());
+    /** Checks the waiters at {@code deadline} (replacing a later check). */
+    private void scheduleWaitSweep(long deadline) {
+      if (waitSweep != null) {
+        waitSweep.cancel(false);
+      }
+      waitSweepAt = deadline;
+      long delay = Math.max(0, deadline - System.nanoTime());
       waitSweep = loop.schedule(this::waitSweep, delay, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Fails the waiters whose connect timeout passed. Routes may set their own connect timeouts, so
+     * the queue is not in deadline order: every waiter is looked at, and the next check is at the
+     * earliest deadline left. The failed ones hear it last, as they may ask again at once.
+     */
     private void waitSweep() {
       waitSweep = null;
       long now = System.nanoTime();
-      Waiter w;
-      while ((w = waiters.peekFirst()) != null && now - w.deadline() >= 0) {
-        waiters.pollFirst();
-        w.cb()
-            .failed(
-                new PoolTimeoutException(
-                    "no free connection to " + server + " within the connect timeout"));
+      List<Waiter> expired = null;
+      long next = 0;
+      boolean any = false;
+      for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+        Waiter w = it.next();
+        if (now - w.deadline() >= 0) {
+          it.remove();
+          if (expired == null) {
+            expired = new ArrayList<>(2);
+          }
+          expired.add(w);
+        } else if (!any || w.deadline() - next < 0) {
+          next = w.deadline();
+          any = true;
+        }
       }
-      if (!waiters.isEmpty()) {
-        scheduleWaitSweep();
+      if (any) {
+        scheduleWaitSweep(next);
+      }
+      if (expired != null) {
+        for (Waiter w : expired) {
+          w.cb()
+              .failed(
+                  new PoolTimeoutException(
+                      "no free connection to " + server + " within the connect timeout"));
+        }
       }
     }
 

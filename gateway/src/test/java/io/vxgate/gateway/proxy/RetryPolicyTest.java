@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vxgate.config.ConfigLoader;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.RetryOn;
+import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.route.Router;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +121,7 @@ class RetryPolicyTest {
   }
 
   @Test
-  void eachProxyingRouteGetsItsUpstreamsPolicyOncePerSnapshot() {
+  void eachProxyingRouteGetsItsPolicyAndTimeoutsOncePerSnapshot() {
     GatewayConfig config =
         ConfigLoader.parse(
             """
@@ -133,6 +135,9 @@ class RetryPolicyTest {
             routes:
               - {name: one, match: {path-prefix: /a}, upstream: api}
               - {name: two, match: {path-prefix: /b}, upstream: api}
+              - {name: own, match: {path-prefix: /c}, upstream: api, retries: 0,
+                 timeouts: {response: 2m}}
+              - {name: onstatus, match: {path-prefix: /d}, upstream: api, retry-on: [503]}
               - {name: moved, match: {path-prefix: /old}, redirect: {location: "https://example.com"}}
               - {name: rest, upstream: web}
             """,
@@ -140,19 +145,19 @@ class RetryPolicyTest {
             null,
             null,
             ConfigLoader.Environment.of(Map.of(), "h"));
-    Map<String, RetryPolicy> policies =
+    ProxySnapshot snapshot =
         new ProxySnapshot(
-                1,
-                config,
-                Router.compile(config.routes()),
-                Map.of(),
-                Map.of(),
-                new ErrorPages(Map.of()),
-                new ForwardedHeaders(List.of()),
-                null,
-                null)
-            .retryPolicies();
-    assertThat(policies).containsOnlyKeys("one", "two", "rest");
+            1,
+            config,
+            Router.compile(config.routes()),
+            Map.of(),
+            Map.of(),
+            new ErrorPages(Map.of()),
+            new ForwardedHeaders(List.of()),
+            null,
+            null);
+    Map<String, RetryPolicy> policies = snapshot.retryPolicies();
+    assertThat(policies).containsOnlyKeys("one", "two", "own", "onstatus", "rest");
     assertThat(policies.get("one")).isSameAs(policies.get("two"));
     RetryPolicy api = policies.get("one");
     assertThat(api.onFailure(UpstreamFailure.RESET, 1, "GET", RetryPolicy.Body.NONE, false))
@@ -161,6 +166,22 @@ class RetryPolicyTest {
         .isEqualTo(BUDGET_SPENT);
     assertThat(api.onFailure(UpstreamFailure.TIMEOUT, 1, "GET", RetryPolicy.Body.NONE, false))
         .isEqualTo(NOT_LISTED);
+    // a route's own retries and retry-on replace its upstream's, each on its own
+    assertThat(
+            policies
+                .get("own")
+                .onFailure(UpstreamFailure.RESET, 1, "GET", RetryPolicy.Body.NONE, false))
+        .isEqualTo(BUDGET_SPENT);
+    RetryPolicy onStatus = policies.get("onstatus");
+    assertThat(onStatus.onStatus(503, 1, "GET", RetryPolicy.Body.NONE, false)).isEqualTo(RETRY);
+    assertThat(onStatus.onFailure(UpstreamFailure.RESET, 1, "GET", RetryPolicy.Body.NONE, false))
+        .isEqualTo(NOT_LISTED);
+    assertThat(snapshot.timeouts().keySet()).isEqualTo(policies.keySet());
+    assertThat(snapshot.timeouts().get("own"))
+        .isEqualTo(
+            new TimeoutsConfig(
+                Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(60)));
+    assertThat(snapshot.timeouts().get("one")).isEqualTo(TimeoutsConfig.DEFAULT);
     // web has the defaults: retries 2, retry-on [connect-failure, reset, timeout]
     RetryPolicy web = policies.get("rest");
     assertThat(web.onFailure(UpstreamFailure.TIMEOUT, 3, "GET", RetryPolicy.Body.NONE, false))

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamSelectorTest {
   private final Vertx vertx = Vertx.vertx();
   private final UpstreamPool pool =
-      UpstreamPool.create(vertx, new UpstreamPool.Settings(1000, 8, 32, 10_000, null, true));
+      UpstreamPool.create(vertx, new UpstreamPool.Settings(8, 32, 10_000, null, true));
   private final ManualTicker ticker = new ManualTicker();
 
   @AfterEach
