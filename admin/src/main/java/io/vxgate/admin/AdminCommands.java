@@ -60,7 +60,18 @@ public final class AdminCommands {
 
   public static final String CONFIG_ROLLBACK = "vxgate.admin.config.rollback";
 
-  /** Every command address. */
+  /**
+   * Reload (docs/operations.md, "Reloading"): each node consumes its own address, {@code
+   * vxgate.admin.reload.NODE_ID}, since a reload re-reads that node's config file.
+   */
+  public static final String RELOAD_PREFIX = "vxgate.admin.reload.";
+
+  /** This node's reload address. */
+  static String reloadAddress(NodeContext ctx) {
+    return RELOAD_PREFIX + ctx.cluster().membership().local().id();
+  }
+
+  /** Every command address (each node's reload address is apart: {@link #RELOAD_PREFIX}). */
   public static final List<String> ADDRESSES =
       List.of(
           CONFIG_GET,
@@ -108,22 +119,24 @@ public final class AdminCommands {
     Future<JsonObject> f;
     try {
       f =
-          switch (address) {
-            case CONFIG_GET -> configGet();
-            case CONFIG_PUT -> configPut(b, author);
-            case ROUTES_PUT -> routesPut(b, author);
-            case UPSTREAMS_PUT -> upstreamsPut(b, author);
-            case UPSTREAMS_DELETE -> upstreamsDelete(b, author);
-            case SERVERS_STATE -> serverState(b, author);
-            case MEMBERS -> members();
-            case HEALTH -> health();
-            case UPSTREAMS -> upstreams();
-            case CONFIG_HISTORY -> history();
-            case CONFIG_ROLLBACK -> rollback(b, author);
-            default ->
-                throw new CommandException(
-                    404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
-          };
+          address.equals(reloadAddress(ctx))
+              ? reload(b)
+              : switch (address) {
+                case CONFIG_GET -> configGet();
+                case CONFIG_PUT -> configPut(b, author);
+                case ROUTES_PUT -> routesPut(b, author);
+                case UPSTREAMS_PUT -> upstreamsPut(b, author);
+                case UPSTREAMS_DELETE -> upstreamsDelete(b, author);
+                case SERVERS_STATE -> serverState(b, author);
+                case MEMBERS -> members();
+                case HEALTH -> health();
+                case UPSTREAMS -> upstreams();
+                case CONFIG_HISTORY -> history();
+                case CONFIG_ROLLBACK -> rollback(b, author);
+                default ->
+                    throw new CommandException(
+                        404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
+              };
     } catch (CommandException e) {
       f = Future.failedFuture(e);
     }
@@ -369,6 +382,14 @@ public final class AdminCommands {
   }
 
   // ---- changes
+
+  private Future<JsonObject> reload(JsonObject b) {
+    Object force = b.getValue("force", false);
+    if (!(force instanceof Boolean)) {
+      throw new CommandException(400, error("force", String.valueOf(force), "true or false"));
+    }
+    return ctx.reload((Boolean) force).map(r -> r.toJson(nodeId()));
+  }
 
   private Future<JsonObject> configPut(JsonObject b, String author) {
     Object c = b.containsKey("config") ? b.getValue("config") : b;

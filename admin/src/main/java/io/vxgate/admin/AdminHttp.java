@@ -47,7 +47,10 @@ final class AdminHttp {
   private final EventHub hub;
   private final StatsHistory history;
   private final NodesProxy nodes;
-  private final byte[] tokenDigest;
+
+  /** The digest of the admin token in force and the token it was computed from. */
+  private volatile TokenDigest token = new TokenDigest(null, null);
+
   private HttpServer server;
 
   AdminHttp(
@@ -64,8 +67,19 @@ final class AdminHttp {
     this.hub = hub;
     this.history = history;
     this.nodes = new NodesProxy(vertx, ctx.cluster().membership(), NodesProxy.ANSWER_TIMEOUT);
-    String token = ctx.localConfig().admin().token();
-    this.tokenDigest = token == null || token.isEmpty() ? null : sha256(token);
+  }
+
+  private record TokenDigest(String token, byte[] digest) {}
+
+  /** The digest of {@code admin.token} as it is now (a reload may replace it); null: no token. */
+  private byte[] tokenDigest() {
+    String now = ctx.localConfig().admin().token();
+    TokenDigest t = token;
+    if (!java.util.Objects.equals(t.token(), now)) {
+      t = new TokenDigest(now, now == null || now.isEmpty() ? null : sha256(now));
+      token = t;
+    }
+    return t.digest();
   }
 
   Future<Void> listen() {
@@ -84,7 +98,7 @@ final class AdminHttp {
             s -> {
               log.atInfo()
                   .addKeyValue("bind", bind.host() + ":" + s.actualPort())
-                  .addKeyValue("token", tokenDigest != null)
+                  .addKeyValue("token", tokenDigest() != null)
                   .log("admin listening");
               return null;
             });
@@ -220,6 +234,13 @@ final class AdminHttp {
                     rc,
                     AdminCommands.CONFIG_ROLLBACK,
                     new JsonObject().put("version", rc.pathParam("version"))));
+    r.post("/api/reload")
+        .handler(
+            rc ->
+                run(
+                    rc,
+                    AdminCommands.reloadAddress(ctx),
+                    new JsonObject().put("force", "true".equals(rc.queryParams().get("force")))));
     r.get("/api/events").handler(this::events);
     r.get("/api/stats")
         .handler(
@@ -247,6 +268,7 @@ final class AdminHttp {
   }
 
   private void auth(RoutingContext rc) {
+    byte[] tokenDigest = tokenDigest();
     if (tokenDigest == null) {
       rc.next();
       return;

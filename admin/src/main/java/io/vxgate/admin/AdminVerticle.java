@@ -63,7 +63,7 @@ final class AdminVerticle extends VerticleBase {
     this.ctx = requireNonNull(ctx, "ctx");
     this.registry = registry;
     this.commands = new AdminCommands(ctx, views);
-    this.signatures = new Signatures(ctx.localConfig().admin().token(), clock);
+    this.signatures = new Signatures(clock, () -> ctx.localConfig().admin().token());
     this.metrics = new AdminMetrics(registry, ctx);
   }
 
@@ -75,7 +75,9 @@ final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     ctx.metrics(metrics);
     List<Future<Void>> ready = new ArrayList<>();
-    for (String address : AdminCommands.ADDRESSES) {
+    List<String> commandAddresses = new ArrayList<>(AdminCommands.ADDRESSES);
+    commandAddresses.add(AdminCommands.reloadAddress(ctx));
+    for (String address : commandAddresses) {
       MessageConsumer<Object> c = vertx.eventBus().consumer(address, m -> command(address, m));
       consumers.add(c);
       ready.add(c.completion());

@@ -36,7 +36,7 @@ public final class Signatures {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_NONCES = 100_000;
 
-  private final byte[] key;
+  private final java.util.function.Supplier<String> token;
   private final Clock clock;
   private final Map<String, Long> seen = new ConcurrentHashMap<>();
 
@@ -44,7 +44,14 @@ public final class Signatures {
    * @param token the admin token; null or empty: every request is refused
    */
   public Signatures(String token, Clock clock) {
-    this.key = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this(clock, () -> token);
+  }
+
+  /**
+   * @param token the admin token in force, read for each request (a reload may replace it)
+   */
+  public Signatures(Clock clock, java.util.function.Supplier<String> token) {
+    this.token = requireNonNull(token, "token");
     this.clock = requireNonNull(clock, "clock");
   }
 
@@ -76,6 +83,8 @@ public final class Signatures {
    * @throws Refused with the reason, in the house error form
    */
   public void verify(String address, JsonObject request) throws Refused {
+    String t0 = token.get();
+    byte[] key = t0 == null || t0.isEmpty() ? null : t0.getBytes(StandardCharsets.UTF_8);
     if (key == null) {
       throw new Refused(
           "auth: (refused) (expected: admin.token set on this node; without it event-bus admin"

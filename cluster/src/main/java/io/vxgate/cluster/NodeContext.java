@@ -39,6 +39,17 @@ public interface NodeContext {
   /** This node's live view of every server of the config it runs. */
   List<ServerStatus> servers();
 
+  /**
+   * Re-reads the node's config file and applies it (docs/operations.md, "Reloading"): node-local
+   * sections in place, cluster-wide ones as a new version unless someone else changed the cluster's
+   * since the file was last in force ({@code force}: write them anyway). Never fails: an invalid
+   * file is a report with errors, and then nothing changed.
+   */
+  default io.vertx.core.Future<ReloadReport> reload(boolean force) {
+    return io.vertx.core.Future.succeededFuture(
+        ReloadReport.invalid(List.of("this node has no config file to reload")));
+  }
+
   /** Installs the sink of request-path metrics ({@link ProxyMetrics#NOOP} until then). */
   void metrics(ProxyMetrics metrics);
 

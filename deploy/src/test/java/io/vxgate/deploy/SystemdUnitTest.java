@@ -66,6 +66,7 @@ class SystemdUnitTest {
     assertThat(value("Service", "User")).isEqualTo("vxgate");
     assertThat(value("Service", "ExecStart"))
         .isEqualTo("/opt/vxgate/bin/vxgate --config /etc/vxgate/vxgate.yaml");
+    assertThat(value("Service", "ExecReload")).isEqualTo("/bin/kill -HUP $MAINPID");
     assertThat(value("Service", "KillSignal")).isEqualTo("SIGTERM");
     assertThat(value("Service", "Restart")).isEqualTo("on-failure");
     assertThat(value("Service", "EnvironmentFile")).isEqualTo("-/etc/vxgate/env");

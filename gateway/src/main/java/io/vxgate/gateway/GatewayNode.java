@@ -58,13 +58,18 @@ public final class GatewayNode {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> connectionCounts =
       new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<Listener> listeners = new ArrayList<>();
+
+  /** The listeners by name, with the config each was deployed from (port 0 as configured). */
+  private final Map<String, Deployed> listeners = new LinkedHashMap<>();
+
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private NodeBuffers buffers;
   private long version;
 
   private record ClientEntry(UpstreamClients.Key key, UpstreamPool client) {}
+
+  private record Deployed(ListenerConfig configured, Listener listener) {}
 
   private GatewayNode(Vertx vertx, Ticker ticker, int instances, ClusterNode cluster) {
     this.vertx = vertx;
@@ -140,28 +145,196 @@ public final class GatewayNode {
   }
 
   private Future<Void> deployListener(ListenerConfig configured) {
+    return bindListener(configured).map(d -> install(d));
+  }
+
+  /** Binds a listener's sockets without making it known (a reload may still give it up). */
+  private Future<Deployed> bindListener(ListenerConfig configured) {
     // Port 0 (tests): pick a free port first so every event loop's socket shares one port.
     ListenerConfig l =
         configured.bind().port() == 0
             ? configured.withBind(new HostPort(configured.bind().host(), freePort(configured)))
             : configured;
     AtomicInteger connections = new AtomicInteger();
-    connectionCounts.put(l.name(), connections);
-    Listener listener =
-        new Listener(vertx, l, this::snapshot, connections, ticker, listenerLoops());
-    listeners.add(listener);
-    return listener
-        .start()
+    Listener listener;
+    try {
+      listener = new Listener(vertx, l, this::snapshot, connections, ticker, listenerLoops());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return listener.start().map(v -> new Deployed(configured, listener));
+  }
+
+  private Void install(Deployed d) {
+    String name = d.configured().name();
+    listeners.put(name, d);
+    connectionCounts.put(name, d.listener().connections());
+    ports.put(name, d.listener().actualPort());
+    log.atInfo()
+        .addKeyValue("listener", name)
+        .addKeyValue("bind", d.listener().config().bind())
+        .addKeyValue("event_loops", instances)
+        .log("listening");
+    return null;
+  }
+
+  /**
+   * Prepares this node's listeners for {@code next} (a reload, docs/operations.md "Reloading"):
+   * loads the certificates of every TLS listener and binds the sockets of new listeners, changing
+   * nothing that serves. A listener whose bind address and TLS-ness stay is updated in place on
+   * {@link ListenerChanges#commit} (its sockets and connections stay; new connections get the new
+   * settings, new handshakes the new certificates); any other change is a new listener, and the
+   * listeners that {@code next} no longer has stop accepting and drain. Fails, with nothing
+   * changed, when a certificate does not load or a new address cannot be bound.
+   */
+  public synchronized Future<ListenerChanges> prepareListeners(List<ListenerConfig> next) {
+    List<Runnable> updates = new ArrayList<>();
+    List<String> changes = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    List<ListenerConfig> added = new ArrayList<>();
+    Map<String, ListenerConfig> byName = new LinkedHashMap<>();
+    next.forEach(l -> byName.put(l.name(), l));
+    try {
+      for (ListenerConfig l : next) {
+        Deployed d = listeners.get(l.name());
+        boolean inPlace =
+            d != null
+                && d.configured().bind().equals(l.bind())
+                && (d.configured().tls() != null) == (l.tls() != null);
+        if (!inPlace) {
+          added.add(l);
+          if (d != null) {
+            removed.add(l.name());
+          }
+          continue;
+        }
+        Listener.Certificates certs =
+            l.tls() == null ? null : Listener.Certificates.load(vertx, l.tls());
+        boolean newCerts =
+            certs != null && !certs.leaves().equals(d.listener().certificates().leaves());
+        if (!d.configured().equals(l) || newCerts) {
+          ListenerConfig actual = l.withBind(d.listener().config().bind());
+          updates.add(
+              () -> {
+                d.listener().update(actual, certs);
+                listeners.put(l.name(), new Deployed(l, d.listener()));
+              });
+          changes.add(
+              "listener "
+                  + l.name()
+                  + ": "
+                  + (d.configured().equals(l) ? "certificates reloaded" : "settings changed"));
+        }
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    listeners.keySet().stream().filter(n -> !byName.containsKey(n)).forEach(removed::add);
+    // A new listener on an address that a removed one holds binds after that one let it go.
+    java.util.Set<HostPort> held = new java.util.HashSet<>();
+    removed.forEach(n -> held.add(listeners.get(n).configured().bind()));
+    List<ListenerConfig> now = added.stream().filter(l -> !held.contains(l.bind())).toList();
+    List<ListenerConfig> later = added.stream().filter(l -> held.contains(l.bind())).toList();
+    List<Deployed> bound = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (ListenerConfig l : now) {
+      chain = chain.compose(v -> bindListener(l).map(d -> bound.add(d)).mapEmpty());
+    }
+    return chain
+        .recover(
+            t -> {
+              bound.forEach(d -> d.listener().close());
+              return Future.failedFuture(t);
+            })
         .map(
             v -> {
-              ports.put(l.name(), listener.actualPort());
-              log.atInfo()
-                  .addKeyValue("listener", l.name())
-                  .addKeyValue("bind", l.bind())
-                  .addKeyValue("event_loops", instances)
-                  .log("listening");
-              return null;
+              removed.forEach(
+                  n ->
+                      changes.add(
+                          "listener "
+                              + n
+                              + ": "
+                              + (byName.containsKey(n) ? "rebound" : "removed")));
+              added.forEach(
+                  l -> {
+                    if (!removed.contains(l.name())) {
+                      changes.add("listener " + l.name() + ": added on " + l.bind());
+                    }
+                  });
+              return new ListenerChanges(changes, updates, removed, bound, later);
             });
+  }
+
+  /** The listener changes of a reload, prepared by {@link #prepareListeners}. */
+  public final class ListenerChanges {
+    private final List<String> changes;
+    private final List<Runnable> updates;
+    private final List<String> removed;
+    private final List<Deployed> bound;
+    private final List<ListenerConfig> later;
+
+    private ListenerChanges(
+        List<String> changes,
+        List<Runnable> updates,
+        List<String> removed,
+        List<Deployed> bound,
+        List<ListenerConfig> later) {
+      this.changes = List.copyOf(changes);
+      this.updates = updates;
+      this.removed = removed;
+      this.bound = bound;
+      this.later = later;
+    }
+
+    /** What changes, in words ({@code listener api: added on 0.0.0.0:8081}). */
+    public List<String> changes() {
+      return changes;
+    }
+
+    /**
+     * Applies the changes: updates in place, installs the new listeners, and lets the removed ones
+     * drain for up to {@code grace} (not awaited).
+     */
+    public void commit(Duration grace) {
+      synchronized (GatewayNode.this) {
+        updates.forEach(Runnable::run);
+        List<Future<Void>> released = new ArrayList<>();
+        for (String n : removed) {
+          Deployed d = listeners.remove(n);
+          ports.remove(n);
+          connectionCounts.remove(n);
+          log.atInfo().addKeyValue("listener", n).log("listener stops accepting and drains");
+          d.listener().shutdown(grace);
+          released.add(d.listener().stoppedAccepting());
+        }
+        bound.forEach(GatewayNode.this::install);
+        if (later.isEmpty()) {
+          return;
+        }
+        // the removed listeners' server sockets are closed once their drain has begun
+        Future<Void> chain = Future.join(released).otherwiseEmpty().<Void>mapEmpty();
+        for (ListenerConfig l : later) {
+          chain =
+              chain.compose(
+                  v ->
+                      deployListener(l)
+                          .recover(
+                              t -> {
+                                log.error(
+                                    "listener {}: cannot bind {}: {}",
+                                    l.name(),
+                                    l.bind(),
+                                    t.toString());
+                                return Future.succeededFuture();
+                              }));
+        }
+      }
+    }
+
+    /** Gives the prepared changes up: closes the sockets bound for new listeners. */
+    public void abort() {
+      bound.forEach(d -> d.listener().close());
+    }
   }
 
   /** The event loops that serve the listeners: the first {@code instances} of Vert.x's. */
@@ -286,7 +459,7 @@ public final class GatewayNode {
    */
   public Future<Void> stop(Duration grace) {
     List<Future<Void>> draining = new ArrayList<>();
-    listeners.forEach(l -> draining.add(l.shutdown(grace)));
+    listeners.values().forEach(d -> draining.add(d.listener().shutdown(grace)));
     listeners.clear();
     Future<Void> drained = Future.join(draining).otherwiseEmpty().mapEmpty();
     return drained.compose(

@@ -46,6 +46,7 @@ public final class Main {
                                  when the cluster already has a config (a new version)
         --help                   this text
       Flags override VXGATE_* environment variables, which override the file.
+      SIGHUP re-reads the --config file and applies it in place (docs/operations.md, "Reloading").
       """;
 
   private Main() {}
@@ -116,6 +117,12 @@ public final class Main {
       // a standalone node always runs its own config.
       boolean standalone = config.cluster().standalone();
       boolean seed = standalone || (a.config != null && SharedConfig.present(config));
+      if (a.config != null) {
+        Path file = Path.of(a.config);
+        node.configFile(
+            new ClusteredNode.ConfigFile(
+                file.toAbsolutePath().toString(), () -> ConfigLoader.load(file, overrides)));
+      }
       node.start(seed, a.forceConfig, Ticker.system(), loops).await();
     } catch (Exception e) {
       err.println("vxgate: failed to start: " + e.getMessage());
@@ -128,13 +135,18 @@ public final class Main {
         .addKeyValue("clustered", node.cluster().clustered())
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .log("vxgate started");
+    onReloadSignal(node);
     CountDownLatch stopped = new CountDownLatch(1);
-    // --shutdown-grace wins over node.shutdown-grace (default 30s).
-    Duration grace = a.shutdownGrace != null ? a.shutdownGrace : config.node().shutdownGrace();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // --shutdown-grace wins over node.shutdown-grace (default 30s; a reload may
+                  // change it).
+                  Duration grace =
+                      a.shutdownGrace != null
+                          ? a.shutdownGrace
+                          : node.localConfig().node().shutdownGrace();
                   log.atInfo().addKeyValue("grace", grace).log("draining");
                   int code = 0;
                   try {
@@ -156,6 +168,18 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * SIGHUP re-reads the config file (docs/operations.md, "Reloading"); the node logs what changed,
+   * or every error of an invalid file. Replaces the JVM's default for SIGHUP, which is to exit.
+   */
+  private static void onReloadSignal(ClusteredNode node) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.reload(false));
+    } catch (IllegalArgumentException unsupported) {
+      log.warn("SIGHUP is not available here: reload with vxgatectl reload");
+    }
   }
 
   private static int cores() {

@@ -43,6 +43,8 @@ public final class Ctl {
         --node ID          run COMMAND on member ID, through the --admin node
                            (its /api/nodes/ID/...; default: the --admin node itself)
         --json             print the API's JSON replies (for scripts)
+        --force            reload: write the file's cluster-wide sections even when someone
+                           else changed the cluster's config since the file was last in force
       Commands:
         members                              cluster members by datacenter
         health                               servers: operator state, cluster verdict, checkers
@@ -55,6 +57,8 @@ public final class Ctl {
         server drain|enable|disable UPSTREAM SERVER
         history                              the kept config versions and what changed
         rollback VERSION                     restore the config of VERSION (as a new version)
+        reload                               the node re-reads its config file (as SIGHUP):
+                                             prints what changed, or every error (exit 1)
         import nginx|haproxy FILE            print FILE translated into a vxgate config; what
                                              was not translated goes to stderr (no admin API:
                                              exit 0 all translated, 3 some left out, 1 invalid)
@@ -73,6 +77,7 @@ public final class Ctl {
     String token = env.get("VXGATE_ADMIN_TOKEN");
     String node = null;
     boolean json = false;
+    boolean force = false;
     List<String> words = new ArrayList<>();
     List<String> args = Arrays.asList(argv);
     try {
@@ -89,6 +94,7 @@ public final class Ctl {
           case "--token" -> token = value != null ? value : next(args, ++i, a);
           case "--node" -> node = value != null ? value : next(args, ++i, a);
           case "--json" -> json = true;
+          case "--force" -> force = true;
           case "--help", "-h" -> {
             out.print(USAGE);
             return 0;
@@ -119,9 +125,12 @@ public final class Ctl {
         throw new IllegalArgumentException("--node: (empty) (expected: a member's node id)");
       }
       Command c = Command.parse(words);
+      if (force && !c.verb().equals("reload")) {
+        throw new IllegalArgumentException("--force: only with reload");
+      }
       String prefix = node == null ? "" : "/api/nodes/" + Session.seg(node);
       return new Ctl.Session(
-              base, prefix, token == null || token.isEmpty() ? null : token, json, out, err)
+              base, prefix, token == null || token.isEmpty() ? null : token, json, force, out, err)
           .run(c);
     } catch (IllegalArgumentException e) {
       err.println("vxgatectl: " + e.getMessage());
@@ -151,7 +160,7 @@ public final class Ctl {
                 of(w, 2, 2, "server " + second + " UPSTREAM SERVER");
             default ->
                 switch (first) {
-                  case "members", "health", "upstreams", "history" -> of(w, 1, 0, first);
+                  case "members", "health", "upstreams", "history", "reload" -> of(w, 1, 0, first);
                   case "rollback" -> of(w, 1, 1, "rollback VERSION");
                   case "config" ->
                       throw new IllegalArgumentException("usage: config get | config apply FILE");
@@ -184,16 +193,25 @@ public final class Ctl {
     private final String prefix;
     private final String token;
     private final boolean json;
+    private final boolean force;
     private final PrintStream out;
     private final PrintStream err;
     private final HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    Session(URI base, String prefix, String token, boolean json, PrintStream out, PrintStream err) {
+    Session(
+        URI base,
+        String prefix,
+        String token,
+        boolean json,
+        boolean force,
+        PrintStream out,
+        PrintStream err) {
       this.base = base;
       this.prefix = prefix;
       this.token = token;
       this.json = json;
+      this.force = force;
       this.out = out;
       this.err = err;
     }
@@ -223,6 +241,7 @@ public final class Ctl {
                   this::changed);
           case "rollback" ->
               show(call("POST", "/api/config/rollback/" + o.get(0), null), this::changed);
+          case "reload" -> reload(call("POST", "/api/reload" + (force ? "?force=true" : ""), ""));
           default -> throw new IllegalStateException(c.verb());
         };
       } catch (IOException e) {
@@ -326,6 +345,31 @@ public final class Ctl {
       }
       human.accept(reply);
       return 0;
+    }
+
+    /** Prints what a reload changed; a refused part (or an invalid file) exits 1. */
+    private int reload(JsonObject r) {
+      if (json || !r.containsKey("shared")) {
+        return show(r, x -> {});
+      }
+      boolean ok = r.getBoolean("ok", false);
+      JsonArray errors = r.getJsonArray("errors", new JsonArray());
+      if (r.getInteger("code", 0) == 400) {
+        err.println(
+            "vxgatectl: reload of " + r.getString("node", "?") + " refused, nothing changed:");
+        errors.forEach(e -> err.println("  " + e));
+        return 1;
+      }
+      out.println((ok ? "ok: " : "") + "reloaded " + r.getString("node", "?"));
+      r.getJsonArray("local", new JsonArray()).forEach(c -> out.println("  " + c));
+      JsonArray restart = r.getJsonArray("restart", new JsonArray());
+      if (!restart.isEmpty()) {
+        out.println("  at the next start only: " + String.join(", ", strings(restart)));
+      }
+      JsonObject shared = r.getJsonObject("shared", new JsonObject());
+      (ok ? out : err)
+          .println((ok ? "  " : "vxgatectl: refused (409): ") + shared.getString("message", ""));
+      return ok ? 0 : 1;
     }
 
     private void changed(JsonObject r) {

@@ -15,6 +15,7 @@ import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.NodeContext;
 import io.vxgate.cluster.NodeExtension;
 import io.vxgate.cluster.ProxyMetrics;
+import io.vxgate.cluster.ReloadReport;
 import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.SharedConfig;
 import io.vxgate.cluster.Subscription;
@@ -57,8 +58,11 @@ public final class ClusteredNode implements NodeContext {
   private static final Logger log = LoggerFactory.getLogger(ClusteredNode.class);
 
   private final ClusterNode cluster;
-  private final GatewayConfig local;
+  private volatile GatewayConfig local;
   private final Context control;
+  private final FileSections fileSections = new FileSections();
+  private ConfigFile configFile;
+  private Future<ReloadReport> reloading = Future.succeededFuture();
   private Subscription subscription;
   private Subscription membersSubscription;
   private java.util.Set<String> knownMembers = java.util.Set.of();
@@ -76,6 +80,20 @@ public final class ClusteredNode implements NodeContext {
     this.local = local;
     this.control = cluster.vertx().getOrCreateContext();
     this.extensions = extensions;
+  }
+
+  /**
+   * The config file a reload re-reads.
+   *
+   * @param path the file as given on the command line (the author of versions a reload writes)
+   * @param loader reads and validates it (with the same overrides as at start); throws {@link
+   *     ConfigException}
+   */
+  public record ConfigFile(String path, java.util.function.Supplier<GatewayConfig> loader) {
+    public ConfigFile {
+      requireNonNull(path, "path");
+      requireNonNull(loader, "loader");
+    }
   }
 
   /** Joins the cluster described by {@code local}'s node-local sections (step one of two). */
@@ -132,6 +150,7 @@ public final class ClusteredNode implements NodeContext {
                           ex.getMessage());
                 }
               }
+              fileSections.started(local, e);
               log.atInfo()
                   .addKeyValue("version", appliedVersion)
                   .addKeyValue("seeded", e.isPresent() && e.get().author().equals(author))
@@ -155,6 +174,7 @@ public final class ClusteredNode implements NodeContext {
 
   /** Joins DNS sync when configured, and publishes this node as ready (it serves now). */
   private Future<Void> startDnsSync() {
+    GatewayConfig local = this.local;
     if (local.dnsSync() == null) {
       return Future.succeededFuture();
     }
@@ -258,6 +278,193 @@ public final class ClusteredNode implements NodeContext {
     }
     started.clear();
     return Future.join(stopping).otherwiseEmpty().mapEmpty();
+  }
+
+  // ---- reload (docs/operations.md, "Reloading")
+
+  /**
+   * Makes {@link #reload} re-read {@code file} (without it, a reload reports that there is none).
+   */
+  public void configFile(ConfigFile file) {
+    this.configFile = requireNonNull(file, "file");
+  }
+
+  @Override
+  public Future<ReloadReport> reload(boolean force) {
+    io.vertx.core.Promise<ReloadReport> done = io.vertx.core.Promise.promise();
+    control.runOnContext(
+        v -> {
+          // one reload at a time, on the context that applies cluster versions too
+          Future<ReloadReport> f =
+              reloading.transform(x -> reloadNow(force)).recover(this::internalError);
+          reloading = f;
+          f.onComplete(done);
+        });
+    return done.future();
+  }
+
+  private Future<ReloadReport> internalError(Throwable t) {
+    log.error("reload failed", t);
+    return Future.succeededFuture(ReloadReport.invalid(List.of("reload failed: " + t)));
+  }
+
+  private Future<ReloadReport> reloadNow(boolean force) {
+    ConfigFile file = configFile;
+    if (file == null || node == null) {
+      return Future.succeededFuture(
+          ReloadReport.invalid(
+              List.of(
+                  file == null
+                      ? "this node runs without --config: nothing to reload"
+                      : "this node has not started yet")));
+    }
+    log.atInfo().addKeyValue("file", file.path()).addKeyValue("force", force).log("reloading");
+    return cluster
+        .vertx()
+        .executeBlocking(() -> file.loader().get())
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                return Future.succeededFuture(refused(errorsOf(ar.cause())));
+              }
+              return reloadWith(file, ar.result(), force);
+            });
+  }
+
+  private static List<String> errorsOf(Throwable t) {
+    if (t instanceof ConfigException e) {
+      return e.errors().stream().map(io.vxgate.config.ConfigError::toString).toList();
+    }
+    return List.of(t.getMessage() == null ? t.toString() : t.getMessage());
+  }
+
+  /** Nothing changed: every error logged. */
+  private static ReloadReport refused(List<String> errors) {
+    errors.forEach(e -> log.atError().log("reload refused, nothing changed: {}", e));
+    return ReloadReport.invalid(errors);
+  }
+
+  private Future<ReloadReport> reloadWith(ConfigFile file, GatewayConfig next, boolean force) {
+    GatewayConfig before = local;
+    GatewayNode n = node;
+    ConfigStore.Entry entry = appliedEntry;
+    GatewayConfig effective;
+    try {
+      effective = entry == null ? next : SharedConfig.apply(next, entry.config());
+    } catch (ConfigException e) {
+      List<String> errors = new ArrayList<>();
+      errors.add(
+          "the cluster's config version "
+              + entry.version()
+              + " does not validate with this file's node-local sections:");
+      errors.addAll(errorsOf(e));
+      return Future.succeededFuture(refused(errors));
+    }
+    List<LocalApplier> appliers = appliers(n);
+    List<LocalApplier.Change> prepared = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (LocalApplier a : appliers) {
+      chain = chain.compose(v -> a.prepare(before, next).map(c -> prepared.add(c)).mapEmpty());
+    }
+    return chain.transform(
+        ar -> {
+          if (ar.failed()) {
+            prepared.forEach(LocalApplier.Change::abort);
+            return Future.succeededFuture(refused(errorsOf(ar.cause())));
+          }
+          local = next;
+          n.apply(effective);
+          if (entry != null) {
+            applyAdminStates(n, entry.config());
+          }
+          List<String> changes = new ArrayList<>();
+          prepared.forEach(c -> changes.addAll(c.commit()));
+          changes.addAll(LocalSections.otherChanges(before, next));
+          List<String> restart = LocalSections.restartNeeded(before, next);
+          String author = file.path() + "@" + cluster.membership().local().id();
+          return fileSections
+              .reload(cluster.configStore(), next, force, author)
+              .map(shared -> reported(new ReloadReport(List.of(), changes, restart, shared)));
+        });
+  }
+
+  private static ReloadReport reported(ReloadReport r) {
+    var line =
+        log.atInfo()
+            .addKeyValue("local", r.local())
+            .addKeyValue("cluster_wide", r.shared().status())
+            .addKeyValue("version", r.shared().version());
+    if (!r.restart().isEmpty()) {
+      line = line.addKeyValue("restart_needed", r.restart());
+    }
+    line.log("reloaded: {}", r.shared().message());
+    if (r.shared().status() == ReloadReport.SharedStatus.REFUSED) {
+      log.atWarn().log("reload: {}", r.shared().message());
+    }
+    return r;
+  }
+
+  /** The node-local sections a reload applies in place, one applier each. */
+  private List<LocalApplier> appliers(GatewayNode n) {
+    return List.of(
+        (before, after) ->
+            n.prepareListeners(after.listeners())
+                .map(
+                    lc ->
+                        new LocalApplier.Change() {
+                          @Override
+                          public List<String> commit() {
+                            lc.commit(after.node().shutdownGrace());
+                            return lc.changes();
+                          }
+
+                          @Override
+                          public void abort() {
+                            lc.abort();
+                          }
+                        }),
+        (before, after) ->
+            Future.succeededFuture(
+                java.util.Objects.equals(before.admin().token(), after.admin().token())
+                    ? LocalApplier.Change.NONE
+                    : LocalApplier.Change.report(List.of("admin.token: replaced"))),
+        this::prepareDnsSync);
+  }
+
+  /** dns-sync: a changed section restarts DNS sync with it (a removed one withdraws this node). */
+  private Future<LocalApplier.Change> prepareDnsSync(GatewayConfig before, GatewayConfig after) {
+    if (java.util.Objects.equals(before.dnsSync(), after.dnsSync())
+        && java.util.Objects.equals(before.node().advertise(), after.node().advertise())) {
+      return Future.succeededFuture(LocalApplier.Change.NONE);
+    }
+    if (after.dnsSync() != null) {
+      try {
+        DnsSync.advertised(after);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return Future.succeededFuture(
+        () -> {
+          DnsSync old = dns;
+          dns = null;
+          Future<Void> stopped =
+              old == null
+                  ? Future.succeededFuture()
+                  : (after.dnsSync() == null ? old.withdraw() : Future.<Void>succeededFuture())
+                      .otherwiseEmpty()
+                      .eventually(old::close);
+          stopped
+              .compose(v -> startDnsSync())
+              .onFailure(
+                  t -> log.error("dns-sync: not restarted after the reload: {}", t.toString()));
+          return List.of(
+              after.dnsSync() == null
+                  ? "dns-sync: stopped (this node is withdrawn)"
+                  : before.dnsSync() == null
+                      ? "dns-sync: started"
+                      : "dns-sync: restarted with the new settings");
+        });
   }
 
   // ---- NodeContext

@@ -43,16 +43,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vxgate.config.ListenerConfig;
-import io.vxgate.config.Pem;
 import io.vxgate.config.TlsConfig;
 import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -88,16 +84,17 @@ public final class Listener {
   static final String FRONT = "front";
 
   private final Vertx vertx;
-  private final ListenerConfig config;
+  private volatile ListenerConfig config;
   private final Supplier<ProxySnapshot> snapshots;
   private final AtomicInteger connections;
   private final Ticker ticker;
   private final List<EventLoop> loops;
   private final boolean tls;
-  private final String hsts;
-  private final Mapping<String, SslContext> certificates;
+  private volatile String hsts;
+  private volatile Certificates certificates;
   private final ChannelGroup servers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final Promise<Void> stoppedAccepting = Promise.promise();
   private volatile boolean draining;
   private int port;
 
@@ -120,11 +117,44 @@ public final class Listener {
     this.loops = List.copyOf(loops);
     this.tls = config.tls() != null;
     this.hsts = "max-age=" + config.hstsSeconds();
-    this.certificates = tls ? certificates(vertx, config.tls()) : null;
+    this.certificates = tls ? Certificates.load(vertx, config.tls()) : null;
   }
 
-  ListenerConfig config() {
+  /** The settings of new connections (a reload may change them: {@link #update}). */
+  public ListenerConfig config() {
     return config;
+  }
+
+  /**
+   * Gives new connections {@code next}'s settings and, for a TLS listener, {@code certificates} for
+   * new handshakes (docs/operations.md, "Reloading"). The server sockets stay: the bind address and
+   * whether the listener is TLS must not change (such a change is a new listener).
+   *
+   * @param certificates null for a plain listener
+   */
+  public void update(ListenerConfig next, Certificates certificates) {
+    requireNonNull(next, "next");
+    if (!next.bind().equals(config.bind()) || (next.tls() != null) != tls) {
+      throw new IllegalArgumentException("listener " + next.name() + ": not an update in place");
+    }
+    if (tls) {
+      certificates(requireNonNull(certificates, "certificates"));
+    }
+    this.hsts = "max-age=" + next.hstsSeconds();
+    this.config = next;
+  }
+
+  /** Swaps the certificates of new TLS handshakes (a reload, or a watched file that changed). */
+  public void certificates(Certificates next) {
+    if (!tls) {
+      throw new IllegalStateException("listener " + config.name() + " has no TLS");
+    }
+    this.certificates = requireNonNull(next, "next");
+  }
+
+  /** The certificates of new TLS handshakes (null for a plain listener). */
+  public Certificates certificates() {
+    return certificates;
   }
 
   /** The Strict-Transport-Security value of this listener's responses. */
@@ -142,6 +172,16 @@ public final class Listener {
 
   boolean tls() {
     return tls;
+  }
+
+  /** The listener's open-connection count. */
+  public AtomicInteger connections() {
+    return connections;
+  }
+
+  /** Completes once {@link #shutdown} or {@link #close} closed the server sockets. */
+  public Future<Void> stoppedAccepting() {
+    return stoppedAccepting.future();
   }
 
   /** The bound port. */
@@ -239,7 +279,7 @@ public final class Listener {
       http1(p);
       return;
     }
-    p.addLast("tls", new Sni(certificates));
+    p.addLast("tls", new Sni(certificates.mapping));
     p.addLast(
         "alpn",
         new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
@@ -329,33 +369,55 @@ public final class Listener {
   }
 
   /**
-   * The TLS contexts of a listener, by certificate name (exact or {@code *.suffix}); the first
-   * certificate answers clients without SNI or with an unknown name. BoringSSL when it loads.
+   * A TLS listener's loaded certificates: its TLS contexts by certificate name (exact or {@code
+   * *.suffix}); the first certificate answers clients without SNI or with an unknown name.
+   * BoringSSL when it loads. Immutable: a new pair is a new instance, swapped in whole.
    */
-  private static Mapping<String, SslContext> certificates(Vertx vertx, TlsConfig tls) {
-    List<SslContext> contexts = new ArrayList<>();
-    List<Set<String>> names = new ArrayList<>();
-    for (TlsConfig.Certificate c : tls.certificates()) {
-      contexts.add(serverContext(vertx, c, tls.minVersion()));
-      names.add(names(c.cert()));
+  public static final class Certificates {
+    private final Mapping<String, SslContext> mapping;
+    private final List<X509Certificate> leaves;
+
+    private Certificates(Mapping<String, SslContext> mapping, List<X509Certificate> leaves) {
+      this.mapping = mapping;
+      this.leaves = List.copyOf(leaves);
     }
-    DomainWildcardMappingBuilder<SslContext> mapping =
-        new DomainWildcardMappingBuilder<>(contexts.get(0));
-    for (int i = contexts.size() - 1; i >= 0; i--) {
-      for (String n : names.get(i)) {
-        mapping.add(n, contexts.get(i));
+
+    /** The leaf certificate of each pair, in the order of the config. */
+    public List<X509Certificate> leaves() {
+      return leaves;
+    }
+
+    /**
+     * Loads every pair of {@code tls}: each certificate file must parse and its key must be the
+     * private key of its leaf certificate.
+     *
+     * @throws IllegalStateException naming the file and what is wrong
+     */
+    public static Certificates load(Vertx vertx, TlsConfig tls) {
+      List<SslContext> contexts = new ArrayList<>();
+      List<Set<String>> names = new ArrayList<>();
+      List<X509Certificate> leaves = new ArrayList<>();
+      for (TlsConfig.Certificate c : tls.certificates()) {
+        KeyPairs.Loaded pair = KeyPairs.load(vertx, c.cert(), c.key());
+        contexts.add(serverContext(pair, c, tls.minVersion()));
+        names.add(names(pair.leaf()));
+        leaves.add(pair.leaf());
       }
+      DomainWildcardMappingBuilder<SslContext> mapping =
+          new DomainWildcardMappingBuilder<>(contexts.get(0));
+      for (int i = contexts.size() - 1; i >= 0; i--) {
+        for (String n : names.get(i)) {
+          mapping.add(n, contexts.get(i));
+        }
+      }
+      return new Certificates(mapping.build(), leaves);
     }
-    return mapping.build();
   }
 
-  private static SslContext serverContext(Vertx vertx, TlsConfig.Certificate c, String minVersion) {
+  private static SslContext serverContext(
+      KeyPairs.Loaded pair, TlsConfig.Certificate c, String minVersion) {
     try {
-      var kmf =
-          new PemKeyCertOptions()
-              .setCertPath(c.cert())
-              .setKeyPath(c.key())
-              .getKeyManagerFactory(vertx);
+      var kmf = pair.keyManagers();
       String[] protocols =
           "TLSv1.3".equals(minVersion)
               ? new String[] {"TLSv1.3"}
@@ -379,14 +441,9 @@ public final class Listener {
   }
 
   /** The DNS names of a certificate: its subjectAltName DNS entries, else its CN. */
-  private static Set<String> names(String certPath) {
+  private static Set<String> names(X509Certificate leaf) {
     Set<String> out = new LinkedHashSet<>();
     try {
-      List<X509Certificate> chain = Pem.certificates(Files.readString(Path.of(certPath)));
-      if (chain.isEmpty()) {
-        return out;
-      }
-      X509Certificate leaf = chain.get(0);
       var alt = leaf.getSubjectAlternativeNames();
       if (alt != null) {
         for (List<?> entry : alt) {
@@ -402,10 +459,8 @@ public final class Listener {
           }
         }
       }
-    } catch (java.io.IOException
-        | CertificateParsingException
-        | javax.naming.InvalidNameException e) {
-      log.warn("cannot read the names of {}: {}", certPath, e.toString());
+    } catch (CertificateParsingException | javax.naming.InvalidNameException e) {
+      log.warn("cannot read the names of {}: {}", leaf.getSubjectX500Principal(), e.toString());
     }
     return out;
   }
@@ -423,6 +478,7 @@ public final class Listener {
         .close()
         .addListener(
             f -> {
+              stoppedAccepting.tryComplete();
               for (Channel ch : clients) {
                 ch.eventLoop().execute(() -> drain(ch, grace));
               }
@@ -462,7 +518,13 @@ public final class Listener {
   public Future<Void> close() {
     draining = true;
     Promise<Void> done = Promise.promise();
-    servers.close().addListener(f -> clients.close().addListener(g -> done.tryComplete()));
+    servers
+        .close()
+        .addListener(
+            f -> {
+              stoppedAccepting.tryComplete();
+              clients.close().addListener(g -> done.tryComplete());
+            });
     return done.future();
   }
 }
