@@ -315,7 +315,7 @@ public final class HeadParser {
         sp2 = i;
         break;
       }
-      if (c < 0x21 || c == 0x7f) {
+      if (!RequestLines.isTargetByte(c)) {
         throw new Http1Exception(400, "invalid request target");
       }
     }

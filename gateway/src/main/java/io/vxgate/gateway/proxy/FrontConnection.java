@@ -5,11 +5,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.vertx.core.net.HostAndPort;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.RouteConfig;
+import io.vxgate.gateway.http1.Authority;
+import io.vxgate.gateway.http1.HeadParser;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.http1.RequestLines;
 import io.vxgate.gateway.http1.ResponseHead;
 import io.vxgate.gateway.route.PathNormalizer;
 import io.vxgate.gateway.route.Route;
@@ -95,7 +97,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /** The last Host value seen on this connection and its parsed form (clients repeat it). */
   private String lastHost;
 
-  private HostAndPort lastAuthority;
+  private Authority lastAuthority;
 
   FrontConnection(Listener listener) {
     this.listener = listener;
@@ -148,9 +150,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     }
     String uri = req.target();
     int q = uri.indexOf('?');
-    String rawPath = pathOf(uri, q);
+    String rawPath = http2() && !http2RequestLine(req) ? null : pathOf(uri, q);
     String path = rawPath == null ? null : PathNormalizer.normalize(rawPath);
-    HostAndPort authority = authority(req);
+    Authority authority = authority(req);
     if (path == null || authority == INVALID || authority == null && req.version() != 10) {
       reject(s, 400, requestId, true);
       return;
@@ -207,6 +209,18 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     e.start();
   }
 
+  /**
+   * Whether an HTTP/2 request's {@code :method} and {@code :path} make a valid HTTP/1.1 request
+   * line, by the rule {@link HeadParser} applies to HTTP/1 ({@link RequestLines}), with {@code
+   * :path} in origin-form (RFC 9113 section 8.3.1).
+   */
+  private static boolean http2RequestLine(RequestHead req) {
+    String target = req.target();
+    return RequestLines.validMethod(req.method())
+        && RequestLines.validTarget(target)
+        && target.charAt(0) == '/';
+  }
+
   /** The path of a request target (origin-form or absolute-form), or null when it has none. */
   static String pathOf(String uri, int q) {
     String target = q < 0 ? uri : uri.substring(0, q);
@@ -253,7 +267,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** {@link #effectiveAuthority}, remembering the last Host value of this connection. */
-  private HostAndPort authority(RequestHead req) {
+  private Authority authority(RequestHead req) {
     String host = req.fields().get("Host");
     if (host != null
         && host.equals(lastHost)
@@ -261,7 +275,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
         && req.fields().count("Host") == 1) {
       return lastAuthority;
     }
-    HostAndPort a = effectiveAuthority(req);
+    Authority a = effectiveAuthority(req);
     if (host != null && a != INVALID && schemeLength(req.target()) < 0) {
       lastHost = host;
       lastAuthority = a;
@@ -270,15 +284,16 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** Marks a request whose authority is ambiguous or invalid. */
-  static final HostAndPort INVALID = HostAndPort.create("invalid.", 0);
+  static final Authority INVALID = new Authority("invalid", 0);
 
   /**
    * The effective authority of a request (RFC 9112 section 3.2.2): that of an absolute-form target
    * ({@code GET http://a/ HTTP/1.1}), which wins over Host; else the Host header. Null when there
    * is none (HTTP/1.0 without Host); {@link #INVALID} when Host appears more than once (RFC 9112
-   * section 3.2: 400), or either is not a valid {@code host[:port]}.
+   * section 3.2: 400), or either is not a valid {@code host[:port]}. Normalised ({@link
+   * Authority#parse}): routing and the origin see the same host.
    */
-  static HostAndPort effectiveAuthority(RequestHead req) {
+  static Authority effectiveAuthority(RequestHead req) {
     HeaderFields fields = req.fields();
     String uri = req.target();
     String host = fields.get("Host");
@@ -292,14 +307,13 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
         end++;
       }
       String a = uri.substring(scheme, end);
-      HostAndPort parsed =
-          a.isEmpty() || a.indexOf('@') >= 0 ? null : HostAndPort.parseAuthority(a, -1);
+      Authority parsed = Authority.parse(a);
       return parsed == null ? INVALID : parsed;
     }
     if (host == null) {
       return null;
     }
-    HostAndPort parsed = host.indexOf('@') >= 0 ? null : HostAndPort.parseAuthority(host, -1);
+    Authority parsed = Authority.parse(host);
     return parsed == null ? INVALID : parsed;
   }
 
@@ -312,7 +326,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void redirectToHttps(RequestHead req, String requestId) {
-    HostAndPort authority = effectiveAuthority(req);
+    Authority authority = effectiveAuthority(req);
     String host = authority == null || authority == INVALID ? "localhost" : authority.host();
     int port = config.redirectHttps();
     String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.target();

@@ -45,6 +45,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.TlsConfig;
+import io.vxgate.gateway.http1.Authority;
 import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.net.StandardSocketOptions;
@@ -370,8 +371,9 @@ public final class Listener {
 
   /**
    * A TLS listener's loaded certificates: its TLS contexts by certificate name (exact or {@code
-   * *.suffix}); the first certificate answers clients without SNI or with an unknown name.
-   * BoringSSL when it loads. Immutable: a new pair is a new instance, swapped in whole.
+   * *.suffix}, in any case, with or without the root label's dot); the first certificate answers
+   * clients without SNI or with an unknown name. BoringSSL when it loads. Immutable: a new pair is
+   * a new instance, swapped in whole.
    */
   public static final class Certificates {
     private final Mapping<String, SslContext> mapping;
@@ -410,7 +412,11 @@ public final class Listener {
           mapping.add(n, contexts.get(i));
         }
       }
-      return new Certificates(mapping.build(), leaves);
+      Mapping<String, SslContext> byName = mapping.build();
+      // The SNI name normalised as a Host is (Authority.normalizeName): "Example.COM." is
+      // example.com.
+      return new Certificates(
+          name -> byName.map(name == null ? null : Authority.normalizeName(name)), leaves);
     }
   }
 

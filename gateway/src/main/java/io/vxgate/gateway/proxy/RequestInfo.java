@@ -2,13 +2,12 @@ package io.vxgate.gateway.proxy;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.HostAndPort;
+import io.vxgate.gateway.http1.Authority;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.route.RequestView;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -21,11 +20,10 @@ final class RequestInfo implements RequestView {
   private final RequestHead req;
   private final String path;
   private final ForwardedHeaders forwarded;
-  private final HostAndPort authority;
+  private final Authority authority;
   private final InetSocketAddress remote;
   private String authorityText;
   private HttpMethod method;
-  private String host;
   private boolean peerChecked;
   private boolean peerTrusted;
   private String clientIp;
@@ -34,8 +32,8 @@ final class RequestInfo implements RequestView {
   private Map<String, List<String>> params;
 
   /**
-   * @param authority nullable; the request's effective authority: that of an absolute-form request
-   *     target, else the Host header (RFC 9112 section 3.2.2)
+   * @param authority nullable; the request's effective authority, normalised: that of an
+   *     absolute-form request target, else the Host header (RFC 9112 section 3.2.2)
    * @param remote nullable; the TCP peer
    * @param peer the TCP peer's address as text (empty when unknown)
    */
@@ -43,7 +41,7 @@ final class RequestInfo implements RequestView {
       RequestHead req,
       String path,
       ForwardedHeaders forwarded,
-      HostAndPort authority,
+      Authority authority,
       InetSocketAddress remote,
       String peer) {
     this.req = req;
@@ -60,7 +58,7 @@ final class RequestInfo implements RequestView {
   }
 
   /** The effective authority (see the constructor), or null (HTTP/1.0 without Host). */
-  HostAndPort authority() {
+  Authority authority() {
     return authority;
   }
 
@@ -79,10 +77,7 @@ final class RequestInfo implements RequestView {
 
   @Override
   public String host() {
-    if (host == null) {
-      host = authority == null ? "" : authority.host().toLowerCase(Locale.ROOT);
-    }
-    return host;
+    return authority == null ? "" : authority.host();
   }
 
   @Override

@@ -4,10 +4,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vxgate.config.Cidr;
 import io.vxgate.config.MatchConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
+import io.vxgate.gateway.http1.Authority;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -35,7 +35,7 @@ final class Matchers {
       out.add(r -> p.matcher(r.path()).find());
     }
     if (m.host() != null) {
-      out.add(host(m.host().toLowerCase(Locale.ROOT)));
+      out.add(host(Authority.normalizeName(m.host())));
     }
     if (!m.methods().isEmpty()) {
       Set<HttpMethod> methods =
@@ -85,6 +85,10 @@ final class Matchers {
     return List.copyOf(out);
   }
 
+  /**
+   * The request's host ({@link RequestView#host()}, normalised like {@code pattern}: lower case,
+   * without the root label's dot) is {@code pattern}, or a subdomain of {@code *.suffix}.
+   */
   private static Matcher host(String pattern) {
     if (pattern.startsWith("*.")) {
       String suffix = pattern.substring(1);

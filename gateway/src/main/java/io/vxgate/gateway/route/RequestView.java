@@ -12,7 +12,11 @@ public interface RequestView {
   /** The normalised path (see {@link PathNormalizer}), without the query. */
   String path();
 
-  /** The host name from the Host header / authority, lower case, without port; may be empty. */
+  /**
+   * The host of the effective authority (Host header or absolute-form target), normalised: lower
+   * case, without port and without a trailing dot ({@link io.vxgate.gateway.http1.Authority}); may
+   * be empty.
+   */
   String host();
 
   HttpMethod method();

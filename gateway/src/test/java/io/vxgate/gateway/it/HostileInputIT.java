@@ -38,6 +38,7 @@ class HostileInputIT {
           - {name: ws, match: {websocket: true, path-prefix: /ws}, upstream: app}
           - {name: deny-admin, match: {path-prefix: /admin}, return: {status: 403}}
           - {name: deny-host, match: {host: admin.example}, return: {status: 451}}
+          - {name: deny-suffix, match: {host: "*.internal.example"}, return: {status: 452}}
           - {name: default, upstream: app}
         """
             .replace("$O", origin.address()));
@@ -241,6 +242,35 @@ class HostileInputIT {
         c("Host with a slash", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400),
         c("Host with userinfo", "GET / HTTP/1.1\r\nHost: u@admin.example\r\n\r\n", 400),
         c("Host with a bad port", "GET / HTTP/1.1\r\nHost: x:99999\r\n\r\n", 400),
+        // The host is normalised once (lower case, one trailing dot off, port split off) before
+        // routing and forwarding: neither case nor the root label's dot escapes a host route.
+        c(
+            "Host with a trailing dot",
+            "GET / HTTP/1.1\r\nHost: admin.example.\r\n" + CLOSE + "\r\n",
+            451),
+        c("Host in upper case", "GET / HTTP/1.1\r\nHost: ADMIN.Example\r\n" + CLOSE + "\r\n", 451),
+        c(
+            "Host: case, dot and port",
+            "GET / HTTP/1.1\r\nHost: Admin.EXAMPLE.:8080\r\n" + CLOSE + "\r\n",
+            451),
+        c("Host with two trailing dots", "GET / HTTP/1.1\r\nHost: admin.example..\r\n\r\n", 400),
+        c("Host of only a dot", "GET / HTTP/1.1\r\nHost: .\r\n\r\n", 400),
+        c(
+            "*.suffix route, trailing dot",
+            "GET / HTTP/1.1\r\nHost: db.internal.example.\r\n" + CLOSE + "\r\n",
+            452),
+        c(
+            "*.suffix route, case, dot and port",
+            "GET / HTTP/1.1\r\nHost: DB.Internal.Example.:443\r\n" + CLOSE + "\r\n",
+            452),
+        c(
+            "absolute-form with a trailing dot",
+            "GET http://admin.example./ HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n",
+            451),
+        c(
+            "absolute-form, *.suffix, case and dot",
+            "GET http://A.INTERNAL.example.:80/ HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n",
+            452),
         c(
             "absolute-form wins over Host (deny)",
             "GET http://admin.example/ HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n",
@@ -277,6 +307,34 @@ class HostileInputIT {
             "absolute-form path tricks",
             "GET http://x/x/../admin HTTP/1.1\r\n" + H + CLOSE + "\r\n",
             403));
+  }
+
+  /** The host the routes matched is the one the origin gets (Host and X-Forwarded-Host). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("normalisedHosts")
+  void theOriginGetsTheHostTheRoutesSaw(String name, String request, String host) throws Exception {
+    RawHttp.Result r = RawHttp.exchange(h.port, request, READ);
+    assertThat(r.statuses()).as(r.text()).containsExactly(200);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !origin.seen.isEmpty());
+    TestOrigin.Seen seen = origin.seen.peek();
+    assertThat(seen.headers().getAll("Host")).containsExactly(host);
+    assertThat(seen.headers().get("X-Forwarded-Host")).isEqualTo(host);
+  }
+
+  static Stream<Arguments> normalisedHosts() {
+    return Stream.of(
+        Arguments.of(
+            "Host",
+            "GET / HTTP/1.1\r\nHost: WWW.Example.:8080\r\n" + CLOSE + "\r\n",
+            "www.example:8080"),
+        Arguments.of(
+            "Host without port",
+            "GET / HTTP/1.1\r\nHost: WWW.Example.\r\n" + CLOSE + "\r\n",
+            "www.example"),
+        Arguments.of(
+            "absolute-form",
+            "GET HTTP://Www.Example./a HTTP/1.1\r\nHost: x\r\n" + CLOSE + "\r\n",
+            "www.example"));
   }
 
   /**

@@ -85,6 +85,27 @@ class RouterTest {
     assertThat(r.route(Req.get("/apix")).name()).isEqualTo("default");
   }
 
+  /** A route's host with the root label's dot or capitals matches the normalised request host. */
+  @Test
+  void aHostPatternIsNormalisedLikeTheRequestsHost() {
+    Router r =
+        Router.compile(
+            List.of(
+                route("exact", hostMatch("Admin.Example.")),
+                route("suffix", hostMatch("*.Internal.Example."))));
+    assertThat(r.route(withHost("admin.example")).name()).isEqualTo("exact");
+    assertThat(r.route(withHost("db.internal.example")).name()).isEqualTo("suffix");
+    assertThat(r.route(withHost("internal.example"))).isNull();
+  }
+
+  private static MatchConfig hostMatch(String host) {
+    return match(null, null, null, host, List.of(), Map.of(), Map.of(), List.of(), null);
+  }
+
+  private static Req withHost(String host) {
+    return new Req("/", host, HttpMethod.GET, Map.of(), Map.of(), ip("192.0.2.1"), false);
+  }
+
   @Test
   void noMatchGivesNull() {
     Router r =
