@@ -59,6 +59,19 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   private boolean reusable;
 
   private boolean headRequest;
+
+  /** The current response has no body (HEAD, 204, 304, Content-Length: 0). */
+  private boolean noBody;
+
+  /** A read pass is on: channelRead was called, channelReadComplete not yet. */
+  private boolean reading;
+
+  /**
+   * Released during a read pass after a response without a body: back to the pool only at the end
+   * of the pass, if no byte arrived meanwhile (see {@link #release}).
+   */
+  private boolean parked;
+
   private boolean readingBody;
   private boolean chunkedOut;
   private boolean tunnel;
@@ -164,6 +177,14 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   /**
    * The holder is done with a complete exchange: back to the pool when the response allowed it,
    * closed otherwise.
+   *
+   * <p>After a response without a body, bytes the origin sends behind it (a body after a HEAD
+   * answer, a 204 with content) cannot be told from the next response. Those in the same read are
+   * seen at once ({@link #responseEnded}); for those of the same read pass, a connection released
+   * while the pass is on goes back to the pool only when it ends ({@link #channelReadComplete}),
+   * and is closed if any byte came first. Bytes that arrive in a later pass find it idle (then it
+   * is closed) or serving the next request (then they are read as its response):
+   * docs/reliability.md#principles.
    */
   public void release() {
     listener = null;
@@ -172,17 +193,30 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
       return;
     }
     if (reusable && !readingBody && !tunnel && channel.isActive()) {
-      state = IDLE;
-      channel.config().setAutoRead(true);
-      pool.released(this);
+      if (reading && noBody) {
+        parked = true;
+        pool.parked(1);
+        return;
+      }
+      toPool();
     } else {
       close();
     }
   }
 
+  private void toPool() {
+    state = IDLE;
+    channel.config().setAutoRead(true);
+    pool.released(this);
+  }
+
   /** Closes the connection (never reused); the listener, if any, is detached first. */
   public void close() {
     listener = null;
+    if (parked) {
+      parked = false;
+      pool.parked(-1);
+    }
     if (state != CLOSED) {
       state = CLOSED;
       deadline = 0;
@@ -204,12 +238,14 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     if (!(msg instanceof ByteBuf in)) {
       ReferenceCountUtil.release(msg);
       return;
     }
     if (listener == null) {
-      // Nothing is expected from an idle connection: the origin is closing it or misbehaving.
+      // Nothing is expected from an idle (or parked) connection: the origin is closing it or
+      // misbehaving.
       in.release();
       close();
       return;
@@ -258,6 +294,9 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     }
     HeaderFields f = head.fields();
     if (status == 101) {
+      // Neither field may be sent with a 1xx (RFC 9110 8.6, RFC 9112 6.1).
+      f.remove("Content-Length");
+      f.remove("Transfer-Encoding");
       tunnel = true;
       reusable = false;
       l.onResponseHead(head);
@@ -269,27 +308,31 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     BodyDecoder.Framing framing;
     long length = 0;
     boolean framingConflict = false;
-    if (headRequest || status == 204 || status == 304) {
-      framing = BodyDecoder.Framing.NONE;
-    } else if (f.contains("Transfer-Encoding")) {
-      String te = String.join(",", f.getAll("Transfer-Encoding"));
-      int comma = te.lastIndexOf(',');
-      if (!te.substring(comma + 1).trim().equalsIgnoreCase("chunked")) {
-        framing = BodyDecoder.Framing.UNTIL_CLOSE;
-      } else {
-        framing = BodyDecoder.Framing.CHUNKED;
-      }
-      if (f.contains("Content-Length")) {
-        // Both framings: chunked wins (RFC 9112 6.3), but the connection is not trusted again.
-        f.remove("Content-Length");
-        framingConflict = true;
-      }
+    boolean te = f.contains("Transfer-Encoding");
+    if (te) {
+      framing = transferCoding(f);
     } else if (f.contains("Content-Length")) {
       length = contentLength(f);
       framing = length == 0 ? BodyDecoder.Framing.NONE : BodyDecoder.Framing.LENGTH;
     } else {
       framing = BodyDecoder.Framing.UNTIL_CLOSE;
     }
+    if (te && f.contains("Content-Length")) {
+      // Both framings: chunked wins (RFC 9112 6.3), but the connection is not trusted again.
+      contentLength(f);
+      f.remove("Content-Length");
+      framingConflict = true;
+    }
+    if (status == 204) {
+      // Must not be sent (RFC 9110 8.6, RFC 9112 6.1); checked above all the same.
+      f.remove("Content-Length");
+      f.remove("Transfer-Encoding");
+    }
+    if (headRequest || status == 204 || status == 304) {
+      // No body, whatever the fields say; they were checked as for any response.
+      framing = BodyDecoder.Framing.NONE;
+    }
+    noBody = framing == BodyDecoder.Framing.NONE;
     reusable =
         framing != BodyDecoder.Framing.UNTIL_CLOSE
             && !framingConflict
@@ -317,6 +360,34 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     l.onResponseEnd();
   }
 
+  /**
+   * The framing a Transfer-Encoding gives a response: chunked when {@code chunked} is the last
+   * coding, else the close ends the body (RFC 9112 6.3). 502 when {@code chunked} is named twice or
+   * not last (RFC 9112 6.1 forbids both): which of them framed the body would be a guess.
+   */
+  private static BodyDecoder.Framing transferCoding(HeaderFields f) throws Http1Exception {
+    int chunked = 0;
+    boolean last = false;
+    for (int i = f.indexOf("Transfer-Encoding", 0);
+        i >= 0;
+        i = f.indexOf("Transfer-Encoding", i + 1)) {
+      for (String coding : f.value(i).split(",", -1)) {
+        String c = coding.trim();
+        if (!c.isEmpty()) {
+          last = c.equalsIgnoreCase("chunked");
+          if (last) {
+            chunked++;
+          }
+        }
+      }
+    }
+    if (chunked > 1 || chunked == 1 && !last) {
+      throw new Http1Exception(502, "chunked named twice or not last in Transfer-Encoding");
+    }
+    return last ? BodyDecoder.Framing.CHUNKED : BodyDecoder.Framing.UNTIL_CLOSE;
+  }
+
+  /** The Content-Length of a response: one value, or a list of equal ones; else 502. */
   private static long contentLength(HeaderFields f) throws Http1Exception {
     long value = -1;
     for (int i = f.indexOf("Content-Length", 0); i >= 0; i = f.indexOf("Content-Length", i + 1)) {
@@ -354,6 +425,16 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (parked) {
+      parked = false;
+      pool.parked(-1);
+      if (state == BUSY && channel.isActive()) {
+        toPool();
+      } else {
+        close();
+      }
+    }
     OriginListener l = listener;
     if (l != null) {
       l.onReadComplete();

@@ -198,6 +198,13 @@ public final class UpstreamPool {
     private final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int open;
+
+    /**
+     * Connections released during a read pass, back at its end ({@link OriginConnection#release}):
+     * as many requests wait for them as there are, rather than open connections of their own.
+     */
+    private int parked;
+
     private ScheduledFuture<?> idleSweep;
     private ScheduledFuture<?> waitSweep;
 
@@ -225,7 +232,7 @@ public final class UpstreamPool {
           return;
         }
       }
-      if (open < max) {
+      if (open < max && waiters.size() >= parked) {
         connect(cb, connectTimeoutMs);
         return;
       }
@@ -298,6 +305,13 @@ public final class UpstreamPool {
                       }
                     });
           });
+    }
+
+    /**
+     * A connection was parked until the end of a read pass ({@code +1}), or left it ({@code -1}).
+     */
+    void parked(int change) {
+      parked += change;
     }
 
     /** A connection is free again. */

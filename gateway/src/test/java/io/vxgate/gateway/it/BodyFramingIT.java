@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * How the end of a body is found, both ways (RFC 9112 section 6.3), end to end over raw sockets:
@@ -183,6 +185,60 @@ class BodyFramingIT {
         assertThat(r.status()).as(path).isEqualTo(502);
       }
       c.close();
+    }
+  }
+
+  /**
+   * A response's framing fields are checked whatever the status or method: {@code chunked} twice or
+   * not last is refused (RFC 9112 6.1), and so is a malformed or conflicting Content-Length on a
+   * response without a body (204, 304, the answer to HEAD); 204 loses its Content-Length (RFC 9110
+   * 8.6), 304 and HEAD answers keep theirs.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          # case                                | method | origin's status line and fields                                 | status | Content-Length | body
+          chunked, chunked                      | GET    | 200 OK / Transfer-Encoding: chunked, chunked                    | 502    |                |
+          chunked in two lines                  | GET    | 200 OK / Transfer-Encoding: chunked / Transfer-Encoding: chunked | 502   |                |
+          chunked not last                      | GET    | 200 OK / Transfer-Encoding: chunked, gzip                       | 502    |                |
+          chunked, then a coding on a new line  | GET    | 200 OK / Transfer-Encoding: chunked / Transfer-Encoding: gzip   | 502    |                |
+          chunked once                          | GET    | 200 OK / Transfer-Encoding: chunked                             | 200    |                | ok
+          204 with Content-Length 0             | GET    | 204 No Content / Content-Length: 0                              | 204    |                |
+          204 with Content-Length 5             | GET    | 204 No Content / Content-Length: 5                              | 204    |                |
+          204 with a bad Content-Length         | GET    | 204 No Content / Content-Length: abc                            | 502    |                |
+          304 with Content-Length 5             | GET    | 304 Not Modified / Content-Length: 5                            | 304    | 5              |
+          304 with two Content-Lengths          | GET    | 304 Not Modified / Content-Length: 5 / Content-Length: abc      | 502    |                |
+          304 with a Content-Length list        | GET    | 304 Not Modified / Content-Length: 5, 6                         | 502    |                |
+          304 with chunked twice                | GET    | 304 Not Modified / Transfer-Encoding: chunked, chunked          | 502    |                |
+          HEAD with Content-Length 5            | HEAD   | 200 OK / Content-Length: 5                                      | 200    | 5              |
+          HEAD with conflicting Content-Lengths | HEAD   | 200 OK / Content-Length: 5 / Content-Length: 6                  | 502    |                |
+          HEAD with a bad Content-Length        | HEAD   | 200 OK / Content-Length: -5                                     | 502    |                |
+          """)
+  void aResponsesFramingFieldsAreCheckedWhateverItsStatus(
+      String name, String method, String head, int status, String length, String body)
+      throws Exception {
+    boolean chunkedBody = head.startsWith("200") && method.equals("GET");
+    h.gatewayTo(
+        (req, out) -> {
+          out.write(
+              RawOrigin.ascii(
+                  "HTTP/1.1 "
+                      + head.replace(" / ", "\r\n")
+                      + "\r\n\r\n"
+                      + (chunkedBody ? "2\r\nok\r\n0\r\n\r\n" : "")));
+          return true;
+        });
+    Client c = h.connect();
+    c.send(method + " /r HTTP/1.1\r\nHost: x\r\n\r\n");
+    Response r = method.equals("HEAD") ? c.readHeadResponse() : c.read();
+    assertThat(r.status()).isEqualTo(status);
+    if (status != 502) {
+      assertThat(r.headers("Content-Length"))
+          .containsExactlyElementsOf(length == null ? List.of() : List.of(length));
+      assertThat(r.header("Transfer-Encoding")).isEqualTo(body == null ? null : "chunked");
+      assertThat(r.bodyText()).isEqualTo(body == null ? "" : body);
     }
   }
 
