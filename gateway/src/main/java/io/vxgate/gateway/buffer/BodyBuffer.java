@@ -74,7 +74,10 @@ public final class BodyBuffer {
   private final ArrayDeque<Object> segments = new ArrayDeque<>();
 
   /** Parts waiting to be written to the temp file, in file order. */
-  private final ArrayDeque<ByteBuf> writeQueue = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuf> writeQueue = new ArrayDeque<>(4);
+
+  /** The readers not closed yet: {@link #release()} frees what they hold. */
+  private final List<Reader> readers = new ArrayList<>(2);
 
   /** Null until the first write (which opens it) completed. */
   private FileChannel file;
@@ -339,6 +342,7 @@ public final class BodyBuffer {
 
     private Reader(Object[] replay) {
       this.replay = replay;
+      readers.add(this);
     }
 
     private Object current() {
@@ -418,7 +422,11 @@ public final class BodyBuffer {
 
     /** Frees what this reader holds (a replay that is abandoned, say). */
     public void close() {
+      if (closed) {
+        return;
+      }
       closed = true;
+      readers.remove(this);
       ByteBuf a = ahead;
       ahead = null;
       if (a != null) {
@@ -496,6 +504,9 @@ public final class BodyBuffer {
       return;
     }
     released = true;
+    for (Reader r : List.copyOf(readers)) {
+      r.close();
+    }
     for (Object s : segments) {
       if (s instanceof ByteBuf b) {
         unreserve(b.readableBytes());

@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeBuffers implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(NodeBuffers.class);
 
-  /** Temp files are named {@code PREFIX + n + SUFFIX}; only such files are removed at start. */
+  /**
+   * Temp files are named {@code PREFIX + PID-INSTANCE-N + SUFFIX}, unique even when two nodes (or
+   * two processes) share a directory; only such files are removed at start.
+   */
   static final String PREFIX = "vxgate-body-";
 
   static final String SUFFIX = ".tmp";
@@ -45,6 +48,10 @@ public final class NodeBuffers implements AutoCloseable {
   private final AtomicLong disk = new AtomicLong();
   private final LongAdder spills = new LongAdder();
   private final AtomicLong fileNumber = new AtomicLong();
+  private final String namePrefix =
+      PREFIX + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet() + "-";
+
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   /**
    * @param dir the temp directory (exists)
@@ -124,7 +131,7 @@ public final class NodeBuffers implements AutoCloseable {
 
   /** A new temp file's path (not created). */
   Path newFile() {
-    return dir.resolve(PREFIX + fileNumber.incrementAndGet() + SUFFIX);
+    return dir.resolve(namePrefix + fileNumber.incrementAndGet() + SUFFIX);
   }
 
   /** The temp directory. */

@@ -356,6 +356,21 @@ class BodyBufferTest {
   }
 
   @Test
+  void releasedWithAReadHeldTheReadBufferIsFreed() throws IOException {
+    NodeBuffers node = node(1 << 20);
+    BodyBuffer b = buffer(node, 0, 1 << 30);
+    b.append(part(4096, 1));
+    b.end();
+    settle();
+    BodyBuffer.Reader r = b.consumer();
+    assertThat(r.poll()).isNull(); // a read is in flight
+    settle(); // and done: the reader holds its part
+    assertThat(b.reserved()).isEqualTo(4096);
+    b.release();
+    assertFreed(node, b);
+  }
+
+  @Test
   void aFileThatCannotBeWrittenFailsTheBufferAndFreesIt() throws IOException {
     Path gone = dir.resolve("gone");
     NodeBuffers node = new NodeBuffers(gone, 1 << 20, io);
