@@ -206,6 +206,24 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void bufferedBodiesGoToADiskVolumeOfTheirOwn() {
+    String dir = configMapConfig().buffering().tempDir();
+    assertThat(gateway().getVolumeMounts())
+        .anySatisfy(
+            m -> {
+              assertThat(m.getMountPath()).isEqualTo(dir);
+              assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+              var volume =
+                  pod().getVolumes().stream()
+                      .filter(v -> v.getName().equals(m.getName()))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(volume.getEmptyDir()).as("an emptyDir").isNotNull();
+              assertThat(volume.getEmptyDir().getMedium()).as("on disk, not in memory").isNull();
+            });
+  }
+
+  @Test
   void trafficServiceMapsPort80ToTheWebListener() {
     Service s = service("vxgate");
     assertThat(s.getSpec().getSelector()).containsEntry(APP_LABEL, "vxgate");
