@@ -17,7 +17,7 @@ import java.util.Set;
 final class LocalSections {
   /** Sections with an applier of their own, or read only at start. */
   private static final Set<String> HANDLED =
-      Set.of("node", "cluster", "listeners", "admin", "dns-sync");
+      Set.of("node", "cluster", "listeners", "admin", "dns-sync", "buffering");
 
   private LocalSections() {}
 
@@ -38,6 +38,10 @@ final class LocalSections {
     }
     if (before.admin().vertxHttpMetrics() != after.admin().vertxHttpMetrics()) {
       out.add("admin.vertx-http-metrics");
+    }
+    if (!before.buffering().equals(after.buffering())) {
+      // The node's buffers (budget, temp directory, its executor) are made once, at start.
+      out.add("buffering");
     }
     return out;
   }
