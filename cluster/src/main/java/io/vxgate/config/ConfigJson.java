@@ -69,7 +69,10 @@ public final class ConfigJson {
             .forEach(t -> certs.add(new JsonObject().put("cert", t.cert()).put("key", t.key())));
         o.put(
             "tls",
-            new JsonObject().put("certificates", certs).put("min-version", l.tls().minVersion()));
+            new JsonObject()
+                .put("certificates", certs)
+                .put("min-version", l.tls().minVersion())
+                .put("reload", l.tls().watch() ? "watch" : "off"));
       }
       listeners.add(o);
     }

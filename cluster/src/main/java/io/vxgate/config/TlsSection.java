@@ -14,7 +14,7 @@ final class TlsSection {
     if (!c.present()) {
       return null;
     }
-    Cursor.Fields f = c.fields("certificates", "min-version");
+    Cursor.Fields f = c.fields("certificates", "min-version", "reload");
     List<TlsConfig.Certificate> certs = new ArrayList<>();
     Cursor cc = f.get("certificates");
     if (cc.require("a list of {cert, key} files")) {
@@ -44,6 +44,12 @@ final class TlsSection {
                 String.join(" or ", VERSIONS),
                 s -> VERSIONS.contains(s) ? s : null,
                 TlsConfig.DEFAULT_MIN_VERSION);
-    return new TlsConfig(certs, min);
+    boolean watch =
+        f.get("reload")
+            .scalar(
+                "watch or off",
+                s -> s.equals("watch") ? Boolean.TRUE : s.equals("off") ? Boolean.FALSE : null,
+                TlsConfig.DEFAULT_WATCH);
+    return new TlsConfig(certs, min, watch);
   }
 }

@@ -374,6 +374,20 @@ class ConfigLoaderTest {
                 + " k.pem}]}}]",
             dir);
     assertThat(c.listeners().get(0).tls().minVersion()).isEqualTo("TLSv1.2");
+    assertThat(c.listeners().get(0).tls().watch()).isEqualTo(TlsConfig.DEFAULT_WATCH).isFalse();
+  }
+
+  @Test
+  void tlsReloadWatchAndItsJsonForm() {
+    write(dir, "c.pem", "C");
+    write(dir, "k.pem", "K");
+    GatewayConfig c =
+        parse(
+            "listeners: [{name: s, bind: 0.0.0.0:8443, tls: {certificates: [{cert: c.pem, key:"
+                + " k.pem}], reload: watch}}]",
+            dir);
+    assertThat(c.listeners().get(0).tls().watch()).isTrue();
+    assertThat(ConfigJson.fromJson(ConfigJson.toJson(c), "json")).isEqualTo(c);
   }
 
   @Test

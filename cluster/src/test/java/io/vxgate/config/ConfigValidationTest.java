@@ -567,6 +567,18 @@ class ConfigValidationTest {
   }
 
   @Test
+  void tlsReloadIsWatchOrOff() {
+    write(dir, "c.pem", "C");
+    write(dir, "k.pem", "K");
+    assertThat(
+            errors(
+                "listeners: [{name: a, bind: 0.0.0.0:443, tls: {certificates: [{cert: c.pem, key:"
+                    + " k.pem}], reload: always}}]",
+                dir))
+        .containsExactly("gw.yaml: listeners[0].tls.reload: always (expected: watch or off)");
+  }
+
+  @Test
   void clusterTlsNeedsItsThreeFiles() {
     write(dir, "k.pem", "K");
     Path cert = dir.resolve("c.pem").toAbsolutePath();

@@ -15,6 +15,7 @@ import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.geoip.CountryResolver;
+import io.vxgate.gateway.proxy.CertificateWatcher;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
 import io.vxgate.gateway.proxy.Listener;
@@ -62,6 +63,7 @@ public final class GatewayNode {
   /** The listeners by name, with the config each was deployed from (port 0 as configured). */
   private final Map<String, Deployed> listeners = new LinkedHashMap<>();
 
+  private final CertificateWatcher certificateWatcher;
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private NodeBuffers buffers;
@@ -75,6 +77,7 @@ public final class GatewayNode {
     this.vertx = vertx;
     this.ticker = ticker;
     this.instances = instances;
+    this.certificateWatcher = new CertificateWatcher(vertx, this::listenerList);
     this.health =
         cluster == null
             ? new HealthRegistry(vertx, ticker)
@@ -141,7 +144,12 @@ public final class GatewayNode {
     for (ListenerConfig l : config.listeners()) {
       all = all.compose(v -> node.deployListener(l));
     }
-    return all.map(node).onFailure(t -> node.stop(Duration.ZERO));
+    return all.map(
+            n -> {
+              node.certificateWatcher.start();
+              return node;
+            })
+        .onFailure(t -> node.stop(Duration.ZERO));
   }
 
   private Future<Void> deployListener(ListenerConfig configured) {
@@ -337,6 +345,11 @@ public final class GatewayNode {
     }
   }
 
+  /** The listeners now (the certificate watcher's view). */
+  private synchronized List<Listener> listenerList() {
+    return listeners.values().stream().map(Deployed::listener).toList();
+  }
+
   /** The event loops that serve the listeners: the first {@code instances} of Vert.x's. */
   private List<EventLoop> listenerLoops() {
     List<EventLoop> all = VertxNetty.eventLoops(vertx);
@@ -458,6 +471,7 @@ public final class GatewayNode {
    * checkers.
    */
   public Future<Void> stop(Duration grace) {
+    certificateWatcher.close();
     List<Future<Void>> draining = new ArrayList<>();
     listeners.values().forEach(d -> draining.add(d.listener().shutdown(grace)));
     listeners.clear();
