@@ -393,7 +393,10 @@ final class NginxProxy {
       }
       used.accept(d);
       if (PlannedKey.BUFFERING.available()) {
-        extra.map("buffering").put(b[1], "off".equals(d.arg(0)) ? "off" : "on");
+        if ("off".equals(d.arg(0))) {
+          // on is vxgate's default, as nginx's
+          extra.map("buffering").put(b[1], "off");
+        }
       } else {
         report.planned(d.source(), d.text(), PlannedKey.BUFFERING);
       }

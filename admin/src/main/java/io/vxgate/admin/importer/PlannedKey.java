@@ -9,10 +9,10 @@ package io.vxgate.admin.importer;
  */
 enum PlannedKey {
   ROUTE_TIMEOUTS(
-      "routes[].timeouts", false, "routes: [{name: r, upstream: u, timeouts: {response: 5s}}]"),
-  ROUTE_RETRIES("routes[].retries", false, "routes: [{name: r, upstream: u, retries: 1}]"),
+      "routes[].timeouts", true, "routes: [{name: r, upstream: u, timeouts: {response: 5s}}]"),
+  ROUTE_RETRIES("routes[].retries", true, "routes: [{name: r, upstream: u, retries: 1}]"),
   ROUTE_RETRY_ON(
-      "routes[].retry-on", false, "routes: [{name: r, upstream: u, retry-on: [connect-failure]}]"),
+      "routes[].retry-on", true, "routes: [{name: r, upstream: u, retry-on: [connect-failure]}]"),
   LISTENER_KEEPALIVE_TIMEOUT(
       "listeners[].keepalive-timeout",
       false,

@@ -236,6 +236,25 @@ class NginxImportTest {
   }
 
   @Test
+  void timeoutsAndBufferingOfOneLocationGoOnItsRoute() throws Exception {
+    GatewayConfig c = imported("site-with-includes/nginx.conf");
+    var export =
+        c.routes().stream()
+            .filter(r -> r.name().equals("shop.example.com-export"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(export.timeouts().response()).hasMinutes(10);
+    assertThat(export.buffering().response()).isFalse();
+    var root =
+        c.routes().stream()
+            .filter(r -> r.name().equals("shop.example.com-root"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(root.timeouts().response()).isNull();
+    assertThat(c.upstreams().get("reports").timeouts().response()).hasMinutes(5);
+  }
+
+  @Test
   void redirectsAndFixedAnswers() throws Exception {
     GatewayConfig c = imported("redirects.conf");
     assertThat(ImportCorpus.decide(c, get("old.example.com", "/a?b=1")))
