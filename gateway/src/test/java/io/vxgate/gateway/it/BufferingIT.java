@@ -103,6 +103,12 @@ class BufferingIT {
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.bodyText()).isEqualTo("PUT /x hello");
     assertThat(o.seen().get(0).header("Expect")).isNull();
+    // A declared length over max-request-body (2g here) gets 413 instead of 100.
+    Client big = h.connect();
+    big.send(
+        "PUT /x HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 3221225472\r\n\r\n");
+    assertThat(big.readHead().status()).isEqualTo(413);
+    assertThat(o.accepted).hasValue(1);
   }
 
   @Test

@@ -180,6 +180,20 @@ class TlsIT {
     assertThat(o.lastHeaders.get().get("Content-Length")).isEqualTo("100000");
     assertThat(o.lastHeaders.get().get("Transfer-Encoding")).isNull();
 
+    // 4 MiB both ways: the request body spills to a temp file and is read back for the origin.
+    StringBuilder big = new StringBuilder(4 << 20);
+    for (int i = 0; big.length() < 4 << 20; i++) {
+      big.append(Integer.toString(i, 36)).append(' ');
+    }
+    HttpResponse<String> echoed =
+        h2.send(
+            HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(big.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(echoed.body()).isEqualTo(big.toString());
+    assertThat(h.node.buffers().spills()).isPositive();
+
     HttpResponse<String> missing =
         h2.send(
             HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + tlsPort() + "/x"))
