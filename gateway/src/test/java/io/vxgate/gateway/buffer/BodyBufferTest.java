@@ -344,13 +344,8 @@ class BodyBufferTest {
   @Test
   void releasedWhileReadingTheReadBufferIsFreed() throws IOException {
     NodeBuffers node = node(1 << 20);
-    BodyBuffer b = buffer(node, 0, 1 << 30);
-    b.append(part(4096, 1));
-    b.end();
-    settle();
-    BodyBuffer.Reader r = b.consumer();
-    assertThat(r.poll()).isNull(); // a read is in flight
-    io.runAll();
+    BodyBuffer b = spilledReading(node);
+    io.runAll(); // the read is done; its completion has not run
     b.release();
     assertFreed(node, b);
   }
@@ -358,16 +353,21 @@ class BodyBufferTest {
   @Test
   void releasedWithAReadHeldTheReadBufferIsFreed() throws IOException {
     NodeBuffers node = node(1 << 20);
+    BodyBuffer b = spilledReading(node);
+    settle(); // the reader holds the part it read
+    assertThat(b.reserved()).isEqualTo(4096);
+    b.release();
+    assertFreed(node, b);
+  }
+
+  /** A complete body of 4 KiB in its temp file, whose consumer started reading it. */
+  private BodyBuffer spilledReading(NodeBuffers node) {
     BodyBuffer b = buffer(node, 0, 1 << 30);
     b.append(part(4096, 1));
     b.end();
     settle();
-    BodyBuffer.Reader r = b.consumer();
-    assertThat(r.poll()).isNull(); // a read is in flight
-    settle(); // and done: the reader holds its part
-    assertThat(b.reserved()).isEqualTo(4096);
-    b.release();
-    assertFreed(node, b);
+    assertThat(b.consumer().poll()).as("a read is in flight").isNull();
+    return b;
   }
 
   @Test

@@ -156,12 +156,7 @@ class BufferingIT {
   @Test
   void aResponseTheClientDoesNotTakeIsReadWholeAndTheOriginLetGo() throws Exception {
     int size = 8 << 20;
-    AtomicLong written = new AtomicLong();
-    RawOrigin o = h.rawOrigin(pattern(size, written, ""));
-    gateway("retries: 0", o);
-    try (Socket s = slowClient()) {
-      s.getOutputStream().write(ascii("GET /big HTTP/1.1\r\nHost: a\r\n\r\n"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> written.get() == size);
+    try (Socket s = getWhileNotReading(size, "retries: 0")) {
       assertThat(h.node.buffers().diskBytes()).as("held in a temp file").isPositive();
       // The origin connection went back to the pool: the next request reuses it.
       Client c = h.connect();
@@ -203,12 +198,7 @@ class BufferingIT {
   @Test
   void aClientThatTakesNothingWhileFedIsCutOffAfterTheIdleTimeout() throws Exception {
     int size = 8 << 20;
-    AtomicLong written = new AtomicLong();
-    RawOrigin o = h.rawOrigin(pattern(size, written, ""));
-    gateway("timeouts: {connect: 2s, response: 5s, idle: 1s}", o);
-    try (Socket s = slowClient()) {
-      s.getOutputStream().write(ascii("GET /big HTTP/1.1\r\nHost: a\r\n\r\n"));
-      await().atMost(Duration.ofSeconds(20)).until(() -> written.get() == size);
+    try (Socket s = getWhileNotReading(size, "timeouts: {connect: 2s, response: 5s, idle: 1s}")) {
       // Nothing read for timeouts.idle: the buffer goes, the connection is closed.
       await()
           .atMost(Duration.ofSeconds(10))
@@ -294,6 +284,21 @@ class BufferingIT {
       // cut off
     }
     return total;
+  }
+
+  /**
+   * A gateway with {@code upstreamKeys} in front of a {@link #pattern} origin of {@code size}
+   * bytes, and a client that asks for it and reads nothing: returns the client once the origin
+   * wrote the whole response.
+   */
+  private Socket getWhileNotReading(int size, String upstreamKeys) throws IOException {
+    AtomicLong written = new AtomicLong();
+    RawOrigin o = h.rawOrigin(pattern(size, written, ""));
+    gateway(upstreamKeys, o);
+    Socket s = slowClient();
+    s.getOutputStream().write(ascii("GET /big HTTP/1.1\r\nHost: a\r\n\r\n"));
+    await().atMost(Duration.ofSeconds(20)).until(() -> written.get() == size);
+    return s;
   }
 
   /** A client socket with a small receive buffer, so that the kernel holds little for it. */
