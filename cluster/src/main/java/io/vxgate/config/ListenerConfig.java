@@ -16,6 +16,12 @@ import java.time.Duration;
  * @param hstsSeconds 0 means no Strict-Transport-Security header
  * @param requestBodyTimeout the longest pause between two reads of a request body (nginx's
  *     client_body_timeout)
+ * @param keepaliveTimeout how long an idle keep-alive connection is kept (nginx's
+ *     keepalive_timeout); zero: no keep-alive, every response closes its connection
+ * @param keepaliveRequests the requests served on one connection, the last one answered with {@code
+ *     Connection: close} (nginx's keepalive_requests); 0 means unlimited
+ * @param clientTimeout the longest the client may be silent while a request or response is in
+ *     progress (HAProxy's timeout client; docs/configuration.md#listeners-node-local)
  */
 public record ListenerConfig(
     String name,
@@ -27,9 +33,21 @@ public record ListenerConfig(
     int maxConnections,
     TlsConfig tls,
     long hstsSeconds,
-    Duration requestBodyTimeout) {
+    Duration requestBodyTimeout,
+    Duration keepaliveTimeout,
+    int keepaliveRequests,
+    Duration clientTimeout) {
   /** The default {@code request-body-timeout}. */
   public static final Duration DEFAULT_REQUEST_BODY_TIMEOUT = Duration.ofSeconds(60);
+
+  /** The default {@code keepalive-timeout} (nginx's {@code keepalive_timeout}). */
+  public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
+
+  /** The default {@code keepalive-requests} (nginx's {@code keepalive_requests}). */
+  public static final int DEFAULT_KEEPALIVE_REQUESTS = 1000;
+
+  /** The default {@code client-timeout} (nginx's {@code send_timeout}). */
+  public static final Duration DEFAULT_CLIENT_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * The listener of a config without {@code listeners:}; its other values are the defaults of every
@@ -46,16 +64,24 @@ public record ListenerConfig(
           10_000,
           null,
           0,
-          DEFAULT_REQUEST_BODY_TIMEOUT);
+          DEFAULT_REQUEST_BODY_TIMEOUT,
+          DEFAULT_KEEPALIVE_TIMEOUT,
+          DEFAULT_KEEPALIVE_REQUESTS,
+          DEFAULT_CLIENT_TIMEOUT);
 
   public ListenerConfig {
     requireNonNull(name, "name");
     requireNonNull(bind, "bind");
     requireNonNull(requestHeaderTimeout, "requestHeaderTimeout");
     requireNonNull(requestBodyTimeout, "requestBodyTimeout");
+    requireNonNull(keepaliveTimeout, "keepaliveTimeout");
+    requireNonNull(clientTimeout, "clientTimeout");
   }
 
-  /** A listener with the default {@code request-body-timeout}. */
+  /**
+   * A listener with the default {@code request-body-timeout}, {@code keepalive-timeout}, {@code
+   * keepalive-requests} and {@code client-timeout}.
+   */
   public ListenerConfig(
       String name,
       HostPort bind,
@@ -76,7 +102,10 @@ public record ListenerConfig(
         maxConnections,
         tls,
         hstsSeconds,
-        DEFAULT_REQUEST_BODY_TIMEOUT);
+        DEFAULT_REQUEST_BODY_TIMEOUT,
+        DEFAULT_KEEPALIVE_TIMEOUT,
+        DEFAULT_KEEPALIVE_REQUESTS,
+        DEFAULT_CLIENT_TIMEOUT);
   }
 
   /** This listener on another address (a port chosen at start for {@code :0}, say). */
@@ -91,6 +120,14 @@ public record ListenerConfig(
         maxConnections,
         tls,
         hstsSeconds,
-        requestBodyTimeout);
+        requestBodyTimeout,
+        keepaliveTimeout,
+        keepaliveRequests,
+        clientTimeout);
+  }
+
+  /** Whether a connection may serve more than one request ({@code keepalive-timeout} above 0). */
+  public boolean keepAlive() {
+    return !keepaliveTimeout.isZero();
   }
 }

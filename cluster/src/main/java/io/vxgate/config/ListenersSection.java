@@ -30,6 +30,9 @@ final class ListenersSection {
               "redirect-https",
               "request-header-timeout",
               "request-body-timeout",
+              "keepalive-timeout",
+              "keepalive-requests",
+              "client-timeout",
               "max-header-size",
               "max-request-body",
               "max-connections",
@@ -54,6 +57,18 @@ final class ListenersSection {
       Duration bodyTimeout =
           f.get("request-body-timeout")
               .scalar(Values.POSITIVE_DURATION, Values::positive, D.requestBodyTimeout());
+      Duration keepaliveTimeout =
+          f.get("keepalive-timeout")
+              .scalar(Values.DURATION, Syntax::duration, D.keepaliveTimeout());
+      int keepaliveRequests =
+          f.get("keepalive-requests")
+              .scalar(
+                  "an integer >= 0",
+                  s -> Values.integer(s, 0, Integer.MAX_VALUE),
+                  D.keepaliveRequests());
+      Duration clientTimeout =
+          f.get("client-timeout")
+              .scalar(Values.POSITIVE_DURATION, Values::positive, D.clientTimeout());
       Long headerSize =
           f.get("max-header-size")
               .scalar(
@@ -87,7 +102,10 @@ final class ListenersSection {
                 maxConns,
                 tls,
                 hsts,
-                bodyTimeout));
+                bodyTimeout,
+                keepaliveTimeout,
+                keepaliveRequests,
+                clientTimeout));
       }
     }
     return out;

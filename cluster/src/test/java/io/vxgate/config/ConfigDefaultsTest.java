@@ -89,7 +89,10 @@ class ConfigDefaultsTest {
             6,
             new TlsConfig(List.of(new TlsConfig.Certificate("c", "k")), "TLSv1.3"),
             7,
-            Duration.ofSeconds(8));
+            Duration.ofSeconds(8),
+            Duration.ZERO,
+            9,
+            Duration.ofSeconds(10));
     HostPort bound = new HostPort("0.0.0.0", 40123);
     ListenerConfig moved = l.withBind(bound);
     assertThat(moved.bind()).isEqualTo(bound);
@@ -144,6 +147,9 @@ class ConfigDefaultsTest {
         l.maxConnections(),
         l.tls(),
         l.hstsSeconds(),
-        l.requestBodyTimeout());
+        l.requestBodyTimeout(),
+        l.keepaliveTimeout(),
+        l.keepaliveRequests(),
+        l.clientTimeout());
   }
 }

@@ -46,6 +46,12 @@ class ConfigJsonTest {
         SPEC_EXAMPLE
                 .replace("upstreams:\n", "upstreams:\n" + EXTRA)
                 .replace(
+                    "    hsts: 31536000\n",
+                    "    hsts: 31536000\n"
+                        + "    keepalive-timeout: 0\n"
+                        + "    keepalive-requests: 5\n"
+                        + "    client-timeout: 20s\n")
+                .replace(
                     "routes:                                        # ordered; first match wins\n",
                     """
                     routes:
@@ -126,6 +132,7 @@ class ConfigJsonTest {
         .isEqualTo(new RouteConfig.Return(410, "gone", "text/html"));
     assertThat(c.routes().get(3).action())
         .isEqualTo(new RouteConfig.Return(204, "", "text/plain; charset=utf-8"));
+    assertThat(c.listeners().get(2).keepaliveRequests()).isEqualTo(5);
     assertThat(c.routes().get(0).retries()).isZero();
     assertThat(c.routes().get(0).timeouts())
         .isEqualTo(new UpstreamConfig.TimeoutsConfig(null, java.time.Duration.ofMinutes(5), null));

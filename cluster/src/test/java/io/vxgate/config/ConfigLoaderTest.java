@@ -362,6 +362,30 @@ class ConfigLoaderTest {
     assertThat(b.hstsSeconds()).isZero();
     assertThat(b.tls()).isNull();
     assertThat(b.redirectHttps()).isNull();
+    assertThat(b.keepaliveTimeout()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(b.keepaliveRequests()).isEqualTo(1000);
+    assertThat(b.clientTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(b.keepAlive()).isTrue();
+  }
+
+  @Test
+  void listenerKeepAliveAndClientTimeout() {
+    GatewayConfig c =
+        parse(
+            """
+            listeners:
+              - {name: a, bind: 127.0.0.1:0, keepalive-timeout: 5s, keepalive-requests: 100,
+                 client-timeout: 30s}
+              - {name: b, bind: 127.0.0.1:0, keepalive-timeout: 0, keepalive-requests: 0}
+            """,
+            dir);
+    ListenerConfig a = c.listeners().get(0);
+    assertThat(a.keepaliveTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(a.keepaliveRequests()).isEqualTo(100);
+    assertThat(a.clientTimeout()).isEqualTo(Duration.ofSeconds(30));
+    ListenerConfig b = c.listeners().get(1);
+    assertThat(b.keepAlive()).isFalse();
+    assertThat(b.keepaliveRequests()).isZero();
   }
 
   @Test

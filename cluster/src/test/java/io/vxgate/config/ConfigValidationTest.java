@@ -93,6 +93,17 @@ class ConfigValidationTest {
             "listeners: [{name: a, bind: 0.0.0.0:80, max-connections: -1}]",
             "listeners[0].max-connections: -1 (expected: an integer >= 0)"),
         Arguments.of(
+            "listeners: [{name: a, bind: 0.0.0.0:80, keepalive-timeout: -1s}]",
+            "listeners[0].keepalive-timeout: -1s (expected: a duration like 500ms, 2s, 1m, 1h or"
+                + " 0)"),
+        Arguments.of(
+            "listeners: [{name: a, bind: 0.0.0.0:80, keepalive-requests: many}]",
+            "listeners[0].keepalive-requests: many (expected: an integer >= 0)"),
+        Arguments.of(
+            "listeners: [{name: a, bind: 0.0.0.0:80, client-timeout: 0}]",
+            "listeners[0].client-timeout: 0 (expected: a positive duration like 500ms, 2s, 1m or"
+                + " 1h)"),
+        Arguments.of(
             "listeners: [{name: a, bind: 0.0.0.0:80, request-header-timeout: 0}]",
             "listeners[0].request-header-timeout: 0 (expected: a positive duration like 500ms, 2s,"
                 + " 1m or 1h)"),
@@ -396,8 +407,9 @@ class ConfigValidationTest {
         Arguments.of(
             "listeners: [web]",
             "listeners[0]: web (expected: a mapping with keys: name, bind, redirect-https,"
-                + " request-header-timeout, request-body-timeout, max-header-size, max-request-body, max-connections,"
-                + " tls, hsts)"),
+                + " request-header-timeout, request-body-timeout, keepalive-timeout,"
+                + " keepalive-requests, client-timeout, max-header-size, max-request-body,"
+                + " max-connections, tls, hsts)"),
         Arguments.of(
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",
             "routes[0]: default (expected: a mapping with keys: name, match, upstream,"

@@ -1,30 +1,42 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-connection timeouts of an HTTP/1.x client connection (HAProxy's {@code timeout http-request}
- * and {@code timeout http-keep-alive}, nginx's {@code client_body_timeout}):
+ * Per-connection timeouts of an HTTP/1.x client connection (HAProxy's {@code timeout http-request},
+ * {@code timeout http-keep-alive} and {@code timeout client}, nginx's {@code client_body_timeout}
+ * and {@code send_timeout}; docs/configuration.md#listeners-node-local):
  *
  * <ul>
  *   <li>a request's header must be complete within {@code request-header-timeout} of its first byte
- *       (of the connection's opening, for the first request), else the client gets {@code 408} and
- *       the connection is closed (slowloris);
+ *       (of the connection's opening, for the first request), and two of its reads may be at most
+ *       {@code client-timeout} apart, else the client gets {@code 408} and the connection is closed
+ *       (slowloris);
  *   <li>while a request body is being received, two successive reads may be at most {@code
- *       request-body-timeout} apart, else the client gets {@code 408} (or, when the response has
- *       started, the connection is just closed);
- *   <li>an idle keep-alive connection with no byte of a next request is closed silently after the
- *       keep-alive timeout.
+ *       request-body-timeout} (or {@code client-timeout}, when shorter) apart, else the client gets
+ *       {@code 408} (or, when the response has started, the connection is just closed);
+ *   <li>while the connection holds response bytes the client does not take (it is not writable),
+ *       the client must take some at least every {@code client-timeout}, else the connection is
+ *       closed; likewise the last response of a closing connection must be taken within {@code
+ *       client-timeout};
+ *   <li>an idle keep-alive connection with no byte of a next request is closed silently after
+ *       {@code keepalive-timeout}.
  * </ul>
  *
- * {@link Http1Front} tells it when bytes arrive and where the request and response are. Timers are
- * lazy (as in Netty's IdleStateHandler): a phase change only records the time, and one timer per
- * connection checks the current phase's deadline, so a request costs no timer operation. Confined
- * to the connection's event loop.
+ * While a request waits for its response (nothing is expected from the client) none applies: the
+ * upstream's timeouts do.
+ *
+ * <p>{@link Http1Front} tells it when bytes arrive, where the request and response are and when the
+ * connection's writability changes. Timers are lazy (as in Netty's IdleStateHandler): a phase
+ * change only records the time, and one timer per connection checks the current phase's deadline,
+ * so a request costs no timer operation. A connection that stops taking its response gets a second
+ * timer, which samples the progress of its writes (as IdleStateHandler's {@code observeOutput})
+ * while it stays full. Confined to the connection's event loop.
  */
 final class ConnectionGuard {
   /** The body of the gateway's fixed 408 (HTTP/2 streams answer it too, {@link Http2Front}). */
@@ -38,6 +50,9 @@ final class ConnectionGuard {
               + TIMEOUT_BODY)
           .getBytes(StandardCharsets.US_ASCII);
 
+  /** How many times per {@code client-timeout} a full connection's write progress is sampled. */
+  private static final int STALL_SAMPLES = 4;
+
   private enum Phase {
     /** Waiting for (the rest of) a request head. */
     HEADERS,
@@ -46,12 +61,15 @@ final class ConnectionGuard {
     /** The request is complete; its response is on its way. */
     REQUEST,
     /** Between requests. */
-    IDLE
+    IDLE,
+    /** The last response is written; the connection closes once the client has taken it. */
+    CLOSING
   }
 
   private final long headerTimeoutNanos;
   private final long keepAliveNanos;
   private final long bodyTimeoutNanos;
+  private final long clientTimeoutNanos;
   private Http1Front front;
   private ChannelHandlerContext ctx;
 
@@ -63,6 +81,9 @@ final class ConnectionGuard {
   /** When the current phase started (System.nanoTime); the deadline follows from the phase. */
   private long phaseStart = System.nanoTime();
 
+  /** When the last bytes of a request head or body arrived (System.nanoTime). */
+  private long lastRead = phaseStart;
+
   private ScheduledFuture<?> timer;
 
   /** When the pending timer fires (System.nanoTime). */
@@ -70,9 +91,30 @@ final class ConnectionGuard {
 
   private boolean closed;
 
-  ConnectionGuard(Duration headerTimeout, Duration bodyTimeout, Duration keepAlive) {
+  /** The connection is not writable: the client does not take what it is sent. */
+  private boolean stalled;
+
+  /** While stalled: when the client last took bytes (System.nanoTime). */
+  private long lastWriteProgress;
+
+  /** While stalled: the outbound buffer's state at the last sample. */
+  private int sampledMessage;
+
+  private long sampledProgress;
+  private long sampledPending;
+  private ScheduledFuture<?> stallTimer;
+
+  /**
+   * @param headerTimeout {@code request-header-timeout}
+   * @param bodyTimeout {@code request-body-timeout}
+   * @param keepAlive {@code keepalive-timeout}
+   * @param clientTimeout {@code client-timeout}
+   */
+  ConnectionGuard(
+      Duration headerTimeout, Duration bodyTimeout, Duration keepAlive, Duration clientTimeout) {
     this.headerTimeoutNanos = Math.max(1, headerTimeout.toNanos());
-    this.bodyTimeoutNanos = Math.max(1, bodyTimeout.toNanos());
+    this.clientTimeoutNanos = Math.max(1, clientTimeout.toNanos());
+    this.bodyTimeoutNanos = Math.min(Math.max(1, bodyTimeout.toNanos()), clientTimeoutNanos);
     this.keepAliveNanos = Math.max(1, keepAlive.toNanos());
   }
 
@@ -87,8 +129,8 @@ final class ConnectionGuard {
   void bytesArrived() {
     if (phase == Phase.IDLE) {
       enter(Phase.HEADERS);
-    } else if (phase == Phase.BODY) {
-      phaseStart = System.nanoTime();
+    } else if (phase == Phase.BODY || phase == Phase.HEADERS) {
+      lastRead = System.nanoTime();
     }
   }
 
@@ -117,6 +159,25 @@ final class ConnectionGuard {
     }
   }
 
+  /** The last response was written completely; the connection closes once it is flushed. */
+  void closing() {
+    enter(Phase.CLOSING);
+  }
+
+  /** The connection's writability changed: a full one must keep taking bytes. */
+  void writability(boolean writable) {
+    if (writable) {
+      stalled = false;
+    } else if (!stalled && !closed) {
+      stalled = true;
+      lastWriteProgress = System.nanoTime();
+      sample();
+      if (stallTimer == null) {
+        armStallCheck();
+      }
+    }
+  }
+
   /** Stops every check (the connection closed, or became a tunnel). */
   void disarm() {
     closed = true;
@@ -124,11 +185,16 @@ final class ConnectionGuard {
       timer.cancel(false);
       timer = null;
     }
+    if (stallTimer != null) {
+      stallTimer.cancel(false);
+      stallTimer = null;
+    }
   }
 
   private void enter(Phase next) {
     phase = next;
     phaseStart = System.nanoTime();
+    lastRead = phaseStart;
     if (closed) {
       return;
     }
@@ -142,12 +208,27 @@ final class ConnectionGuard {
     }
   }
 
+  /** The longest a phase may last from its start (or its last read). */
   private long budget(Phase p) {
     return switch (p) {
-      case HEADERS -> headerTimeoutNanos;
+      case HEADERS -> Math.min(headerTimeoutNanos, clientTimeoutNanos);
       case BODY -> bodyTimeoutNanos;
+      case CLOSING -> clientTimeoutNanos;
       default -> keepAliveNanos;
     };
+  }
+
+  /** When the current phase times out (System.nanoTime). */
+  private long deadline() {
+    return switch (phase) {
+      case HEADERS -> earlier(phaseStart + headerTimeoutNanos, lastRead + clientTimeoutNanos);
+      case BODY -> lastRead + bodyTimeoutNanos;
+      default -> phaseStart + budget(phase);
+    };
+  }
+
+  private static long earlier(long a, long b) {
+    return a - b < 0 ? a : b;
   }
 
   private void arm(long nanos) {
@@ -164,7 +245,7 @@ final class ConnectionGuard {
       arm(headerTimeoutNanos);
       return;
     }
-    long left = budget(phase) - (System.nanoTime() - phaseStart);
+    long left = deadline() - System.nanoTime();
     if (left > 1_000_000) {
       arm(Math.min(left, headerTimeoutNanos));
     } else if (phase == Phase.HEADERS || phase == Phase.BODY && !responseStarted) {
@@ -174,5 +255,57 @@ final class ConnectionGuard {
       closed = true;
       front.timedOut(null);
     }
+  }
+
+  // ---- a client that does not take its response
+
+  private void armStallCheck() {
+    stallTimer =
+        ctx.executor()
+            .schedule(
+                this::stallCheck,
+                Math.max(1_000_000, clientTimeoutNanos / STALL_SAMPLES),
+                TimeUnit.NANOSECONDS);
+  }
+
+  private void stallCheck() {
+    stallTimer = null;
+    if (closed || !stalled) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (sample()) {
+      lastWriteProgress = now;
+    }
+    if (now - lastWriteProgress >= clientTimeoutNanos) {
+      closed = true;
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+      front.timedOut(null);
+    } else {
+      armStallCheck();
+    }
+  }
+
+  /**
+   * Records the state of the connection's outbound buffer; whether it changed since the last sample
+   * (the client took bytes).
+   */
+  private boolean sample() {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    if (out == null) {
+      return true;
+    }
+    int message = System.identityHashCode(out.current());
+    long progress = out.currentProgress();
+    long pending = out.totalPendingWriteBytes();
+    boolean changed =
+        message != sampledMessage || progress != sampledProgress || pending < sampledPending;
+    sampledMessage = message;
+    sampledProgress = progress;
+    sampledPending = pending;
+    return changed;
   }
 }

@@ -489,7 +489,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
               snapshot.buffers(),
               buffering.memory(),
               buffering.maxTempFile(),
-              timeouts.idle().toNanos(),
+              front.listener().config().clientTimeout().toNanos(),
               ticker,
               feedOwner());
       feed = f;
@@ -564,7 +564,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
       @Override
       public void feedTimedOut() {
-        log.debug("client of {} took nothing for timeouts.idle while fed", requestId);
+        log.debug("client of {} took nothing for client-timeout while fed", requestId);
         abortResponse(status, "client_timeout");
       }
 

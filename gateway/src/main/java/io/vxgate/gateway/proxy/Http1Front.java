@@ -99,6 +99,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   /** {@link #process} is on the stack: a nested call (from a response that ended) returns. */
   private boolean inProcess;
 
+  /** The requests read on this connection (for {@code keepalive-requests}). */
+  private int requests;
+
   /** When lingering, the last byte arrived then (System.nanoTime). */
   private long lingerLastRead;
 
@@ -251,8 +254,12 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     HeaderFields fields = head.fields();
     RequestFraming framing = RequestFraming.of(fields, version);
     response = Response.WAITING;
+    requests++;
+    int maxRequests = config.keepaliveRequests();
     boolean keepAlive =
         !draining
+            && config.keepAlive()
+            && (maxRequests == 0 || requests < maxRequests)
             && (version == 11
                 ? !fields.containsToken("Connection", "close")
                 : fields.containsToken("Connection", "keep-alive"));
@@ -438,10 +445,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (ending != Ending.KEEP_ALIVE || draining) {
       // Closing as soon as this is written: whatever arrives meanwhile is dropped (stopped), and
       // reading is not switched off (one epoll_ctl less per connection). A client that does not
-      // read its response is closed by the guard's idle timeout.
+      // read its response is closed by the guard after client-timeout.
       phase = Phase.STOPPED;
       if (guard != null) {
-        guard.responseComplete();
+        guard.closing();
       }
       if (ending == Ending.LINGER) {
         ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
@@ -508,6 +515,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     }
     long next = Math.min(idleEnd, lingerEnd) - now;
     ctx.executor().schedule(this::lingerCheck, next, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (guard != null) {
+      guard.writability(channel.isWritable());
+    }
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override

@@ -17,6 +17,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -74,9 +76,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Listener {
   private static final Logger log = LoggerFactory.getLogger(Listener.class);
-
-  /** How long an idle keep-alive client connection is kept (nginx's keepalive_timeout). */
-  public static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(75);
 
   /** Concurrent streams per HTTP/2 connection (nginx's http2_max_concurrent_streams). */
   static final int MAX_CONCURRENT_STREAMS = 128;
@@ -309,7 +308,11 @@ public final class Listener {
     ConnectionGuard guard =
         headerTimeout.isZero()
             ? null
-            : new ConnectionGuard(headerTimeout, config.requestBodyTimeout(), KEEPALIVE_TIMEOUT);
+            : new ConnectionGuard(
+                headerTimeout,
+                config.requestBodyTimeout(),
+                config.keepaliveTimeout(),
+                config.clientTimeout());
     p.addLast(FRONT, new Http1Front(this, guard));
   }
 
@@ -322,8 +325,11 @@ public final class Listener {
                     .maxHeaderListSize(Math.max(config.maxHeaderSize(), 4096)))
             .validateHeaders(true)
             .build();
-    // An HTTP/2 connection with no frame either way for the keep-alive timeout is closed (GOAWAY).
-    p.addLast("idle", new IdleStateHandler(0, 0, KEEPALIVE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    // An HTTP/2 connection with no frame either way for the keep-alive timeout is closed (GOAWAY);
+    // without keep-alive, it serves one stream and is given the header timeout to send it.
+    Duration idle = config.keepAlive() ? config.keepaliveTimeout() : config.requestHeaderTimeout();
+    p.addLast("idle", new IdleStateHandler(0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+    int maxStreams = config.keepAlive() ? config.keepaliveRequests() : 1;
     // Streams end one by one, each with a flush; their responses usually complete together (the
     // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
     // flushes become one TLS record batch and one write instead of one per stream.
@@ -345,14 +351,40 @@ public final class Listener {
         "streams",
         new Http2MultiplexHandler(
             new ChannelInitializer<Http2StreamChannel>() {
+              /** The streams of this connection (one initializer per connection, on its loop). */
+              private int streams;
+
               @Override
               protected void initChannel(Http2StreamChannel stream) {
                 stream
                     .pipeline()
                     .addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast(FRONT, new Http2Front(Listener.this));
+                if (maxStreams > 0 && ++streams == maxStreams) {
+                  lastStream(stream);
+                }
               }
             }));
+  }
+
+  /**
+   * The connection's last stream ({@code keepalive-requests}) was opened: a GOAWAY naming it goes
+   * out at once, and the connection closes when that stream ends with no other one open (else the
+   * client closes it, or the idle timeout does). Closing it at once instead would cut the streams
+   * in flight: the codec's graceful close ends the connection before their last frames are flushed.
+   */
+  private static void lastStream(Http2StreamChannel stream) {
+    Channel parent = stream.parent();
+    parent.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+    stream
+        .closeFuture()
+        .addListener(
+            f -> {
+              Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
+              if (codec != null && codec.connection().numActiveStreams() == 0) {
+                parent.close();
+              }
+            });
   }
 
   /** SNI: the certificate whose name the client asked for; the TLS handshake must end in 10 s. */

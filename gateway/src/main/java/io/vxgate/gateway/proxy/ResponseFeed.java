@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>When the origin's response ends while parts are still held, the exchange lets the origin
  * connection go at once; the feed ends the response once the client has everything. The client must
- * take more at least every {@code timeouts.idle} while it is fed (nginx's {@code send_timeout}):
- * the origin's read timeout no longer covers it.
+ * take more at least every {@code client-timeout} of its listener while it is fed (nginx's {@code
+ * send_timeout}): the origin's read timeout no longer covers it.
  *
  * <p>Confined to the exchange's event loop.
  */
@@ -30,7 +30,7 @@ final class ResponseFeed implements BodyBuffer.Listener {
     /** The origin's response ended earlier and the client now has all of it (not flushed). */
     void fed();
 
-    /** The client took nothing for {@code timeouts.idle} while it was fed. */
+    /** The client took nothing for {@code client-timeout} while it was fed. */
     void feedTimedOut();
 
     /** The temp file failed. */

@@ -30,6 +30,9 @@ class BufferingIT {
 
   private final AtomicInteger freedEarly = new AtomicInteger();
 
+  /** The listener's {@code client-timeout}. */
+  private String clientTimeout = "60s";
+
   /** A gateway to {@code origins} (one upstream {@code app}) with these upstream keys. */
   private void gateway(String upstreamKeys, RawOrigin... origins) {
     StringBuilder servers = new StringBuilder();
@@ -51,7 +54,9 @@ class BufferingIT {
         };
     h.gateway(
         """
-        %LISTENER%
+        listeners:
+          - {name: web, bind: 127.0.0.1:0, request-header-timeout: 1s, max-request-body: 2g,
+             client-timeout: CLIENT}
         buffering: {temp-dir: "TEMP"}
         upstreams:
           app:
@@ -60,6 +65,7 @@ class BufferingIT {
             KEYS
         routes: [{name: default, upstream: app}]
         """
+            .replace("CLIENT", clientTimeout)
             .replace("TEMP", temp.toString())
             .replace("SERVERS", servers)
             .replace("KEYS", upstreamKeys));
@@ -196,10 +202,11 @@ class BufferingIT {
   }
 
   @Test
-  void aClientThatTakesNothingWhileFedIsCutOffAfterTheIdleTimeout() throws Exception {
+  void aClientThatTakesNothingWhileFedIsCutOffAfterTheClientTimeout() throws Exception {
     int size = 8 << 20;
-    try (Socket s = getWhileNotReading(size, "timeouts: {connect: 2s, response: 5s, idle: 1s}")) {
-      // Nothing read for timeouts.idle: the buffer goes, the connection is closed.
+    clientTimeout = "1s";
+    try (Socket s = getWhileNotReading(size, "timeouts: {connect: 2s, response: 5s, idle: 60s}")) {
+      // Nothing read for client-timeout: the buffer goes, the connection is closed.
       await()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(() -> assertThat(h.node.buffers().diskBytes()).isZero());
