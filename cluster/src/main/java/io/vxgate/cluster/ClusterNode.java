@@ -23,6 +23,15 @@ public interface ClusterNode {
   HealthBoard healthBoard();
 
   /**
+   * Leaves the cluster but keeps Vert.x running (a takeover: docs/operations.md, "Upgrading without
+   * downtime"): the process goes on serving its connections with what it has, then ends without
+   * {@link #close}. A standalone node has nothing to leave.
+   */
+  default Future<Void> leave() {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Leaves the cluster. A Hazelcast node closes its clustered Vert.x instance (which leaves the
    * Hazelcast cluster); a local node leaves its {@link LocalCluster} and leaves Vert.x alone.
    */

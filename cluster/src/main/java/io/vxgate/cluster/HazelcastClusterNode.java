@@ -11,10 +11,12 @@ final class HazelcastClusterNode implements ClusterNode {
   private final HazelcastMembership membership;
   private final HazelcastConfigStore store;
   private final HazelcastHealthBoard board;
+  private final HazelcastInstance hz;
 
   /** Blocking: registers listeners and loads the current votes. */
   HazelcastClusterNode(Vertx vertx, HazelcastInstance hz, Member me, int checkers) {
     this.vertx = vertx;
+    this.hz = hz;
     this.membership = new HazelcastMembership(hz, me);
     this.store = new HazelcastConfigStore(vertx, hz);
     this.board = new HazelcastHealthBoard(vertx, hz, membership, checkers, Clock.systemUTC());
@@ -43,6 +45,19 @@ final class HazelcastClusterNode implements ClusterNode {
   @Override
   public HealthBoard healthBoard() {
     return board;
+  }
+
+  /** Shuts the Hazelcast member down (gracefully: its partitions move first), not Vert.x. */
+  @Override
+  public Future<Void> leave() {
+    board.close();
+    store.close();
+    membership.close();
+    return vertx.executeBlocking(
+        () -> {
+          hz.getLifecycleService().shutdown();
+          return null;
+        });
   }
 
   @Override

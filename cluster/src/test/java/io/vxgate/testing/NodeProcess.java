@@ -17,8 +17,14 @@ public final class NodeProcess {
    * and 2 event loops; stdout and stderr go to {@code log}.
    */
   public static Process launch(Path config, Path log) throws IOException {
+    return launch(config, log, List.of());
+  }
+
+  /** Like {@link #launch(Path, Path)} with more command-line arguments ({@code --takeover}). */
+  public static Process launch(Path config, Path log, List<String> more) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.addAll(
         List.of(
             java,
             "-Xmx256m",
@@ -32,7 +38,8 @@ public final class NodeProcess {
             "--config",
             config.toString(),
             "--event-loops",
-            "2");
+            "2"));
+    cmd.addAll(more);
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 }

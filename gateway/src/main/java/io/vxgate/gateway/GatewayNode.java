@@ -3,6 +3,7 @@ package io.vxgate.gateway;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.channel.EventLoop;
+import io.netty.channel.ServerChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vxgate.cluster.ClusterNode;
@@ -64,6 +65,10 @@ public final class GatewayNode {
   private final Map<String, Deployed> listeners = new LinkedHashMap<>();
 
   private final CertificateWatcher certificateWatcher;
+
+  /** Sockets taken over at start, by listener name, until their listener serves them. */
+  private final Map<String, List<ServerChannel>> adopted = new HashMap<>();
+
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private NodeBuffers buffers;
@@ -119,10 +124,29 @@ public final class GatewayNode {
       int instances,
       ClusterNode cluster,
       ProxyMetrics metrics) {
+    return start(vertx, config, ticker, instances, cluster, metrics, Map.of());
+  }
+
+  /**
+   * Starts a node that serves the listening sockets in {@code adopted} (by listener name, taken
+   * over from the process it replaces: docs/operations.md, "Upgrading without downtime") instead of
+   * binding those listeners; sockets of listeners its config no longer has are closed.
+   *
+   * @param cluster nullable: standalone
+   */
+  public static Future<GatewayNode> start(
+      Vertx vertx,
+      GatewayConfig config,
+      Ticker ticker,
+      int instances,
+      ClusterNode cluster,
+      ProxyMetrics metrics,
+      Map<String, List<ServerChannel>> adopted) {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
     GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
     node.metrics = requireNonNull(metrics, "metrics");
+    node.adopted.putAll(adopted);
     BufferingConfig.NodeLimits limits = config.buffering();
     Path dir =
         limits.tempDir() != null
@@ -146,6 +170,14 @@ public final class GatewayNode {
     }
     return all.map(
             n -> {
+              node.adopted.forEach(
+                  (name, sockets) -> {
+                    log.atInfo()
+                        .addKeyValue("listener", name)
+                        .log("taken-over listener not in this config: its sockets are closed");
+                    sockets.forEach(ServerChannel::close);
+                  });
+              node.adopted.clear();
               node.certificateWatcher.start();
               return node;
             })
@@ -163,6 +195,11 @@ public final class GatewayNode {
         configured.bind().port() == 0
             ? configured.withBind(new HostPort(configured.bind().host(), freePort(configured)))
             : configured;
+    List<ServerChannel> taken = adopted.remove(configured.name());
+    if (taken != null) {
+      int actual = ((java.net.InetSocketAddress) taken.get(0).localAddress()).getPort();
+      l = configured.withBind(new HostPort(configured.bind().host(), actual));
+    }
     AtomicInteger connections = new AtomicInteger();
     Listener listener;
     try {
@@ -170,7 +207,8 @@ public final class GatewayNode {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return listener.start().map(v -> new Deployed(configured, listener));
+    return (taken != null ? listener.adopt(taken) : listener.start())
+        .map(v -> new Deployed(configured, listener));
   }
 
   private Void install(Deployed d) {
@@ -343,6 +381,16 @@ public final class GatewayNode {
     public void abort() {
       bound.forEach(d -> d.listener().close());
     }
+  }
+
+  /**
+   * The listening sockets of every listener, by name (for a takeover: the new process serves these
+   * very sockets, so no connection waiting in their queues is lost).
+   */
+  public synchronized Map<String, List<ServerChannel>> listeningSockets() {
+    Map<String, List<ServerChannel>> out = new LinkedHashMap<>();
+    listeners.forEach((name, d) -> out.put(name, d.listener().serverChannels()));
+    return out;
   }
 
   /** The listeners now (the certificate watcher's view). */

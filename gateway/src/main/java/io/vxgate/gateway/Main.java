@@ -1,5 +1,7 @@
 package io.vxgate.gateway;
 
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vxgate.cluster.SharedConfig;
@@ -9,13 +11,19 @@ import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.demo.DemoOrigins;
 import io.vxgate.gateway.node.ClusteredNode;
+import io.vxgate.gateway.takeover.TakeoverClient;
+import io.vxgate.gateway.takeover.TakeoverServer;
+import io.vxgate.gateway.takeover.TakeoverSocket;
+import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +52,9 @@ public final class Main {
         --shutdown-grace DUR     drain time on SIGTERM (default: node.shutdown-grace, 30s)
         --force-config           seed the cluster with this file's cluster-wide sections even
                                  when the cluster already has a config (a new version)
+        --takeover               take the listening sockets of the running node with the same
+                                 node id (Linux, epoll), which then drains and exits: an upgrade
+                                 without a refused connection (docs/operations.md)
         --help                   this text
       Flags override VXGATE_* environment variables, which override the file.
       SIGHUP re-reads the --config file and applies it in place (docs/operations.md, "Reloading").
@@ -94,6 +105,34 @@ public final class Main {
       err.println("vxgate: not started: the config is invalid");
       return 1;
     }
+    TakeoverClient takeover = null;
+    Map<String, List<ServerChannel>> adopted = Map.of();
+    if (a.takeover) {
+      if (!Epoll.isAvailable()) {
+        err.println(
+            "vxgate: --takeover is not supported here: it passes sockets with Linux's epoll"
+                + " transport, which is not available ("
+                + Epoll.unavailabilityCause()
+                + ")");
+        return 1;
+      }
+      String id = config.node().id();
+      try {
+        takeover = TakeoverClient.connect(TakeoverSocket.path(id), id, Duration.ofSeconds(30));
+        adopted = takeover.sockets(config.listeners());
+        log.atInfo()
+            .addKeyValue("from_pid", takeover.peerPid())
+            .addKeyValue("listeners", adopted.keySet())
+            .log("takeover: listening sockets received");
+        takeover.leave();
+      } catch (IOException e) {
+        err.println("vxgate: --takeover: " + e.getMessage());
+        if (takeover != null) {
+          takeover.close();
+        }
+        return 1;
+      }
+    }
     int loops = a.eventLoops > 0 ? a.eventLoops : envInt("VXGATE_EVENT_LOOPS", cores());
     if (System.getProperty("hazelcast.logging.type") == null) {
       System.setProperty("hazelcast.logging.type", "slf4j");
@@ -123,7 +162,16 @@ public final class Main {
             new ClusteredNode.ConfigFile(
                 file.toAbsolutePath().toString(), () -> ConfigLoader.load(file, overrides)));
       }
+      if (takeover != null && !vertx.isNativeTransportEnabled()) {
+        throw new IllegalStateException("--takeover needs the epoll transport, Vert.x runs NIO");
+      }
+      node.adopt(adopted);
       node.start(seed, a.forceConfig, Ticker.system(), loops).await();
+      if (takeover != null) {
+        takeover.serving();
+        takeover.close();
+        log.atInfo().addKeyValue("from_pid", takeover.peerPid()).log("takeover done");
+      }
     } catch (Exception e) {
       err.println("vxgate: failed to start: " + e.getMessage());
       node.stop(Duration.ZERO).otherwiseEmpty().await();
@@ -136,6 +184,9 @@ public final class Main {
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .log("vxgate started");
     onReloadSignal(node);
+    if (vertx.isNativeTransportEnabled()) {
+      listenForTakeover(node, a.shutdownGrace);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -182,6 +233,48 @@ public final class Main {
     }
   }
 
+  /**
+   * Lets a new process started with {@code --takeover} take this node's listening sockets
+   * (docs/operations.md, "Upgrading without downtime"); once it serves, this process drains and
+   * exits 0.
+   */
+  private static void listenForTakeover(ClusteredNode node, Duration graceFlag) {
+    String id = node.localConfig().node().id();
+    TakeoverServer.start(
+            VertxNetty.eventLoops(node.vertx()).get(0),
+            TakeoverSocket.path(id),
+            id,
+            new TakeoverServer.Handover() {
+              @Override
+              public Map<String, List<ServerChannel>> sockets() {
+                return node.gateway().listeningSockets();
+              }
+
+              @Override
+              public io.vertx.core.Future<Void> leave() {
+                return node.handOver();
+              }
+
+              @Override
+              public void serving() {
+                Duration grace =
+                    graceFlag != null ? graceFlag : node.localConfig().node().shutdownGrace();
+                node.drainAfterHandOver(grace)
+                    .onComplete(
+                        ar -> {
+                          log.atInfo().addKeyValue("exit", 0).log("taken over: drained, exiting");
+                          Runtime.getRuntime().halt(0);
+                        });
+              }
+
+              @Override
+              public void abandoned() {
+                node.setDraining(false);
+              }
+            })
+        .onFailure(t -> log.warn("no takeover socket: {}", t.toString()));
+  }
+
   private static int cores() {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
@@ -204,6 +297,7 @@ public final class Main {
     String checkConfig;
     boolean demo;
     boolean forceConfig;
+    boolean takeover;
     boolean help;
     String nodeId;
     String datacenter;
@@ -229,6 +323,7 @@ public final class Main {
         switch (arg) {
           case "--demo" -> a.demo = true;
           case "--force-config" -> a.forceConfig = true;
+          case "--takeover" -> a.takeover = true;
           case "--help", "-h" -> a.help = true;
           case "--config", "-c" -> a.config = value != null ? value : next(args, ++i, arg);
           case "--check-config" -> a.checkConfig = value != null ? value : next(args, ++i, arg);

@@ -63,6 +63,7 @@ public final class ClusteredNode implements NodeContext {
   private final FileSections fileSections = new FileSections();
   private ConfigFile configFile;
   private Future<ReloadReport> reloading = Future.succeededFuture();
+  private Map<String, List<io.netty.channel.ServerChannel>> adopted = Map.of();
   private Subscription subscription;
   private Subscription membersSubscription;
   private java.util.Set<String> knownMembers = java.util.Set.of();
@@ -157,7 +158,7 @@ public final class ClusteredNode implements NodeContext {
                   .addKeyValue("clustered", cluster.clustered())
                   .log("cluster config loaded");
               return GatewayNode.start(
-                  cluster.vertx(), effective, ticker, instances, cluster, metrics);
+                  cluster.vertx(), effective, ticker, instances, cluster, metrics, adopted);
             })
         .compose(
             n -> {
@@ -278,6 +279,55 @@ public final class ClusteredNode implements NodeContext {
     }
     started.clear();
     return Future.join(stopping).otherwiseEmpty().mapEmpty();
+  }
+
+  // ---- takeover (docs/operations.md, "Upgrading without downtime")
+
+  /**
+   * Serve these listening sockets (by listener name), taken over from the process this one
+   * replaces, instead of binding those listeners. Before {@link #start}.
+   */
+  public void adopt(Map<String, List<io.netty.channel.ServerChannel>> sockets) {
+    this.adopted = Map.copyOf(sockets);
+  }
+
+  /**
+   * The running side of a takeover, once the new process has the sockets: stops following the
+   * cluster, leaves DNS sync without withdrawing (the new process publishes the same address),
+   * stops the extensions (the admin listener frees its address), stops the active health checks and
+   * leaves the cluster (the member port is free for the new process). The data plane keeps serving
+   * with the config it has until {@link #drainAfterHandOver}.
+   */
+  public Future<Void> handOver() {
+    if (subscription != null) {
+      subscription.cancel();
+    }
+    if (membersSubscription != null) {
+      membersSubscription.cancel();
+    }
+    DnsSync d = dns;
+    dns = null;
+    GatewayNode n = node;
+    return (d == null ? Future.<Void>succeededFuture() : d.close())
+        .otherwiseEmpty()
+        .eventually(this::stopExtensions)
+        .eventually(
+            () -> {
+              if (n != null) {
+                n.health().close();
+              }
+              return cluster.leave();
+            })
+        .onSuccess(v -> log.atInfo().log("takeover: this process left the cluster"));
+  }
+
+  /**
+   * After {@link #handOver}: stops accepting (the sockets stay open in the new process), drains.
+   */
+  public Future<Void> drainAfterHandOver(Duration grace) {
+    draining = true;
+    GatewayNode n = node;
+    return n == null ? Future.succeededFuture() : n.stop(grace);
   }
 
   // ---- reload (docs/operations.md, "Reloading")

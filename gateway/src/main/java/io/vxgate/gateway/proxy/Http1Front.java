@@ -96,6 +96,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
    */
   private boolean draining;
 
+  /** Whether any byte arrived: a drain lets a connection that has none yet make one request. */
+  private boolean used;
+
   /** {@link #process} is on the stack: a nested call (from a response that ended) returns. */
   private boolean inProcess;
 
@@ -156,6 +159,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
       }
       return;
     }
+    used = true;
     if (guard != null) {
       guard.bytesArrived();
     }
@@ -580,7 +584,11 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   @Override
   void drain() {
     draining = true;
-    if (!responseOpen()
+    // A connection accepted just before the drain (its client's request is on its way: a takeover
+    // or a listener removed by a reload keeps serving the queue up to the last moment) makes one
+    // request and closes after its response; the request-header timeout bounds the wait.
+    if (used
+        && !responseOpen()
         && !requestOpen
         && phase != Phase.TUNNEL
         && (pending == null || !pending.isReadable())) {

@@ -199,6 +199,46 @@ public final class Listener {
     return bound.future();
   }
 
+  /**
+   * Serves server sockets that are bound and listening already (taken over from another process:
+   * docs/operations.md, "Upgrading without downtime"), spread over the event loops, instead of
+   * binding. Every one of them is served, whatever their number: with SO_REUSEPORT the kernel
+   * queues connections on each.
+   */
+  public Future<Void> adopt(List<ServerChannel> sockets) {
+    if (sockets.isEmpty()) {
+      return Future.failedFuture(new IllegalArgumentException("no sockets to adopt"));
+    }
+    List<Future<Void>> registered = new ArrayList<>();
+    for (int i = 0; i < sockets.size(); i++) {
+      ServerChannel ch = sockets.get(i);
+      EventLoop loop = loops.get(i % loops.size());
+      Promise<Void> p = Promise.promise();
+      serverBootstrap(loop)
+          .channelFactory(() -> ch)
+          .register()
+          .addListener(
+              (ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                  servers.add(f.channel());
+                  port = ((java.net.InetSocketAddress) f.channel().localAddress()).getPort();
+                  p.complete();
+                } else {
+                  p.fail(f.cause());
+                }
+              });
+      registered.add(p.future());
+    }
+    return Future.all(registered).<Void>mapEmpty().onFailure(t -> servers.close());
+  }
+
+  /** The server sockets (one per event loop, or those adopted). */
+  public List<ServerChannel> serverChannels() {
+    List<ServerChannel> out = new ArrayList<>();
+    servers.forEach(c -> out.add((ServerChannel) c));
+    return out;
+  }
+
   private void bind(
       ChannelFactory<? extends ServerChannel> factory,
       List<EventLoop> acceptors,
@@ -212,22 +252,10 @@ public final class Listener {
     }
     EventLoop loop = acceptors.get(i);
     ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loop, loop)
+        serverBootstrap(loop)
             .channelFactory(factory)
             .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    accepted(ch);
-                  }
-                });
-    if (!vertx.isNativeTransportEnabled()) {
-      // Netty's native transports set TCP_NODELAY on accepted sockets by themselves.
-      b.childOption(ChannelOption.TCP_NODELAY, true);
-    }
+            .option(ChannelOption.SO_REUSEADDR, true);
     if (reusePort) {
       if (vertx.isNativeTransportEnabled()) {
         b.option(UnixChannelOption.SO_REUSEPORT, true);
@@ -250,6 +278,25 @@ public final class Listener {
             });
   }
 
+  /** A server socket of {@code loop} whose connections are served on it. */
+  private ServerBootstrap serverBootstrap(EventLoop loop) {
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loop, loop)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    accepted(ch);
+                  }
+                });
+    if (!vertx.isNativeTransportEnabled()) {
+      // Netty's native transports set TCP_NODELAY on accepted sockets by themselves.
+      b.childOption(ChannelOption.TCP_NODELAY, true);
+    }
+    return b;
+  }
+
   private boolean reusePortSupported() {
     if (loops.size() < 2) {
       return false;
@@ -269,7 +316,7 @@ public final class Listener {
     int max = config.maxConnections();
     int open = connections.incrementAndGet();
     ch.closeFuture().addListener(f -> connections.decrementAndGet());
-    if (max > 0 && open > max || draining) {
+    if (max > 0 && open > max) {
       ch.close();
       return;
     }
@@ -313,7 +360,13 @@ public final class Listener {
                 config.requestBodyTimeout(),
                 config.keepaliveTimeout(),
                 config.clientTimeout());
-    p.addLast(FRONT, new Http1Front(this, guard));
+    Http1Front front = new Http1Front(this, guard);
+    p.addLast(FRONT, front);
+    if (draining) {
+      // accepted while the listener drains (its socket's queue was served to the end): one
+      // request, then closed
+      p.channel().eventLoop().execute(front::drain);
+    }
   }
 
   private void http2(ChannelPipeline p) {
@@ -347,6 +400,10 @@ public final class Listener {
             }
           }
         });
+    if (draining) {
+      // accepted while the listener drains: GOAWAY before any stream (clients retry elsewhere)
+      p.channel().eventLoop().execute(() -> p.channel().close());
+    }
     p.addLast(
         "streams",
         new Http2MultiplexHandler(
@@ -537,8 +594,7 @@ public final class Listener {
       ch.close();
       return;
     }
-    // Not yet HTTP (a TLS handshake in progress).
-    ch.close();
+    // Not yet HTTP (a TLS handshake in progress): it drains once its protocol is known.
   }
 
   private void awaitClosed(Promise<Void> done, long forceAt) {
