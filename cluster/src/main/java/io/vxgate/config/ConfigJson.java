@@ -196,20 +196,28 @@ public final class ConfigJson {
                 b.request(), b.response(), b.memory(), b.maxTempFile())));
     HealthCheckConfig h = u.healthCheck();
     if (h != null) {
-      o.put(
-          "health-check",
+      JsonObject hc =
           new JsonObject()
               .put("type", h.type().name().toLowerCase(java.util.Locale.ROOT))
               .put("path", h.path())
+              .put("method", h.method())
               .put("interval", duration(h.interval()))
               .put("timeout", duration(h.timeout()))
               .put("rise", h.rise())
-              .put("fall", h.fall())
-              .put(
-                  "expect",
-                  h.expectMin() == h.expectMax()
-                      ? String.valueOf(h.expectMin())
-                      : h.expectMin() + "-" + h.expectMax()));
+              .put("fall", h.fall());
+      putIf(hc, "host", h.host());
+      if (!h.headers().isEmpty()) {
+        JsonObject headers = new JsonObject();
+        h.headers().forEach(headers::put);
+        hc.put("headers", headers);
+      }
+      HealthCheckConfig.Expect e = h.expect();
+      hc.put(
+          "expect",
+          e.body() == null
+              ? e.statusText()
+              : new JsonObject().put("status", e.statusText()).put("body", e.body()));
+      o.put("health-check", hc);
     }
     UpstreamConfig.StickyConfig s = u.sticky();
     if (s != null) {

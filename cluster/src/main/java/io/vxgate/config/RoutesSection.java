@@ -3,7 +3,6 @@ package io.vxgate.config;
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -197,28 +196,7 @@ final class RoutesSection {
       return RouteConfig.HeaderActions.NONE;
     }
     Cursor.Fields f = c.fields("set", "remove");
-    Cursor sc = f.get("set");
-    Map<String, String> set = new LinkedHashMap<>();
-    for (Map.Entry<String, Cursor> e :
-        sc.entries("a mapping of header names to values").entrySet()) {
-      if (Syntax.token(e.getKey()) == null) {
-        sc.error(e.getKey().isEmpty() ? "\"\"" : e.getKey(), "a header name");
-        continue;
-      }
-      Cursor vc = e.getValue();
-      String v = vc.text("a header value");
-      if (v == null) {
-        if (!vc.present()) {
-          vc.missing("a header value");
-        }
-        continue;
-      }
-      if (!Values.headerValue(v)) {
-        vc.error(Cursor.render(v), "a header value without control characters");
-        continue;
-      }
-      set.put(e.getKey(), v);
-    }
+    Map<String, String> set = Values.headerFields(f.get("set"));
     List<String> remove = new ArrayList<>();
     for (Cursor item : f.get("remove").items("a list of header names")) {
       String v = item.scalar("a header name", Syntax::token);

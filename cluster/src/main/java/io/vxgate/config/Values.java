@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,32 @@ final class Values {
       }
     }
     return true;
+  }
+
+  /** A mapping of header names to values, in order; bad names and values are reported. */
+  static Map<String, String> headerFields(Cursor c) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Cursor> e :
+        c.entries("a mapping of header names to values").entrySet()) {
+      if (Syntax.token(e.getKey()) == null) {
+        c.error(e.getKey().isEmpty() ? "\"\"" : e.getKey(), "a header name");
+        continue;
+      }
+      Cursor vc = e.getValue();
+      String v = vc.text("a header value");
+      if (v == null) {
+        if (!vc.present()) {
+          vc.missing("a header value");
+        }
+        continue;
+      }
+      if (!headerValue(v)) {
+        vc.error(Cursor.render(v), "a header value without control characters");
+        continue;
+      }
+      out.put(e.getKey(), v);
+    }
+    return out;
   }
 
   /** A required, valid name not used before in {@code names} (name to the path that used it). */

@@ -46,6 +46,10 @@ class ConfigDefaultsTest {
     assertThat(u.balance()).isEqualTo(BalanceConfig.DEFAULT);
     assertThat(u.servers().get(0).weight()).isEqualTo(ServerConfig.DEFAULT_WEIGHT);
     assertThat(u.healthCheck()).isEqualTo(HealthCheckConfig.DEFAULT);
+    assertThat(u.healthCheck().method()).isEqualTo(HealthCheckConfig.DEFAULT_METHOD);
+    assertThat(u.healthCheck().expect()).isEqualTo(HealthCheckConfig.Expect.DEFAULT);
+    assertThat(u.healthCheck().host()).isNull();
+    assertThat(u.healthCheck().headers()).isEmpty();
     assertThat(u.passive()).isEqualTo(PassiveConfig.DEFAULT);
     assertThat(u.timeouts()).isEqualTo(TimeoutsConfig.DEFAULT);
     assertThat(u.keepalive()).isEqualTo(KeepaliveConfig.DEFAULT);

@@ -20,6 +20,10 @@ class ConfigJsonTest {
 
   private static final String EXTRA =
       """
+        checked:
+          servers: [{name: c1, address: 10.0.0.3:80}]
+          health-check: {method: OPTIONS, host: "app.example:8080", headers: {X-A: "1", X-B: "2"},
+                         expect: {status: "200,204,300-399", body: "~^ok$"}}
         hashed:
           balance: "cookie:SID"
           servers:
@@ -113,6 +117,7 @@ class ConfigJsonTest {
   void roundTripsAFullConfig() {
     GatewayConfig c = full();
     assertThat(c.upstreams()).containsKey("hashed");
+    assertThat(c.upstreams().get("checked").healthCheck().expect().body()).isEqualTo("~^ok$");
     assertThat(c.dnsSync()).isNotNull();
     assertThat(c.geoip())
         .isEqualTo(new GeoIpConfig(dir.resolve("geo/country.mmdb").toAbsolutePath().toString()));

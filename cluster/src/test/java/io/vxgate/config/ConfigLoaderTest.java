@@ -8,6 +8,7 @@ import static io.vxgate.config.ConfigFixtures.upstream;
 import static io.vxgate.config.ConfigFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.vxgate.config.UpstreamConfig.KeepaliveConfig;
 import io.vxgate.config.UpstreamConfig.LocalityConfig;
@@ -337,6 +338,47 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void healthCheckMethodHostHeadersAndExpect() {
+    GatewayConfig c =
+        parse(
+            """
+            upstreams:
+              head:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                health-check: {method: HEAD, host: app.example, headers: {X-Probe: "1", User-Agent: lb},
+                               expect: "200,204,300-399"}
+              list:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                health-check: {expect: [200, 301-302]}
+              body:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                health-check: {expect: {status: 200, body: '~"status": *"ok"'}}
+              text:
+                servers: [{name: a1, address: 127.0.0.1:9001}]
+                health-check: {expect: {body: ok}}
+            """,
+            dir);
+    HealthCheckConfig head = c.upstreams().get("head").healthCheck();
+    assertThat(head.method()).isEqualTo("HEAD");
+    assertThat(head.host()).isEqualTo("app.example");
+    assertThat(head.headers()).containsExactly(entry("X-Probe", "1"), entry("User-Agent", "lb"));
+    assertThat(head.expect().statusText()).isEqualTo("200,204,300-399");
+    assertThat(head.accepts(204)).isTrue();
+    assertThat(head.accepts(201)).isFalse();
+    assertThat(head.accepts(302)).isTrue();
+    assertThat(c.upstreams().get("list").healthCheck().expect().statusText())
+        .isEqualTo("200,301-302");
+    HealthCheckConfig.Expect body = c.upstreams().get("body").healthCheck().expect();
+    assertThat(body.statusText()).isEqualTo("200");
+    assertThat(body.body()).isEqualTo("~\"status\": *\"ok\"");
+    HealthCheckConfig text = c.upstreams().get("text").healthCheck();
+    assertThat(text.method()).isEqualTo("GET");
+    assertThat(text.host()).isNull();
+    assertThat(text.expect())
+        .isEqualTo(new HealthCheckConfig.Expect(HealthCheckConfig.Expect.DEFAULT.statuses(), "ok"));
+  }
+
+  @Test
   void noHealthCheckMeansNone() {
     GatewayConfig c = parse(upstream(""), dir);
     assertThat(c.upstreams().get("api").healthCheck()).isNull();
@@ -434,8 +476,7 @@ class ConfigLoaderTest {
     UpstreamConfig u = c.upstreams().get("api");
     assertThat(u.balance()).isEqualTo(new BalanceConfig(BalanceConfig.Kind.HEADER, "X-User"));
     assertThat(u.servers().get(0).weight()).isEqualTo(3);
-    assertThat(u.healthCheck().expectMin()).isEqualTo(200);
-    assertThat(u.healthCheck().expectMax()).isEqualTo(200);
+    assertThat(u.healthCheck().expect()).isEqualTo(HealthCheckConfig.Expect.range(200, 200));
     assertThat(c.routes().get(0).match().pathPrefix()).isEqualTo("/api/");
   }
 

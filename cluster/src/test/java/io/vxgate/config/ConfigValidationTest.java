@@ -23,6 +23,12 @@ class ConfigValidationTest {
   @TempDir Path dir;
 
   private static final String NAME = "(expected: a name of letters, digits, '.', '_' or '-')";
+  private static final String EXPECT =
+      "(expected: a status like 200, a range like 200-399 or a list like 200,204,300-399, within"
+          + " 100..599)";
+  private static final String EXPECT_ANY =
+      "(expected: a status like 200, a range like 200-399 or a list like 200,204,300-399, within"
+          + " 100..599; or {status: STATUSES, body: TEXT | ~REGEX})";
   private static final String CIDR = "(expected: an IPv4 or IPv6 address or CIDR like 10.0.0.0/8)";
 
   private static String servers(String items) {
@@ -243,12 +249,50 @@ class ConfigValidationTest {
         // health checks
         Arguments.of(
             upstream("health-check: {expect: 200-99}"),
-            "upstreams.api.health-check.expect: 200-99 (expected: a status like 200 or a range like"
-                + " 200-399, within 100..599)"),
+            "upstreams.api.health-check.expect: 200-99 " + EXPECT_ANY),
         Arguments.of(
             upstream("health-check: {expect: 2xx}"),
-            "upstreams.api.health-check.expect: 2xx (expected: a status like 200 or a range like"
-                + " 200-399, within 100..599)"),
+            "upstreams.api.health-check.expect: 2xx " + EXPECT_ANY),
+        Arguments.of(
+            upstream("health-check: {expect: \"200,,204\"}"),
+            "upstreams.api.health-check.expect: 200,,204 " + EXPECT_ANY),
+        Arguments.of(
+            upstream("health-check: {expect: [200, 600]}"),
+            "upstreams.api.health-check.expect: 200,600 " + EXPECT_ANY),
+        Arguments.of(
+            upstream("health-check: {expect: {status: 20}}"),
+            "upstreams.api.health-check.expect.status: 20 " + EXPECT),
+        Arguments.of(
+            upstream("health-check: {expect: {body: \"~(\"}}"),
+            "upstreams.api.health-check.expect.body: ~( (expected: ~REGEX with a valid regular"
+                + " expression; Unclosed group)"),
+        Arguments.of(
+            upstream("health-check: {expect: {body: \"\"}}"),
+            "upstreams.api.health-check.expect.body: \"\" (expected: a text, or ~REGEX with a"
+                + " valid regular expression)"),
+        Arguments.of(
+            upstream("health-check: {method: HEAD, expect: {body: ok}}"),
+            "upstreams.api.health-check.expect.body: ok (expected: no body check with method HEAD,"
+                + " whose answers have no body)"),
+        Arguments.of(
+            upstream("health-check: {expect: {code: 200}}"),
+            "upstreams.api.health-check.expect: code (expected: one of: status, body)"),
+        Arguments.of(
+            upstream("health-check: {method: head}"),
+            "upstreams.api.health-check.method: head (expected: an uppercase method token like GET"
+                + " or HEAD)"),
+        Arguments.of(
+            upstream("health-check: {host: \"a b\"}"),
+            "upstreams.api.health-check.host: a b (expected: a host name or address, with an"
+                + " optional :PORT)"),
+        Arguments.of(
+            upstream("health-check: {headers: {Host: a.example}}"),
+            "upstreams.api.health-check.headers: Host (expected: other fields than Host, which"
+                + " health-check.host sets)"),
+        Arguments.of(
+            upstream("health-check: {headers: {X-A: \"a\\nb\"}}"),
+            "upstreams.api.health-check.headers.X-A: a\nb (expected: a header value without"
+                + " control characters)"),
         Arguments.of(
             upstream("health-check: {rise: 0}"),
             "upstreams.api.health-check.rise: 0 (expected: an integer >= 1)"),

@@ -5,23 +5,29 @@ import static java.util.Objects.requireNonNull;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vxgate.config.HealthCheckConfig;
 import io.vxgate.config.HostPort;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * ActiveHealth}; the {@link HealthListener} hears about UP/DOWN transitions.
  *
  * <ul>
- *   <li><b>HTTP</b>: {@code GET path} with {@code Host: host:port} and {@code User-Agent:
- *       vxgate-health} on a fresh connection ({@code Connection: close}); the check passes when
- *       {@link HealthCheckConfig#accepts(int)} accepts the status. The body is read and discarded.
+ *   <li><b>HTTP</b>: {@code METHOD path} ({@code GET} unless {@code method} says otherwise) with
+ *       {@code Host: host:port} (or {@code host}, which is then also the TLS server name), {@code
+ *       User-Agent: vxgate-health} and {@code headers} on a fresh connection ({@code Connection:
+ *       close}); the check passes when {@code expect} accepts the status and, when it has a {@code
+ *       body}, the body (its first {@value #MAX_BODY} bytes, as UTF-8) contains that text or, for
+ *       {@code ~REGEX}, has a match of the expression. Otherwise the body is read and discarded.
  *   <li><b>TCP</b>: the check passes when a connection is established (and, with TLS, the handshake
  *       completes); it is closed at once.
  * </ul>
@@ -56,6 +65,9 @@ public final class HealthChecker {
   private static final Logger LOG = LoggerFactory.getLogger(HealthChecker.class);
   static final String USER_AGENT = "vxgate-health";
 
+  /** The bytes of a check's answer that {@code expect.body} looks at. */
+  static final int MAX_BODY = 64 * 1024;
+
   private final Vertx vertx;
   private final HostPort target;
   private final boolean tls;
@@ -66,6 +78,14 @@ public final class HealthChecker {
   private final long intervalMs;
   private final long timeoutMs;
   private final String timeoutReason;
+
+  /** What {@code expect.body} asks for: a regular expression, or (when null) {@link #bodyText}. */
+  private final Pattern bodyPattern;
+
+  /** The text the body must contain; null when there is no body check or it is a pattern. */
+  private final String bodyText;
+
+  private final RequestOptions request;
 
   private volatile boolean running;
   private volatile long timerId = -1;
@@ -106,6 +126,43 @@ public final class HealthChecker {
       throw new IllegalArgumentException("path: null (expected: a path for HTTP checks)");
     }
     this.timeoutReason = "timeout after " + format(config.timeout());
+    String body = config.expect().body();
+    this.bodyPattern =
+        body != null && body.startsWith("~") ? Pattern.compile(body.substring(1)) : null;
+    this.bodyText = body != null && bodyPattern == null ? body : null;
+    this.request = config.type() == HealthCheckConfig.Type.HTTP ? request() : null;
+  }
+
+  /** The request of every HTTP check (the same each time). */
+  private RequestOptions request() {
+    MultiMap headers = HttpHeaders.headers();
+    headers.set(HttpHeaders.HOST, config.host() != null ? config.host() : target.toString());
+    headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
+    config.headers().forEach(headers::set);
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.valueOf(config.method()))
+            .setSsl(tls)
+            .setURI(config.path())
+            .setConnectTimeout(timeoutMs)
+            .setIdleTimeout(timeoutMs)
+            .setHeaders(headers);
+    if (config.host() == null) {
+      return options.setHost(target.host()).setPort(target.port());
+    }
+    // Connect to the server, name the host (Host, and the TLS server name).
+    return options
+        .setServer(SocketAddress.inetSocketAddress(target.port(), target.host()))
+        .setHost(hostName(config.host()))
+        .setPort(target.port());
+  }
+
+  /** The name in a {@code host[:port]} value. */
+  static String hostName(String hostAndPort) {
+    int colon = hostAndPort.lastIndexOf(':');
+    int bracket = hostAndPort.lastIndexOf(']');
+    String name = colon > bracket ? hostAndPort.substring(0, colon) : hostAndPort;
+    return name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
   }
 
   /** Starts checking; the first check runs within one interval. Can be called once. */
@@ -208,19 +265,8 @@ public final class HealthChecker {
   }
 
   private Future<String> httpCheck(Promise<String> result) {
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.GET)
-            .setHost(target.host())
-            .setPort(target.port())
-            .setSsl(tls)
-            .setURI(config.path())
-            .setConnectTimeout(timeoutMs)
-            .setIdleTimeout(timeoutMs)
-            .putHeader(HttpHeaders.HOST, target.toString())
-            .putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     return httpClient
-        .request(options)
+        .request(new RequestOptions(request))
         .compose(
             req -> {
               // a timed-out check must not leave a request holding a pooled connection
@@ -228,15 +274,51 @@ public final class HealthChecker {
               return req.send();
             })
         .compose(
-            resp ->
-                resp.end()
+            resp -> {
+              int status = resp.statusCode();
+              if (!config.accepts(status) || bodyPattern == null && bodyText == null) {
+                return resp.end()
                     .compose(
-                        v -> {
-                          int status = resp.statusCode();
-                          return config.accepts(status)
-                              ? Future.succeededFuture("HTTP " + status)
-                              : Future.failedFuture(new CheckFailure("HTTP " + status));
-                        }));
+                        v ->
+                            config.accepts(status)
+                                ? Future.succeededFuture("HTTP " + status)
+                                : Future.failedFuture(new CheckFailure("HTTP " + status)));
+              }
+              return body(resp)
+                  .compose(
+                      body -> {
+                        String text = body.toString(StandardCharsets.UTF_8);
+                        if (bodyPattern != null
+                            ? bodyPattern.matcher(text).find()
+                            : text.contains(bodyText)) {
+                          return Future.succeededFuture("HTTP " + status);
+                        }
+                        return Future.failedFuture(
+                            new CheckFailure(
+                                "HTTP "
+                                    + status
+                                    + ", body "
+                                    + (bodyPattern != null
+                                        ? "does not match " + config.expect().body()
+                                        : "does not contain " + bodyText)));
+                      });
+            });
+  }
+
+  /** The first {@link #MAX_BODY} bytes of a response's body, once it ended. */
+  private static Future<Buffer> body(HttpClientResponse resp) {
+    Promise<Buffer> done = Promise.promise();
+    Buffer body = Buffer.buffer();
+    resp.handler(
+        b -> {
+          int room = MAX_BODY - body.length();
+          if (room > 0) {
+            body.appendBuffer(b, 0, Math.min(room, b.length()));
+          }
+        });
+    resp.exceptionHandler(done::tryFail);
+    resp.endHandler(v -> done.tryComplete(body));
+    return done.future();
   }
 
   private Future<String> tcpCheck() {

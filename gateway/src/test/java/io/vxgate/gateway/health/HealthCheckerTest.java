@@ -49,6 +49,8 @@ class HealthCheckerTest {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicReference<MultiMap> lastHeaders = new AtomicReference<>();
   private final AtomicReference<String> lastPath = new AtomicReference<>();
+  private final AtomicReference<String> lastMethod = new AtomicReference<>();
+  private final AtomicReference<String> body = new AtomicReference<>("ok");
   private int port;
 
   @BeforeEach
@@ -62,12 +64,13 @@ class HealthCheckerTest {
                   requests.incrementAndGet();
                   lastHeaders.set(req.headers());
                   lastPath.set(req.path());
+                  lastMethod.set(req.method().name());
                   int s = status.get();
                   if (s == 0) {
                     return; // never answer
                   }
                   answered.computeIfAbsent(s, k -> new AtomicInteger()).incrementAndGet();
-                  req.response().setStatusCode(s).end("ok");
+                  req.response().setStatusCode(s).end(body.get());
                 });
     port = server.listen(0, "127.0.0.1").await().actualPort();
   }
@@ -100,6 +103,59 @@ class HealthCheckerTest {
     assertThat(headers.getAll("host")).containsExactly("127.0.0.1:" + port);
     assertThat(headers.get("user-agent")).isEqualTo("vxgate-health");
     assertThat(headers.get("connection")).isEqualToIgnoringCase("close");
+  }
+
+  @Test
+  void sendsTheMethodHostAndHeadersOfTheConfig() {
+    HealthChecker checker =
+        start(
+            with(
+                http(200, 299),
+                "HEAD",
+                "app.example:8080",
+                Map.of("X-Probe", "1", "User-Agent", "lb")),
+            new ActiveHealth(RISE, FALL, false));
+
+    await().atMost(AT_MOST).until(() -> checker.health().isUp());
+    MultiMap headers = lastHeaders.get();
+    assertThat(lastMethod.get()).isEqualTo("HEAD");
+    assertThat(headers.getAll("host")).containsExactly("app.example:8080");
+    assertThat(headers.getAll("user-agent")).containsExactly("lb");
+    assertThat(headers.get("x-probe")).isEqualTo("1");
+  }
+
+  @Test
+  void expectAcceptsAStatusListAndRejectsTheOthers() {
+    status.set(204);
+    HealthChecker checker =
+        start(
+            expect(new HealthCheckConfig.Expect(statuses(200, 200, 204, 204, 300, 399), null)),
+            new ActiveHealth(RISE, FALL, false));
+    await().atMost(AT_MOST).until(() -> checker.health().isUp());
+    status.set(202);
+    await().atMost(AT_MOST).until(() -> !checker.health().isUp());
+    assertThat(transitions).containsExactly("UP HTTP 204", "DOWN HTTP 202");
+  }
+
+  @Test
+  void expectBodyTextOrRegexMarksAServerDownWhenTheBodyDoesNotHoldIt() {
+    body.set("{\"status\": \"ok\"}");
+    HealthChecker regex =
+        start(
+            expect(new HealthCheckConfig.Expect(statuses(200, 299), "~\"status\": *\"ok\"")),
+            new ActiveHealth(RISE, FALL, false));
+    HealthChecker text =
+        start(
+            expect(new HealthCheckConfig.Expect(statuses(200, 299), "ok")),
+            new ActiveHealth(RISE, FALL, false));
+    await().atMost(AT_MOST).until(() -> regex.health().isUp() && text.health().isUp());
+
+    body.set("{\"status\": \"degraded\"}");
+    await().atMost(AT_MOST).until(() -> !regex.health().isUp() && !text.health().isUp());
+    assertThat(transitions)
+        .contains(
+            "DOWN HTTP 200, body does not match ~\"status\": *\"ok\"",
+            "DOWN HTTP 200, body does not contain ok");
   }
 
   @Test
@@ -277,6 +333,45 @@ class HealthCheckerTest {
         FALL,
         expectMin,
         expectMax);
+  }
+
+  private static HealthCheckConfig with(
+      HealthCheckConfig c, String method, String host, Map<String, String> headers) {
+    return new HealthCheckConfig(
+        c.type(),
+        c.path(),
+        c.interval(),
+        c.timeout(),
+        c.rise(),
+        c.fall(),
+        c.expect(),
+        method,
+        host,
+        new java.util.TreeMap<>(headers));
+  }
+
+  private static HealthCheckConfig expect(HealthCheckConfig.Expect expect) {
+    HealthCheckConfig c = http(100, 599);
+    return new HealthCheckConfig(
+        c.type(),
+        c.path(),
+        c.interval(),
+        c.timeout(),
+        c.rise(),
+        c.fall(),
+        expect,
+        c.method(),
+        null,
+        Map.of());
+  }
+
+  /** Status ranges from pairs of bounds. */
+  private static List<HealthCheckConfig.StatusRange> statuses(int... bounds) {
+    List<HealthCheckConfig.StatusRange> out = new ArrayList<>();
+    for (int i = 0; i < bounds.length; i += 2) {
+      out.add(new HealthCheckConfig.StatusRange(bounds[i], bounds[i + 1]));
+    }
+    return out;
   }
 
   private static HealthCheckConfig tcp() {
