@@ -61,6 +61,17 @@ public final class AdminCommands {
   public static final String CONFIG_ROLLBACK = "vxgate.admin.config.rollback";
 
   /**
+   * Access log reopening (logrotate; docs/operations.md, "Access logs"): each node consumes its own
+   * address, {@code vxgate.admin.log.reopen.NODE_ID}, since it reopens that node's file.
+   */
+  public static final String LOG_REOPEN_PREFIX = "vxgate.admin.log.reopen.";
+
+  /** Node {@code nodeId}'s log reopen address. */
+  public static String logReopenAddress(String nodeId) {
+    return LOG_REOPEN_PREFIX + nodeId;
+  }
+
+  /**
    * Reload (docs/operations.md, "Reloading"): each node consumes its own address, {@code
    * vxgate.admin.reload.NODE_ID}, since a reload re-reads that node's config file.
    */
@@ -71,7 +82,10 @@ public final class AdminCommands {
     return RELOAD_PREFIX + ctx.cluster().membership().local().id();
   }
 
-  /** Every command address (each node's reload address is apart: {@link #RELOAD_PREFIX}). */
+  /**
+   * Every command address (each node's reload and log reopen addresses are apart: {@link
+   * #RELOAD_PREFIX}, {@link #LOG_REOPEN_PREFIX}).
+   */
   public static final List<String> ADDRESSES =
       List.of(
           CONFIG_GET,
@@ -90,7 +104,7 @@ public final class AdminCommands {
   static final String SOURCE = "json";
 
   private static final Set<String> NODE_LOCAL =
-      Set.of("node", "cluster", "listeners", "admin", "dns-sync");
+      Set.of("node", "cluster", "listeners", "admin", "dns-sync", "access-log", "tracing");
 
   private final NodeContext ctx;
   private final ServerViews views;
@@ -121,22 +135,24 @@ public final class AdminCommands {
       f =
           address.equals(reloadAddress(ctx))
               ? reload(b)
-              : switch (address) {
-                case CONFIG_GET -> configGet();
-                case CONFIG_PUT -> configPut(b, author);
-                case ROUTES_PUT -> routesPut(b, author);
-                case UPSTREAMS_PUT -> upstreamsPut(b, author);
-                case UPSTREAMS_DELETE -> upstreamsDelete(b, author);
-                case SERVERS_STATE -> serverState(b, author);
-                case MEMBERS -> members();
-                case HEALTH -> health();
-                case UPSTREAMS -> upstreams();
-                case CONFIG_HISTORY -> history();
-                case CONFIG_ROLLBACK -> rollback(b, author);
-                default ->
-                    throw new CommandException(
-                        404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
-              };
+              : address.equals(logReopenAddress(nodeId()))
+                  ? logReopen()
+                  : switch (address) {
+                    case CONFIG_GET -> configGet();
+                    case CONFIG_PUT -> configPut(b, author);
+                    case ROUTES_PUT -> routesPut(b, author);
+                    case UPSTREAMS_PUT -> upstreamsPut(b, author);
+                    case UPSTREAMS_DELETE -> upstreamsDelete(b, author);
+                    case SERVERS_STATE -> serverState(b, author);
+                    case MEMBERS -> members();
+                    case HEALTH -> health();
+                    case UPSTREAMS -> upstreams();
+                    case CONFIG_HISTORY -> history();
+                    case CONFIG_ROLLBACK -> rollback(b, author);
+                    default ->
+                        throw new CommandException(
+                            404, "address: " + address + " (expected: one of " + ADDRESSES + ")");
+                  };
     } catch (CommandException e) {
       f = Future.failedFuture(e);
     }
@@ -353,6 +369,15 @@ public final class AdminCommands {
               .put("reason", local.reason()));
     }
     return o;
+  }
+
+  private Future<JsonObject> logReopen() {
+    return Future.fromCompletionStage(ctx.accessLog().reopen())
+        .map(
+            file ->
+                ok(ctx.appliedVersion())
+                    .put("node", nodeId())
+                    .put("reopened", Boolean.TRUE.equals(file)));
   }
 
   private Future<JsonObject> history() {

@@ -241,6 +241,13 @@ final class AdminHttp {
                     rc,
                     AdminCommands.reloadAddress(ctx),
                     new JsonObject().put("force", "true".equals(rc.queryParams().get("force")))));
+    r.post("/api/log/reopen")
+        .handler(
+            rc ->
+                run(
+                    rc,
+                    AdminCommands.logReopenAddress(ctx.cluster().membership().local().id()),
+                    new JsonObject()));
     r.get("/api/events").handler(this::events);
     r.get("/api/stats")
         .handler(

@@ -50,6 +50,19 @@ final class AdminMetrics implements ProxyMetrics {
     Gauge.builder("vxgate.node.ready", ctx, c -> c.started() && !c.draining() ? 1 : 0)
         .description("1 when this node is ready")
         .register(registry);
+    FunctionCounter.builder("vxgate.access.log.lines", ctx, c -> c.accessLog().written())
+        .description("Access log lines written")
+        .register(registry);
+    FunctionCounter.builder("vxgate.access.log.dropped", ctx, c -> c.accessLog().dropped())
+        .description(
+            "Access log lines lost: the writer's queue was full, or the destination failed")
+        .tag("reason", "queue_full")
+        .register(registry);
+    FunctionCounter.builder("vxgate.access.log.dropped", ctx, c -> c.accessLog().failed())
+        .description(
+            "Access log lines lost: the writer's queue was full, or the destination failed")
+        .tag("reason", "write_error")
+        .register(registry);
   }
 
   MeterRegistry registry() {

@@ -77,6 +77,7 @@ final class AdminVerticle extends VerticleBase {
     List<Future<Void>> ready = new ArrayList<>();
     List<String> commandAddresses = new ArrayList<>(AdminCommands.ADDRESSES);
     commandAddresses.add(AdminCommands.reloadAddress(ctx));
+    commandAddresses.add(AdminCommands.logReopenAddress(ctx.cluster().membership().local().id()));
     for (String address : commandAddresses) {
       MessageConsumer<Object> c = vertx.eventBus().consumer(address, m -> command(address, m));
       consumers.add(c);

@@ -67,9 +67,15 @@ class AdminIT {
   static ClusterNode tool;
   static int adminA;
   static int adminB;
+  static Path logs;
 
   @BeforeAll
   static void start() {
+    try {
+      logs = java.nio.file.Files.createTempDirectory("admin-it-logs");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     origins = Vertx.vertx();
     originA = origin("origin-a");
     originB = origin("origin-b");
@@ -129,6 +135,7 @@ class AdminIT {
         cluster: {name: %s, bind: 127.0.0.1:%d, members: [%s]}
         listeners: [{name: web, bind: 127.0.0.1:0}]
         admin: {bind: 127.0.0.1:%d, token: %s}
+        access-log: {format: json, file: %s}
         upstreams:
           a: {servers: [{name: a1, address: 127.0.0.1:%d}]}
           b: {servers: [{name: b1, address: 127.0.0.1:%d}]}
@@ -142,6 +149,7 @@ class AdminIT {
                 String.join(", ", members.stream().map(p -> "127.0.0.1:" + p).toList()),
                 admin,
                 TOKEN,
+                logs.resolve(id + ".log"),
                 originA,
                 originB);
     GatewayConfig config =
@@ -551,6 +559,16 @@ class AdminIT {
         .containsPattern("vxgate_buffer_disk_bytes(\\{[^}]*\\})? ")
         .containsPattern("vxgate_buffer_spills_total(\\{[^}]*\\})? ")
         .containsPattern("vxgate_buffer_origin_freed_ahead_seconds_count\\{[^}]*upstream=\"a\"");
+    assertThat(m.text)
+        .containsPattern("vxgate_access_log_dropped_total\\{[^}]*reason=\"queue_full\"[^}]*\\} 0")
+        .containsPattern("vxgate_access_log_dropped_total\\{[^}]*reason=\"write_error\"[^}]*\\} 0");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                api(adminA, "GET", "/metrics", null, TOKEN)
+                    .text
+                    .matches("(?s).*\\nvxgate_access_log_lines_total(\\{[^}]*\\})? [1-9].*"));
     Reply ready = api(adminA, "GET", "/health/ready", null, null);
     assertThat(ready.status).as(ready.text).isEqualTo(200);
     assertThat(api(adminA, "GET", "/health/live", null, null).status).isEqualTo(200);
@@ -574,6 +592,43 @@ class AdminIT {
             Map.of("VXGATE_ADMIN_TOKEN", TOKEN));
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void logReopenReopensTheNamedNodesAccessLogFile() throws Exception {
+    String url = "http://127.0.0.1:" + adminA;
+    for (String id : List.of("gw-a", "gw-b")) {
+      Path file = logs.resolve(id + ".log");
+      get(id.equals("gw-a") ? a : b, "/");
+      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+      Path rotated = logs.resolve(id + ".log." + System.nanoTime());
+      Files.move(file, rotated);
+      // gw-b through gw-a's admin address
+      Run r =
+          id.equals("gw-a")
+              ? ctl("--admin", url, "log", "reopen")
+              : ctl("--admin", url, "--node", id, "log", "reopen");
+      assertThat(r.code).as(r.err).isEqualTo(0);
+      assertThat(r.out).isEqualTo("ok: " + id + " reopened its access log\n");
+      assertThat(file).exists();
+      get(id.equals("gw-a") ? a : b, "/");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Files.readString(file).contains("\"status\":200"));
+    }
+    // on the event bus, each node has its own address
+    JsonObject r =
+        request(
+            AdminCommands.logReopenAddress("gw-b"),
+            Signatures.sign(
+                TOKEN,
+                AdminCommands.logReopenAddress("gw-b"),
+                new JsonObject(),
+                Clock.systemUTC()));
+    assertThat(r.getBoolean("ok")).as(r.encode()).isTrue();
+    assertThat(r.getString("node")).isEqualTo("gw-b");
+    assertThat(r.getBoolean("reopened")).isTrue();
+    assertThat(ctl("--admin", url, "log").code).isEqualTo(2);
   }
 
   @Test

@@ -39,6 +39,11 @@ public interface NodeContext {
   /** This node's live view of every server of the config it runs. */
   List<ServerStatus> servers();
 
+  /** The node's access log ({@link AccessLogControl#NONE} when it has none). */
+  default AccessLogControl accessLog() {
+    return AccessLogControl.NONE;
+  }
+
   /**
    * Re-reads the node's config file and applies it (docs/operations.md, "Reloading"): node-local
    * sections in place, cluster-wide ones as a new version unless someone else changed the cluster's

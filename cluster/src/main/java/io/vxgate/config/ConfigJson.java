@@ -107,6 +107,23 @@ public final class ConfigJson {
       json.put("dns-sync", dns);
     }
 
+    AccessLogConfig log = c.accessLog();
+    if (log != null) {
+      JsonObject o = new JsonObject().put("format", log.format().configName());
+      putIf(o, "custom", log.template());
+      if (log.destination() instanceof AccessLogConfig.File f) {
+        o.put("file", f.path());
+      } else if (log.destination() instanceof AccessLogConfig.Syslog s) {
+        o.put("syslog", s.address().toString());
+      } else {
+        o.put("stdout", true);
+      }
+      json.put("access-log", o.put("queue", log.queue()));
+    }
+    JsonObject tracing = new JsonObject().put("sample", c.tracing().sample());
+    putIf(tracing, "otlp", c.tracing().otlp());
+    json.put("tracing", tracing);
+
     json.put("trusted-proxies", new JsonArray(c.trustedProxies()));
     JsonObject upstreams = new JsonObject();
     new TreeMap<>(c.upstreams()).forEach((name, u) -> upstreams.put(name, upstream(u)));

@@ -59,7 +59,9 @@ final class ConfigReader {
             "error-pages",
             "geoip",
             "secrets",
-            "buffering");
+            "buffering",
+            "access-log",
+            "tracing");
     NodeConfig node = NodeSection.read(top.get("node"), hostname);
     Binds binds = new Binds();
     ClusterConfig cluster = ClusterSection.read(top.get("cluster"), files, binds);
@@ -77,6 +79,8 @@ final class ConfigReader {
     Map<Integer, String> errorPages = ErrorPagesSection.read(top.get("error-pages"), files);
     SecretsConfig secrets = SecretsSection.read(top.get("secrets"));
     BufferingConfig.NodeLimits buffering = BufferingSection.node(top.get("buffering"), files);
+    AccessLogConfig accessLog = AccessLogSection.read(top.get("access-log"), files);
+    TracingConfig tracing = TracingSection.read(top.get("tracing"));
     if (!ctx.errors.isEmpty()) {
       return null;
     }
@@ -92,6 +96,8 @@ final class ConfigReader {
         dnsSync,
         geoip,
         secrets,
-        buffering);
+        buffering,
+        accessLog,
+        tracing);
   }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
  * (or {@link ConfigJson}), which reports every invalid field; instances are immutable and safe to
  * share between threads.
  *
- * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin}, {@code dnsSync} and {@code
- * buffering} are node-local; the rest ({@link #trustedProxies}, {@link #upstreams}, {@link
- * #routes}, {@link #errorPages}, {@link #geoip}) is cluster-wide and travels to other nodes, so it
- * holds no reference to local files, except {@link GeoIpConfig#database}, which every node must
- * have at that path.
+ * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin}, {@code dnsSync}, {@code
+ * buffering}, {@code accessLog} and {@code tracing} are node-local; the rest ({@link
+ * #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link #errorPages}, {@link #geoip}) is
+ * cluster-wide and travels to other nodes, so it holds no reference to local files, except {@link
+ * GeoIpConfig#database}, which every node must have at that path.
  *
  * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param upstreams by name
@@ -26,6 +26,8 @@ import java.util.Map;
  * @param secrets cluster-wide secrets; {@link SecretsConfig#NONE} when none is configured
  * @param buffering the node's limits on all buffered bodies (node-local; {@link
  *     BufferingConfig.NodeLimits#DEFAULT} when not set)
+ * @param accessLog nullable (node-local); no access log when null
+ * @param tracing node-local; {@link TracingConfig#DEFAULT} when not configured
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -39,11 +41,14 @@ public record GatewayConfig(
     DnsSyncConfig dnsSync,
     GeoIpConfig geoip,
     SecretsConfig secrets,
-    BufferingConfig.NodeLimits buffering) {
+    BufferingConfig.NodeLimits buffering,
+    AccessLogConfig accessLog,
+    TracingConfig tracing) {
 
   public GatewayConfig {
     secrets = secrets == null ? SecretsConfig.NONE : secrets;
     buffering = buffering == null ? BufferingConfig.NodeLimits.DEFAULT : buffering;
+    tracing = tracing == null ? TracingConfig.DEFAULT : tracing;
     requireNonNull(node, "node");
     requireNonNull(cluster, "cluster");
     requireNonNull(admin, "admin");

@@ -42,6 +42,12 @@ class ConfigDefaultsTest {
     assertThat(c.cluster().name()).isEqualTo(ClusterConfig.DEFAULT_NAME);
     assertThat(c.cluster().bind()).isEqualTo(ClusterConfig.DEFAULT_BIND);
     assertThat(c.admin().bind()).isEqualTo(AdminConfig.DEFAULT_BIND);
+    assertThat(c.tracing()).isEqualTo(TracingConfig.DEFAULT);
+    AccessLogConfig log = parse("access-log: {format: json}", dir).accessLog();
+    assertThat(log.destination()).isEqualTo(AccessLogConfig.DEFAULT_DESTINATION);
+    assertThat(log.queue()).isEqualTo(AccessLogConfig.DEFAULT_QUEUE);
+    assertThat(parse("access-log: {}", dir).accessLog().format())
+        .isEqualTo(AccessLogConfig.DEFAULT_FORMAT);
     UpstreamConfig u = c.upstreams().get("api");
     assertThat(u.balance()).isEqualTo(BalanceConfig.DEFAULT);
     assertThat(u.servers().get(0).weight()).isEqualTo(ServerConfig.DEFAULT_WEIGHT);

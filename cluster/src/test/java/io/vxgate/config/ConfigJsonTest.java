@@ -92,6 +92,9 @@ class ConfigJsonTest {
     yaml = yaml.replaceFirst("node: +\\{id: gw-1, datacenter: dc1\\}.*\n", "");
     yaml += "secrets: {sticky: \"${STICKY}\"}\n";
     yaml += "buffering: {node-memory: 1g, temp-dir: /var/tmp/vx}\n";
+    yaml +=
+        "access-log: {format: custom, custom: \"$client $${status}!\", file: logs/a.log, queue: 64}\n";
+    yaml += "tracing: {otlp: \"http://127.0.0.1:4318\", sample: 0.25}\n";
     ConfigFixtures.write(
         dir,
         "ca.pem",
@@ -123,6 +126,14 @@ class ConfigJsonTest {
         .isEqualTo(new GeoIpConfig(dir.resolve("geo/country.mmdb").toAbsolutePath().toString()));
     assertThat(c.routes()).hasSize(8);
     assertThat(c.secrets().sticky()).isEqualTo("0123456789abcdef-sticky");
+    assertThat(c.accessLog())
+        .isEqualTo(
+            new AccessLogConfig(
+                AccessLogConfig.Format.CUSTOM,
+                "$client ${status}!",
+                new AccessLogConfig.File(dir.resolve("logs/a.log").toAbsolutePath().toString()),
+                64));
+    assertThat(c.tracing()).isEqualTo(new TracingConfig("http://127.0.0.1:4318/v1/traces", 0.25));
     assertThat(c.upstreams().get("hashed").tlsVerify()).isFalse();
     assertThat(c.upstreams().get("hashed").buffering())
         .isEqualTo(new BufferingConfig(false, true, 8192, 100L << 20));
@@ -168,7 +179,9 @@ class ConfigJsonTest {
             "error-pages",
             "geoip",
             "secrets",
-            "buffering");
+            "buffering",
+            "access-log",
+            "tracing");
     assertThat(json.getJsonObject("geoip").getString("database"))
         .isEqualTo(dir.resolve("geo/country.mmdb").toAbsolutePath().toString());
     JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");

@@ -222,6 +222,41 @@ class ConfigLoaderTest {
     assertThat(c.routes()).isEmpty();
     assertThat(c.errorPages()).isEmpty();
     assertThat(c.dnsSync()).isNull();
+    assertThat(c.accessLog()).isNull();
+    assertThat(c.tracing()).isEqualTo(new TracingConfig(null, 1.0));
+  }
+
+  @Test
+  void accessLogAndTracing() {
+    assertThat(parse("access-log: {}", dir).accessLog())
+        .isEqualTo(
+            new AccessLogConfig(
+                AccessLogConfig.Format.COMBINED, null, new AccessLogConfig.Stdout(), 8192));
+    assertThat(parse("access-log: {format: json, file: log/access.log}", dir).accessLog())
+        .isEqualTo(
+            new AccessLogConfig(
+                AccessLogConfig.Format.JSON,
+                new AccessLogConfig.File(dir.resolve("log/access.log").toString())));
+    assertThat(parse("access-log: {format: HAProxy, syslog: \"127.0.0.1:514\"}", dir).accessLog())
+        .isEqualTo(
+            new AccessLogConfig(
+                AccessLogConfig.Format.HAPROXY,
+                new AccessLogConfig.Syslog(new HostPort("127.0.0.1", 514))));
+    assertThat(
+            AccessLogConfig.parts(
+                parse("access-log: {format: custom, custom: \"$$ $client $${status}s\"}", dir)
+                    .accessLog()
+                    .template()))
+        .containsExactly(
+            new AccessLogConfig.Part("$ ", false),
+            new AccessLogConfig.Part("client", true),
+            new AccessLogConfig.Part(" ", false),
+            new AccessLogConfig.Part("status", true),
+            new AccessLogConfig.Part("s", false));
+    assertThat(parse("tracing: {otlp: \"https://otel.example:4318/\"}", dir).tracing())
+        .isEqualTo(new TracingConfig("https://otel.example:4318/v1/traces", 1.0));
+    assertThat(parse("tracing: {otlp: \"http://c:4318/otlp/traces\", sample: 0}", dir).tracing())
+        .isEqualTo(new TracingConfig("http://c:4318/otlp/traces", 0));
   }
 
   @Test
@@ -652,8 +687,8 @@ class ConfigLoaderTest {
                 dir))
         .containsExactly(
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering; did you mean"
-                + " upstreams?)",
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering,"
+                + " access-log, tracing; did you mean upstreams?)",
             "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
                 + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality,"
                 + " tls-verify, tls-ca, buffering; did you mean health-check?)",
@@ -667,7 +702,8 @@ class ConfigLoaderTest {
     assertThat(errors("xyzzy: 1", dir))
         .containsExactly(
             "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
-                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering)");
+                + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering,"
+                + " access-log, tracing)");
   }
 
   @Test

@@ -497,6 +497,37 @@ class ConfigValidationTest {
             "upstreams: {api: {servers: [{name: a1, address: 127.0.0.1:9001}], tls-verify: no}}\n"
                 + "routes: [{name: r, upstream: api}]",
             "upstreams.api.tls-verify: no (expected: true or false)"),
+        // access-log, tracing
+        Arguments.of(
+            "access-log: {format: apache}",
+            "access-log.format: apache (expected: one of: combined, haproxy, json, custom)"),
+        Arguments.of(
+            "access-log: {format: custom}",
+            "access-log.custom: (missing) (expected: " + AccessLogSection.TEMPLATE + ")"),
+        Arguments.of(
+            "access-log: {format: custom, custom: \"$client $sttus\"}",
+            "access-log.custom: $sttus (expected: " + AccessLogSection.TEMPLATE + ")"),
+        Arguments.of(
+            "access-log:\n  format: custom\n  custom: \"$${status\"",
+            "access-log.custom: ${status (expected: " + AccessLogSection.TEMPLATE + ")"),
+        Arguments.of(
+            "access-log: {format: json, custom: $status}",
+            "access-log.custom: $status (expected: format: custom with it)"),
+        Arguments.of(
+            "access-log: {stdout: true, file: access.log}",
+            "access-log: {stdout: true, file: access.log} (expected: one destination: stdout,"
+                + " file or syslog)"),
+        Arguments.of(
+            "access-log: {syslog: localhost}",
+            "access-log.syslog: localhost (expected: HOST:PORT)"),
+        Arguments.of(
+            "access-log: {file: .}", "access-log.file: . (expected: a file path, not a directory)"),
+        Arguments.of(
+            "access-log: {queue: 0}", "access-log.queue: 0 (expected: an integer 1..1048576)"),
+        Arguments.of(
+            "tracing: {otlp: \"collector:4318\"}",
+            "tracing.otlp: collector:4318 (expected: an http:// or https:// URL)"),
+        Arguments.of("tracing: {sample: 2}", "tracing.sample: 2 (expected: a number 0..1)"),
         // node
         Arguments.of(
             "node: {shutdown-grace: forever}",

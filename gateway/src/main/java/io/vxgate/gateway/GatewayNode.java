@@ -13,7 +13,9 @@ import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.ListenerConfig;
+import io.vxgate.config.TracingConfig;
 import io.vxgate.config.UpstreamConfig;
+import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.geoip.CountryResolver;
 import io.vxgate.gateway.proxy.CertificateWatcher;
@@ -23,6 +25,7 @@ import io.vxgate.gateway.proxy.Listener;
 import io.vxgate.gateway.proxy.ProxySnapshot;
 import io.vxgate.gateway.proxy.UpstreamClients;
 import io.vxgate.gateway.route.Router;
+import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.upstream.HealthRegistry;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.Upstream;
@@ -69,6 +72,8 @@ public final class GatewayNode {
   /** Sockets taken over at start, by listener name, until their listener serves them. */
   private final Map<String, List<ServerChannel>> adopted = new HashMap<>();
 
+  private AccessLog accessLog = AccessLog.OFF;
+  private TraceContext traces = new TraceContext(TracingConfig.DEFAULT);
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private NodeBuffers buffers;
@@ -147,6 +152,8 @@ public final class GatewayNode {
     GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
     node.metrics = requireNonNull(metrics, "metrics");
     node.adopted.putAll(adopted);
+    node.accessLog = AccessLog.start(config.accessLog(), config.tracing(), config.node().id());
+    node.traces = new TraceContext(config.tracing());
     BufferingConfig.NodeLimits limits = config.buffering();
     Path dir =
         limits.tempDir() != null
@@ -203,7 +210,9 @@ public final class GatewayNode {
     AtomicInteger connections = new AtomicInteger();
     Listener listener;
     try {
-      listener = new Listener(vertx, l, this::snapshot, connections, ticker, listenerLoops());
+      listener =
+          new Listener(
+              vertx, l, this::snapshot, connections, ticker, listenerLoops(), accessLog, traces);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -486,6 +495,11 @@ public final class GatewayNode {
     return buffers;
   }
 
+  /** The node's access log ({@link AccessLog#OFF} when not configured). */
+  public AccessLog accessLog() {
+    return accessLog;
+  }
+
   /** The live server states. */
   public HealthRegistry health() {
     return health;
@@ -514,6 +528,16 @@ public final class GatewayNode {
     return p;
   }
 
+  /** Writes the access log's last lines (off the event loop: it waits for the writer). */
+  private Future<Void> closeAccessLog() {
+    AccessLog l = accessLog;
+    return vertx.executeBlocking(
+        () -> {
+          l.close();
+          return null;
+        });
+  }
+
   /**
    * Stops accepting, lets requests in flight finish for up to {@code grace}, then closes pools and
    * checkers.
@@ -539,7 +563,8 @@ public final class GatewayNode {
                       b.close();
                     }
                     return Future.succeededFuture();
-                  });
+                  })
+              .eventually(this::closeAccessLog);
         });
   }
 }

@@ -184,6 +184,7 @@ public final class Main {
         .addKeyValue("native_transport", vertx.isNativeTransportEnabled())
         .log("vxgate started");
     onReloadSignal(node);
+    LogSignal.install(node::accessLog);
     if (vertx.isNativeTransportEnabled()) {
       listenForTakeover(node, a.shutdownGrace);
     }

@@ -59,6 +59,7 @@ public final class Ctl {
         rollback VERSION                     restore the config of VERSION (as a new version)
         reload                               the node re-reads its config file (as SIGHUP):
                                              prints what changed, or every error (exit 1)
+        log reopen                           reopen the node's access log file (logrotate)
         import nginx|haproxy FILE            print FILE translated into a vxgate config; what
                                              was not translated goes to stderr (no admin API:
                                              exit 0 all translated, 3 some left out, 1 invalid)
@@ -158,6 +159,7 @@ public final class Ctl {
             case "routes apply" -> of(w, 2, 1, "routes apply FILE");
             case "server drain", "server enable", "server disable" ->
                 of(w, 2, 2, "server " + second + " UPSTREAM SERVER");
+            case "log reopen" -> of(w, 2, 0, "log reopen");
             default ->
                 switch (first) {
                   case "members", "health", "upstreams", "history", "reload" -> of(w, 1, 0, first);
@@ -165,6 +167,7 @@ public final class Ctl {
                   case "config" ->
                       throw new IllegalArgumentException("usage: config get | config apply FILE");
                   case "routes" -> throw new IllegalArgumentException("usage: routes apply FILE");
+                  case "log" -> throw new IllegalArgumentException("usage: log reopen");
                   case "server" ->
                       throw new IllegalArgumentException(
                           "usage: server drain|enable|disable UPSTREAM SERVER");
@@ -242,6 +245,7 @@ public final class Ctl {
           case "rollback" ->
               show(call("POST", "/api/config/rollback/" + o.get(0), null), this::changed);
           case "reload" -> reload(call("POST", "/api/reload" + (force ? "?force=true" : ""), ""));
+          case "log reopen" -> show(call("POST", "/api/log/reopen", null), this::reopened);
           default -> throw new IllegalStateException(c.verb());
         };
       } catch (IOException e) {
@@ -382,6 +386,13 @@ public final class Ctl {
           "ok: version "
               + r.getValue("version")
               + (changes.isEmpty() ? "" : " (" + String.join(", ", strings(changes)) + ")"));
+    }
+
+    private void reopened(JsonObject r) {
+      out.println(
+          r.getBoolean("reopened", false)
+              ? "ok: " + r.getString("node") + " reopened its access log"
+              : "ok: " + r.getString("node") + " has no access log file");
     }
 
     private void members(JsonObject r) {

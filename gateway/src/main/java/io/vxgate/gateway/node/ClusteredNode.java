@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vxgate.cluster.AccessLogControl;
 import io.vxgate.cluster.AdminState;
 import io.vxgate.cluster.AdminStates;
 import io.vxgate.cluster.ClusterBootstrap;
@@ -551,6 +552,12 @@ public final class ClusteredNode implements NodeContext {
     }
     out.sort(java.util.Comparator.comparing(NodeContext.ServerStatus::id));
     return out;
+  }
+
+  @Override
+  public AccessLogControl accessLog() {
+    GatewayNode n = node;
+    return n == null ? AccessLogControl.NONE : n.accessLog();
   }
 
   @Override

@@ -17,7 +17,15 @@ import java.util.Set;
 final class LocalSections {
   /** Sections with an applier of their own, or read only at start. */
   private static final Set<String> HANDLED =
-      Set.of("node", "cluster", "listeners", "admin", "dns-sync", "buffering");
+      Set.of(
+          "node",
+          "cluster",
+          "listeners",
+          "admin",
+          "dns-sync",
+          "buffering",
+          "access-log",
+          "tracing");
 
   private LocalSections() {}
 
@@ -42,6 +50,13 @@ final class LocalSections {
     if (!before.buffering().equals(after.buffering())) {
       // The node's buffers (budget, temp directory, its executor) are made once, at start.
       out.add("buffering");
+    }
+    if (!java.util.Objects.equals(before.accessLog(), after.accessLog())) {
+      // The access log (its writer thread and destination) is made once, at start.
+      out.add("access-log");
+    }
+    if (!before.tracing().equals(after.tracing())) {
+      out.add("tracing");
     }
     return out;
   }

@@ -6,6 +6,8 @@ import io.vxgate.config.BufferingConfig;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
+import io.vxgate.gateway.accesslog.AccessRecord;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
@@ -61,6 +63,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final RequestInfo view;
   private final RequestHead req;
   private final String requestId;
+  private final AccessRecord record;
   private final String uri;
   private final UpstreamSelector selector;
   private final UpstreamConfig upstream;
@@ -113,7 +116,6 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private long bodyBytes;
   private State state = State.NEW;
   private int status;
-  private long arrivalNanos;
   private long attemptStartNanos;
   private long responseBytes;
   private UpstreamFailure lastFailure;
@@ -124,7 +126,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       FrontConnection front,
       ProxySnapshot snapshot,
       RequestInfo view,
-      String requestId,
+      AccessRecord record,
       String uri,
       String hashPath,
       UpstreamSelector selector,
@@ -136,7 +138,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.snapshot = snapshot;
     this.view = view;
     this.req = view.request();
-    this.requestId = requestId;
+    this.record = record;
+    this.requestId = record.requestId();
     this.uri = uri;
     this.selector = selector;
     this.upstream = selector.upstream().config();
@@ -159,7 +162,6 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   void start() {
-    arrivalNanos = ticker.nanoTime();
     if (hasBody && buffering != null && buffering.request()) {
       // The body is received whole first; a client that waits for 100 Continue gets it now (a
       // declared length over max-request-body was refused before this).
@@ -194,6 +196,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     server = s;
     s.requestStarted();
     attemptStartNanos = ticker.nanoTime();
+    record.attempt(s.name(), attemptStartNanos);
     selector.upstream().pool().acquire(front.channel().eventLoop(), s, connectTimeoutMs(), this);
   }
 
@@ -204,6 +207,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       return;
     }
     origin = c;
+    record.connected(ticker.nanoTime(), c.takeConnectNanos());
     c.bind(this, req.isHead());
     send(c);
   }
@@ -232,7 +236,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     if (!rewritten) {
       rewritten = true;
       OriginRequests.rewrite(
-          view, snapshot, front.tls(), requestId, uri, route, hasBody ? contentLength : 0);
+          view, snapshot, front.tls(), record, uri, route, hasBody ? contentLength : 0);
     }
     hostOfServer();
     c.writeHead(req, chunked);
@@ -281,7 +285,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     long max = front.listener().config().maxRequestBody();
     if (max > 0 && bodyBytes > max) {
       data.release();
-      finishWithStatus(413);
+      finishWithStatus(413, Termination.REFUSED_TOO_LARGE);
       return;
     }
     if (bufferedBody != null) {
@@ -350,7 +354,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
             .addKeyValue("upstream", upstream.name())
             .addKeyValue("status", status)
             .log("request body buffering failed: {}", cause.toString());
-        finishWithStatus(status);
+        finishWithStatus(status, Termination.BUFFER_FAILED);
       }
     };
   }
@@ -393,6 +397,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   @Override
   public void onResponseHead(ResponseHead r) {
     int code = r.status();
+    record.responseHead(code, ticker.nanoTime());
     if (code == 101) {
       // Switching protocols without having been asked to: not a response this request can use.
       onFailure(UpstreamFailure.RESET, new java.io.IOException("unexpected 101 from the origin"));
@@ -544,7 +549,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     if (f != null) {
       f.release();
     }
-    requestDone(status);
+    requestDone(status, Termination.OK);
     front.writeEnd();
   }
 
@@ -558,14 +563,14 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
         }
         state = State.DONE;
         snapshot.metrics().originFreedEarly(upstream.name(), ticker.nanoTime() - originEndNanos);
-        requestDone(status);
+        requestDone(status, Termination.OK);
         front.writeEnd();
       }
 
       @Override
       public void feedTimedOut() {
         log.debug("client of {} took nothing for client-timeout while fed", requestId);
-        abortResponse(status, "client_timeout");
+        abortResponse(status, "client_timeout", Termination.CLIENT_TIMEOUT);
       }
 
       @Override
@@ -575,7 +580,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
             .addKeyValue("upstream", upstream.name())
             .addKeyValue("status", 502)
             .log("response buffering failed: {}", cause.toString());
-        abortResponse(502, "buffer_failed");
+        abortResponse(502, "buffer_failed", Termination.BUFFER_FAILED);
       }
     };
   }
@@ -584,7 +589,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    * Ends a response whose head the client has, without the rest: the origin connection (if still
    * held) is closed, the client's connection (HTTP/2: stream) reset.
    */
-  private void abortResponse(int reportedStatus, String failure) {
+  private void abortResponse(int reportedStatus, String failure, Termination why) {
     if (state != State.STREAMING && state != State.DRAINING) {
       return;
     }
@@ -593,7 +598,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     dropOrigin();
     releasePending();
     releaseBuffers();
-    requestDone(reportedStatus);
+    requestDone(reportedStatus, why);
     front.reset();
   }
 
@@ -614,7 +619,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       server.passive().recordFailure();
       state = State.DONE;
       endAttempt(status, "reset");
-      requestDone(status);
+      requestDone(status, UpstreamFailure.ofExchange(cause).termination());
       releasePending();
       releaseBuffers();
       front.reset();
@@ -731,17 +736,17 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
-  /** Reports the request as the client saw it (status 0: the client went away). */
-  private void requestDone(int status) {
-    long took = ticker.nanoTime() - arrivalNanos;
-    snapshot.metrics().request(upstream.name(), status, took, bodyBytes, responseBytes);
+  /** Ends the request as the client saw it (status 0: none was sent) and reports it. */
+  private void requestDone(int status, Termination why) {
+    record.end(status, why, bodyBytes, responseBytes, ticker.nanoTime());
+    front.ended(snapshot, record);
   }
 
   private void finishWithError(UpstreamFailure failure) {
-    finishWithStatus(failure.status());
+    finishWithStatus(failure.status(), failure.termination());
   }
 
-  private void finishWithStatus(int status) {
+  private void finishWithStatus(int status, Termination why) {
     if (state == State.DONE) {
       return;
     }
@@ -750,9 +755,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     dropOrigin();
     releasePending();
     releaseBuffers();
-    requestDone(status);
     front.detach(this);
-    snapshot.errorPages().send(front, status, requestId, hasBody && !bodyEnded);
+    responseBytes += snapshot.errorPages().send(front, status, record, hasBody && !bodyEnded);
+    requestDone(status, why);
   }
 
   private void releasePending() {
@@ -764,7 +769,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   }
 
   @Override
-  public void clientGone() {
+  public void clientGone(int answered, Termination why) {
     if (state == State.DONE) {
       return;
     }
@@ -773,6 +778,6 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     dropOrigin();
     releasePending();
     releaseBuffers();
-    requestDone(0);
+    requestDone(answered, why);
   }
 }

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.RouteConfig;
+import io.vxgate.gateway.accesslog.AccessRecord;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.Authority;
 import io.vxgate.gateway.http1.HeadParser;
 import io.vxgate.gateway.http1.HeaderFields;
@@ -46,8 +48,14 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     /** The request body ended. */
     void requestEnd();
 
-    /** The client connection (or stream) closed before the response ended. */
-    void clientGone();
+    /**
+     * The client connection (or stream) closed, or timed out, or sent a malformed body, before the
+     * response ended.
+     *
+     * @param status the status the front answers with itself (408, 400), 0 when none
+     * @param why how the request ends
+     */
+    void clientGone(int status, Termination why);
 
     /** The client connection became writable again, or stopped being so. */
     default void clientWritability(boolean writable) {}
@@ -94,6 +102,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   private String peerText;
 
+  /** The TLS protocol of the connection, for the access log (computed once). */
+  private String tlsProtocol;
+
   /** The last Host value seen on this connection and its parsed form (clients repeat it). */
   private String lastHost;
 
@@ -135,17 +146,30 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
    *
    * @param framingStatus 0, or the status refusing the request's framing (400, 501)
    * @param contentLength the declared body length, -1 when unknown (chunked, HTTP/2)
+   * @param startNanos when the request's first byte arrived (the listener's ticker)
    */
-  final void onRequest(RequestHead req, int framingStatus, long contentLength) {
+  final void onRequest(RequestHead req, int framingStatus, long contentLength, long startNanos) {
     ProxySnapshot s = listener.snapshot();
     HeaderFields fields = req.fields();
     String requestId = RequestIds.resolve(fields.get(RequestIds.HEADER));
+    AccessRecord r = record(startNanos);
+    boolean logged = listener.accessLog().enabled();
+    r.head(
+        listener.ticker().nanoTime(),
+        req.method(),
+        req.target(),
+        http2() ? 20 : req.version(),
+        logged ? fields.get("Host") : null,
+        logged ? fields.get("User-Agent") : null,
+        logged ? fields.get("Referer") : null,
+        requestId);
+    listener.traces().begin(fields, r);
     if (framingStatus != 0) {
-      reject(s, framingStatus, requestId, true);
+      reject(s, r, framingStatus, Termination.ofRefusal(framingStatus), true);
       return;
     }
     if (config.redirectHttps() != null && !listener.tls()) {
-      redirectToHttps(req, requestId);
+      redirectToHttps(s, req, r);
       return;
     }
     String uri = req.target();
@@ -154,40 +178,40 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     String path = rawPath == null ? null : PathNormalizer.normalize(rawPath);
     Authority authority = authority(req);
     if (path == null || authority == INVALID || authority == null && req.version() != 10) {
-      reject(s, 400, requestId, true);
+      reject(s, r, 400, Termination.REFUSED_BAD_REQUEST, true);
       return;
     }
     if (config.maxRequestBody() > 0 && contentLength > config.maxRequestBody()) {
-      reject(s, 413, requestId, false);
+      reject(s, r, 413, Termination.REFUSED_TOO_LARGE, false);
       return;
     }
-    if (peerText == null) {
-      peer = remoteAddress();
-      peerText = peer == null ? "" : peer.getAddress().getHostAddress();
-    }
     RequestInfo view = new RequestInfo(req, path, s.forwarded(), authority, peer, peerText);
+    if (logged) {
+      r.client(view.clientIp());
+    }
     Route route = s.router().route(view);
     if (route == null) {
-      reject(s, 404, requestId, false);
+      reject(s, r, 404, Termination.NO_ROUTE, false);
       return;
     }
     RouteConfig rc = route.config();
     String upstreamPath = stripPrefix(path, rc.stripPrefix());
     String query = q < 0 ? null : uri.substring(q + 1);
     if (!(rc.action() instanceof RouteConfig.Forward forward)) {
-      RouteActions.answer(this, s.metrics(), rc, upstreamPath, query, requestId, requestOpen);
+      r.routed(rc.name(), null);
+      RouteActions.answer(this, s, rc, upstreamPath, query, r, requestOpen);
       return;
     }
+    r.routed(rc.name(), forward.upstream());
     UpstreamSelector selector = s.selectors().get(forward.upstream());
     if (selector == null) {
-      reject(s, 503, requestId, false);
+      reject(s, r, 503, Termination.NO_SERVER, false);
       return;
     }
     String upstreamUri = query == null ? upstreamPath : upstreamPath + "?" + query;
     StickySessions.Table sticky = stickyTable(s, forward.upstream());
     if (view.websocket() && !http2() && !requestOpen && WebSocketTunnel.isUpgrade(req)) {
-      WebSocketTunnel t =
-          new WebSocketTunnel(this, s, view, requestId, upstreamUri, selector, rc, sticky);
+      WebSocketTunnel t = new WebSocketTunnel(this, s, view, r, upstreamUri, selector, rc, sticky);
       active = t;
       t.start();
       return;
@@ -197,7 +221,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
             this,
             s,
             view,
-            requestId,
+            r,
             upstreamUri,
             upstreamPath,
             selector,
@@ -219,6 +243,40 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     return RequestLines.validMethod(req.method())
         && RequestLines.validTarget(target)
         && target.charAt(0) == '/';
+  }
+
+  /**
+   * A new record of a request of this connection whose first byte arrived at {@code startNanos}.
+   */
+  final AccessRecord record(long startNanos) {
+    if (peerText == null) {
+      peer = remoteAddress();
+      peerText = peer == null ? "" : peer.getAddress().getHostAddress();
+    }
+    if (tlsProtocol == null && listener.tls() && listener.accessLog().enabled()) {
+      tlsProtocol = tlsProtocol();
+    }
+    return new AccessRecord(
+        System.currentTimeMillis(), startNanos, config.name(), peer, tlsProtocol);
+  }
+
+  /** The TLS protocol the connection negotiated ({@code TLSv1.3}), or null. */
+  private String tlsProtocol() {
+    Channel c = channel.parent() != null ? channel.parent() : channel;
+    io.netty.handler.ssl.SslHandler ssl = c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    return ssl == null ? null : ssl.engine().getSession().getProtocol();
+  }
+
+  /** The request of {@code r} ended: it is counted in the metrics and handed to the access log. */
+  final void ended(ProxySnapshot s, AccessRecord r) {
+    s.metrics().request(r.upstream(), r.status(), r.durationNanos(), r.bytesIn(), r.bytesOut());
+    listener.accessLog().submit(r);
+  }
+
+  /** Ends {@code r} now with {@code status}, {@code bytesOut} written, and reports it. */
+  final void ended(ProxySnapshot s, AccessRecord r, int status, Termination t, long bytesOut) {
+    r.end(status, t, 0, bytesOut, listener.ticker().nanoTime());
+    ended(s, r);
   }
 
   /** The path of a request target (origin-form or absolute-form), or null when it has none. */
@@ -325,23 +383,25 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     return rest.startsWith("/") ? rest : "/" + rest;
   }
 
-  private void redirectToHttps(RequestHead req, String requestId) {
+  private void redirectToHttps(ProxySnapshot s, RequestHead req, AccessRecord r) {
     Authority authority = effectiveAuthority(req);
     String host = authority == null || authority == INVALID ? "localhost" : authority.host();
     int port = config.redirectHttps();
     String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.target();
     HeaderFields h = new HeaderFields(4);
     h.add("Location", location);
-    h.add(RequestIds.NAME, requestId);
+    h.add(RequestIds.NAME, r.requestId());
     respond(301, h, Unpooled.EMPTY_BUFFER, requestOpen);
+    ended(s, r, 301, Termination.REDIRECT, 0);
   }
 
   /** Answers an error the gateway decided on before contacting any origin. */
-  final void reject(ProxySnapshot s, int status, String requestId, boolean malformed) {
-    s.metrics().request(null, status, 0, 0, 0);
+  final void reject(
+      ProxySnapshot s, AccessRecord r, int status, Termination why, boolean malformed) {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
-    s.errorPages().send(this, status, requestId, malformed || requestOpen);
+    int sent = s.errorPages().send(this, status, r, malformed || requestOpen);
+    ended(s, r, status, why, sent);
   }
 
   // ---- the response of the current request
@@ -439,12 +499,16 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  /** Tells the active handler the client left. */
-  final void clientGone() {
+  /**
+   * Tells the active handler the client left (or timed out, or sent a malformed body).
+   *
+   * @param status the status the front answers with itself, 0 when none
+   */
+  final void clientGone(int status, Termination why) {
     Active a = active;
     active = null;
     if (a != null) {
-      a.clientGone();
+      a.clientGone(status, why);
     }
   }
 }

@@ -7,6 +7,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
+import io.vxgate.gateway.accesslog.AccessRecord;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.BodyDecoder;
 import io.vxgate.gateway.http1.Chunks;
 import io.vxgate.gateway.http1.HeadParser;
@@ -86,6 +88,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     NONE
   }
 
+  /** The fields of a request whose head could not be read (a new trace). */
+  private static final HeaderFields NO_FIELDS = new HeaderFields(0);
+
   private Phase phase = Phase.OPEN;
   private Ending ending = Ending.KEEP_ALIVE;
   private BodyOut bodyOut = BodyOut.AS_IS;
@@ -104,6 +109,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   /** The requests read on this connection (for {@code keepalive-requests}). */
   private int requests;
+
+  /** When the last bytes were read (the listener's ticker). */
+  private long lastReadNanos;
+
+  /** Bytes of the next request head arrived; {@link #headStart} is when the first did. */
+  private boolean headStarted;
+
+  private long headStart;
 
   /** When lingering, the last byte arrived then (System.nanoTime). */
   private long lingerLastRead;
@@ -163,6 +176,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (guard != null) {
       guard.bytesArrived();
     }
+    lastReadNanos = listener.ticker().nanoTime();
     if (pending == null) {
       pending = in;
     } else {
@@ -203,9 +217,14 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
           channel.config().setAutoRead(false);
           break;
         }
+        if (!headStarted) {
+          headStarted = true;
+          headStart = lastReadNanos;
+        }
         if (!parser.feed(in)) {
           break;
         }
+        headStarted = false;
         RequestHead head = parser.request();
         parser.reset();
         startRequest(head);
@@ -280,7 +299,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
               : BodyDecoder.Framing.LENGTH,
           framing.length());
     }
-    onRequest(head, framing.status(), framing.length());
+    onRequest(head, framing.status(), framing.length(), headStart);
   }
 
   /**
@@ -289,18 +308,31 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   private void malformed(int status) {
     requestOpen = false;
     boolean served = active != null;
-    clientGone();
-    if (headWritten()) {
+    boolean answered = !headWritten();
+    Termination why = Termination.ofRefusal(status);
+    // A request being served logs its own line (a malformed body); else this is one of its own.
+    clientGone(answered ? status : 0, why);
+    if (!answered) {
       stop();
       ctx.close();
       return;
     }
     response = Response.WAITING;
     ending = Ending.CLOSE;
+    ProxySnapshot s = listener.snapshot();
+    AccessRecord r = unreadRequest();
+    int sent = s.errorPages().send(this, status, r, true);
     if (!served) {
-      listener.snapshot().metrics().request(null, status, 0, 0, 0);
+      ended(s, r, status, why, sent);
     }
-    listener.snapshot().errorPages().send(this, status, RequestIds.generate(), true);
+  }
+
+  /** The record of a request whose head could not be read (what is known: its client). */
+  private AccessRecord unreadRequest() {
+    AccessRecord r = record(headStarted ? headStart : lastReadNanos);
+    r.head(listener.ticker().nanoTime(), null, null, 0, null, null, null, RequestIds.generate());
+    listener.traces().begin(NO_FIELDS, r);
+    return r;
   }
 
   /** Whether nothing more is read or served (lingering included). */
@@ -600,7 +632,16 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   /** The guard's timeout: answers 408 (when {@code answer}) below everything, then closes. */
   void timedOut(byte[] answer) {
     stop();
-    clientGone();
+    boolean served = active != null;
+    clientGone(answer != null ? 408 : 0, Termination.CLIENT_TIMEOUT);
+    if (!served && answer != null && headStarted) {
+      ended(
+          listener.snapshot(),
+          unreadRequest(),
+          408,
+          Termination.CLIENT_TIMEOUT,
+          ConnectionGuard.TIMEOUT_BODY.length());
+    }
     if (answer != null) {
       ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(answer))
           .addListener(ChannelFutureListener.CLOSE);
@@ -620,7 +661,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     if (h != null) {
       h.release();
     }
-    clientGone();
+    clientGone(0, Termination.CLIENT_CLOSED);
     ByteBuf p = pending;
     pending = null;
     if (p != null) {

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
@@ -88,7 +89,11 @@ final class Http2Front extends FrontConnection {
         lastBodyAt = System.nanoTime();
         armBodyTimer(bodyTimeoutNanos);
       }
-      onRequest(new RequestHead(method, r.uri(), 11, fields), framing, length);
+      onRequest(
+          new RequestHead(method, r.uri(), 11, fields),
+          framing,
+          length,
+          listener.ticker().nanoTime());
       return;
     }
     if (msg instanceof HttpContent c && requestOpen) {
@@ -135,7 +140,7 @@ final class Http2Front extends FrontConnection {
     }
     // The body stalled: the origin's side goes, the client gets 408 unless its response began.
     requestOpen = false;
-    clientGone();
+    clientGone(headWritten() ? 0 : 408, Termination.CLIENT_TIMEOUT);
     if (!headWritten()) {
       // The fixed answer of HTTP/1.x's body timeout (ConnectionGuard), framed by respond().
       HeaderFields f = new HeaderFields(2);
@@ -245,7 +250,7 @@ final class Http2Front extends FrontConnection {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelBodyTimer();
-    clientGone();
+    clientGone(0, Termination.CLIENT_CLOSED);
     ctx.fireChannelInactive();
   }
 }

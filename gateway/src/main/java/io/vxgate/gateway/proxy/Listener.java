@@ -47,7 +47,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.TlsConfig;
+import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.http1.Authority;
+import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.net.StandardSocketOptions;
@@ -89,6 +91,8 @@ public final class Listener {
   private final AtomicInteger connections;
   private final Ticker ticker;
   private final List<EventLoop> loops;
+  private final AccessLog accessLog;
+  private final TraceContext traces;
   private final boolean tls;
   private volatile String hsts;
   private volatile Certificates certificates;
@@ -101,6 +105,8 @@ public final class Listener {
   /**
    * @param connections the listener's open-connection count
    * @param loops the event loops that serve it (one server socket each)
+   * @param accessLog the node's access log ({@link AccessLog#OFF}: none)
+   * @param traces the node's trace context settings
    */
   public Listener(
       Vertx vertx,
@@ -108,13 +114,17 @@ public final class Listener {
       Supplier<ProxySnapshot> snapshots,
       AtomicInteger connections,
       Ticker ticker,
-      List<EventLoop> loops) {
+      List<EventLoop> loops,
+      AccessLog accessLog,
+      TraceContext traces) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.config = requireNonNull(config, "config");
     this.snapshots = requireNonNull(snapshots, "snapshots");
     this.connections = requireNonNull(connections, "connections");
     this.ticker = requireNonNull(ticker, "ticker");
     this.loops = List.copyOf(loops);
+    this.accessLog = requireNonNull(accessLog, "accessLog");
+    this.traces = requireNonNull(traces, "traces");
     this.tls = config.tls() != null;
     this.hsts = "max-age=" + config.hstsSeconds();
     this.certificates = tls ? Certificates.load(vertx, config.tls()) : null;
@@ -168,6 +178,14 @@ public final class Listener {
 
   Ticker ticker() {
     return ticker;
+  }
+
+  AccessLog accessLog() {
+    return accessLog;
+  }
+
+  TraceContext traces() {
+    return traces;
   }
 
   boolean tls() {

@@ -1,8 +1,10 @@
 package io.vxgate.gateway.proxy;
 
 import io.vxgate.config.RouteConfig;
+import io.vxgate.gateway.accesslog.AccessRecord;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.trace.TraceContext;
 
 /** How a client's request head becomes the one an origin gets. */
 final class OriginRequests {
@@ -11,8 +13,9 @@ final class OriginRequests {
   /**
    * Rewrites the client's request head in place for the origin: origin-form target {@code uri},
    * HTTP/1.1, hop-by-hop fields out, X-Forwarded-For/-Proto/-Host, X-Real-IP and X-Request-Id in
-   * (incoming values believed from trusted proxies only), the route's header actions, and the Host
-   * a route set or else the client's effective authority.
+   * (incoming values believed from trusted proxies only), {@code traceparent} (and {@code
+   * tracestate} only with a continued trace), the route's header actions, and the Host a route set
+   * or else the client's effective authority.
    *
    * <p>The body's framing is the gateway's own, from what it decoded: Content-Length and
    * Transfer-Encoding are set here, never left from the client's fields (which a Connection field
@@ -24,7 +27,7 @@ final class OriginRequests {
       RequestInfo view,
       ProxySnapshot snapshot,
       boolean tls,
-      String requestId,
+      AccessRecord record,
       String uri,
       RouteConfig route,
       long length) {
@@ -52,7 +55,13 @@ final class OriginRequests {
     } else {
       h.remove("X-Forwarded-Host");
     }
-    h.set(RequestIds.NAME, requestId);
+    h.set(RequestIds.NAME, record.requestId());
+    // W3C Trace Context: the gateway's span is the origin's parent; a caller's tracestate passes
+    // only with the caller's trace (docs/operations.md, "Tracing")
+    h.set(TraceContext.TRACEPARENT, record.traceparent());
+    if (!record.continuesTrace()) {
+      h.remove(TraceContext.TRACESTATE);
+    }
     RouteActions.apply(route.requestHeaders(), h);
     if (!h.contains("Host") && authority != null) {
       h.add("Host", authority);

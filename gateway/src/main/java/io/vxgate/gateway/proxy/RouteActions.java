@@ -1,9 +1,10 @@
 package io.vxgate.gateway.proxy;
 
 import io.netty.buffer.Unpooled;
-import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.RouteConfig.HeaderActions;
+import io.vxgate.gateway.accesslog.AccessRecord;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import java.nio.charset.StandardCharsets;
 
@@ -23,25 +24,26 @@ final class RouteActions {
   }
 
   /**
-   * Answers a request with the route's own {@code redirect} or {@code return} action and counts it
-   * in {@code metrics}.
+   * Answers a request with the route's own {@code redirect} or {@code return} action and reports it
+   * ({@link FrontConnection#ended}).
    *
    * @param path the request's path after {@code strip-prefix}, for {@code keep-path}
    */
   static void answer(
       FrontConnection front,
-      ProxyMetrics metrics,
+      ProxySnapshot s,
       RouteConfig route,
       String path,
       String query,
-      String requestId,
+      AccessRecord record,
       boolean close) {
+    String requestId = record.requestId();
     if (route.action() instanceof RouteConfig.Redirect r) {
-      metrics.request(null, r.status(), 0, 0, 0);
       redirect(front, route, r, path, query, requestId, close);
+      front.ended(s, record, r.status(), Termination.REDIRECT, 0);
     } else if (route.action() instanceof RouteConfig.Return r) {
-      metrics.request(null, r.status(), 0, 0, 0);
-      fixed(front, route, r, requestId, close);
+      int sent = fixed(front, route, r, requestId, close);
+      front.ended(s, record, r.status(), Termination.FIXED_RESPONSE, sent);
     } else {
       throw new IllegalArgumentException("a route the gateway does not answer: " + route.name());
     }
@@ -70,14 +72,15 @@ final class RouteActions {
     end(front, r.status(), route, requestId, close, h, null, new byte[0]);
   }
 
-  /** Answers a fixed response. */
-  private static void fixed(
+  /** Answers a fixed response; returns the length of its body. */
+  private static int fixed(
       FrontConnection front,
       RouteConfig route,
       RouteConfig.Return r,
       String requestId,
       boolean close) {
     boolean bodyless = r.status() == 204 || r.status() == 304;
+    byte[] body = bodyless ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8);
     end(
         front,
         r.status(),
@@ -86,7 +89,8 @@ final class RouteActions {
         close,
         new HeaderFields(4),
         bodyless ? null : r.contentType(),
-        bodyless ? new byte[0] : r.body().getBytes(StandardCharsets.UTF_8));
+        body);
+    return front.bodyless(r.status()) ? 0 : body.length;
   }
 
   private static void end(

@@ -2,6 +2,7 @@ package io.vxgate.gateway.proxy;
 
 import io.netty.channel.ConnectTimeoutException;
 import io.vxgate.config.RetryOn;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.upstream.UpstreamPool;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -10,38 +11,52 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Every way an attempt to an origin can fail, in one place: the status the client gets, the {@code
- * retry-on} condition it corresponds to, whether anything may have reached the origin, and the
- * metric/log tag (Zuul's {@code OutboundErrorType}).
+ * retry-on} condition it corresponds to, whether anything may have reached the origin, the
+ * metric/log tag (Zuul's {@code OutboundErrorType}) and the access log's {@link Termination}.
  */
 public enum UpstreamFailure {
   /** TCP connect refused or unreachable: nothing was sent. */
-  CONNECT_FAILURE(502, RetryOn.CONNECT_FAILURE, false, "connect_failure"),
+  CONNECT_FAILURE(
+      502, RetryOn.CONNECT_FAILURE, false, "connect_failure", Termination.ORIGIN_CONNECT_FAILED),
   /** TCP connect did not finish within {@code timeouts.connect}: nothing was sent. */
-  CONNECT_TIMEOUT(504, RetryOn.CONNECT_FAILURE, false, "connect_timeout"),
+  CONNECT_TIMEOUT(
+      504, RetryOn.CONNECT_FAILURE, false, "connect_timeout", Termination.ORIGIN_CONNECT_TIMEOUT),
   /** The node's connection pool to this origin is full and its wait queue too. */
-  POOL_FULL(503, RetryOn.CONNECT_FAILURE, false, "pool_full"),
+  POOL_FULL(503, RetryOn.CONNECT_FAILURE, false, "pool_full", Termination.POOL_FULL),
   /**
    * No pooled connection became free within {@code timeouts.connect}: local congestion, not the
    * origin's fault (the pool applies the connect timeout to the wait as well).
    */
-  POOL_TIMEOUT(503, RetryOn.CONNECT_FAILURE, false, "pool_timeout"),
+  POOL_TIMEOUT(503, RetryOn.CONNECT_FAILURE, false, "pool_timeout", Termination.POOL_TIMEOUT),
   /** The connection closed or was reset before a complete response header. */
-  RESET(502, RetryOn.RESET, true, "reset"),
+  RESET(502, RetryOn.RESET, true, "reset", Termination.ORIGIN_RESET),
   /** No response header within {@code timeouts.response}, or no data within {@code idle}. */
-  TIMEOUT(504, RetryOn.TIMEOUT, true, "timeout"),
+  TIMEOUT(504, RetryOn.TIMEOUT, true, "timeout", Termination.ORIGIN_TIMEOUT),
   /** No server of the upstream is available. */
-  NO_SERVER(503, null, false, "no_server");
+  NO_SERVER(503, null, false, "no_server", Termination.NO_SERVER);
 
   private final int status;
   private final RetryOn retryOn;
   private final boolean mayHaveReachedOrigin;
   private final String tag;
+  private final Termination termination;
 
-  UpstreamFailure(int status, RetryOn retryOn, boolean mayHaveReachedOrigin, String tag) {
+  UpstreamFailure(
+      int status,
+      RetryOn retryOn,
+      boolean mayHaveReachedOrigin,
+      String tag,
+      Termination termination) {
     this.status = status;
     this.retryOn = retryOn;
     this.mayHaveReachedOrigin = mayHaveReachedOrigin;
     this.tag = tag;
+    this.termination = termination;
+  }
+
+  /** The access log's termination of a request that ends with this failure. */
+  public Termination termination() {
+    return termination;
   }
 
   /** The status answered to the client when this failure is final. */

@@ -7,6 +7,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
+import io.vxgate.gateway.accesslog.AccessRecord;
+import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
@@ -61,6 +63,7 @@ final class WebSocketTunnel
   private final RequestInfo view;
   private final RequestHead req;
   private final String requestId;
+  private final AccessRecord record;
   private final String uri;
   private final UpstreamSelector selector;
   private final UpstreamConfig upstream;
@@ -82,17 +85,19 @@ final class WebSocketTunnel
   private OriginConnection origin;
   private ScheduledFuture<?> idleCheck;
   private long lastActivityNanos;
-  private long arrivalNanos;
   private long attemptStartNanos;
 
-  /** Body bytes of a refusal relayed to the client. */
+  /** Body bytes of a refusal (or error page) sent to the client; after the upgrade, tunnelled. */
   private long responseBytes;
+
+  /** Bytes tunnelled from the client. */
+  private long requestBytes;
 
   WebSocketTunnel(
       FrontConnection front,
       ProxySnapshot snapshot,
       RequestInfo view,
-      String requestId,
+      AccessRecord record,
       String uri,
       UpstreamSelector selector,
       RouteConfig route,
@@ -101,7 +106,8 @@ final class WebSocketTunnel
     this.snapshot = snapshot;
     this.view = view;
     this.req = view.request();
-    this.requestId = requestId;
+    this.record = record;
+    this.requestId = record.requestId();
     this.uri = uri;
     this.selector = selector;
     this.upstream = selector.upstream().config();
@@ -122,7 +128,6 @@ final class WebSocketTunnel
   }
 
   void start() {
-    arrivalNanos = ticker.nanoTime();
     attempt();
   }
 
@@ -137,6 +142,7 @@ final class WebSocketTunnel
     server = s;
     s.requestStarted();
     attemptStartNanos = ticker.nanoTime();
+    record.attempt(s.name(), attemptStartNanos);
     selector
         .upstream()
         .pool()
@@ -154,10 +160,11 @@ final class WebSocketTunnel
       return;
     }
     origin = c;
+    record.connected(ticker.nanoTime(), c.takeConnectNanos());
     c.bind(this, false);
     if (!rewritten) {
       rewritten = true;
-      OriginRequests.rewrite(view, snapshot, front.tls(), requestId, uri, route, 0);
+      OriginRequests.rewrite(view, snapshot, front.tls(), record, uri, route, 0);
       HeaderFields out = req.fields();
       out.set("Connection", "Upgrade");
       out.set("Upgrade", upgrade);
@@ -176,6 +183,7 @@ final class WebSocketTunnel
 
   @Override
   public void onResponseHead(ResponseHead r) {
+    record.responseHead(r.status(), ticker.nanoTime());
     if (r.status() == 101) {
       upgrade(r);
     } else {
@@ -190,6 +198,7 @@ final class WebSocketTunnel
       front.writeBody(data);
     } else if (state == State.OPEN) {
       lastActivityNanos = ticker.nanoTime();
+      responseBytes += data.readableBytes();
       front.writeRaw(data);
       front.flush();
       if (!front.isWritable() && origin != null) {
@@ -207,7 +216,7 @@ final class WebSocketTunnel
     }
     state = State.DONE;
     endAttempt(status, null);
-    requestDone(status);
+    requestDone(status, Termination.OK);
     // The handshake request stays unfinished for the origin: its connection is not reused.
     OriginConnection c = origin;
     origin = null;
@@ -245,10 +254,10 @@ final class WebSocketTunnel
     } else if (state == State.REFUSED) {
       state = State.DONE;
       endAttempt(status, "reset");
-      requestDone(status);
+      requestDone(status, Termination.ORIGIN_RESET);
       front.reset();
     } else {
-      close();
+      close(Termination.ORIGIN_CLOSED);
     }
   }
 
@@ -285,9 +294,9 @@ final class WebSocketTunnel
   private void fail(UpstreamFailure failure) {
     state = State.DONE;
     endAttempt(0, "aborted");
-    requestDone(failure.status());
     front.detach(this);
-    snapshot.errorPages().send(front, failure.status(), requestId, false);
+    responseBytes = snapshot.errorPages().send(front, failure.status(), record, false);
+    requestDone(failure.status(), failure.termination());
   }
 
   /** The origin refused the upgrade: its answer goes back to the client as it is. */
@@ -311,7 +320,9 @@ final class WebSocketTunnel
     state = State.OPEN;
     // The request (the handshake) ends here; the server stays in flight until the tunnel closes.
     reportAttempt(101, null);
-    requestDone(101);
+    // Counted as a request now; its access log line is written when the tunnel closes.
+    long now = ticker.nanoTime();
+    snapshot.metrics().request(upstream.name(), 101, now - record.startNanos(), 0, 0);
     HeaderFields h = r.fields();
     if (sticky != null && server != attempts.cookieServer()) {
       String cookie = sticky.setCookie(server, front.tls());
@@ -342,6 +353,7 @@ final class WebSocketTunnel
       return;
     }
     lastActivityNanos = ticker.nanoTime();
+    requestBytes += data.readableBytes();
     o.writeRaw(data);
     o.flush();
     if (!o.isWritable()) {
@@ -371,18 +383,23 @@ final class WebSocketTunnel
     long quietMs = (ticker.nanoTime() - lastActivityNanos) / 1_000_000;
     if (quietMs >= idleMs) {
       log.debug("websocket {} idle for {} ms: closing", requestId, quietMs);
-      close();
+      close(Termination.IDLE_TIMEOUT);
     } else {
       scheduleIdleCheck(idleMs - quietMs);
     }
   }
 
-  /** Closes both sides (after what is queued is written) and releases the server. */
-  private void close() {
+  /**
+   * Closes both sides (after what is queued is written), releases the server and writes the
+   * session's access log line.
+   */
+  private void close(Termination why) {
     if (state == State.DONE) {
       return;
     }
     state = State.DONE;
+    record.end(101, why, requestBytes, responseBytes, ticker.nanoTime());
+    front.listener().accessLog().submit(record);
     if (idleCheck != null) {
       idleCheck.cancel(false);
       idleCheck = null;
@@ -410,17 +427,17 @@ final class WebSocketTunnel
   }
 
   @Override
-  public void clientGone() {
+  public void clientGone(int answered, Termination why) {
     if (state == State.DONE) {
       return;
     }
     if (state == State.OPEN) {
-      close();
+      close(why);
       return;
     }
     state = State.DONE;
     endAttempt(0, "client_gone");
-    requestDone(0);
+    requestDone(answered, why);
     OriginConnection c = origin;
     origin = null;
     if (c != null) {
@@ -454,9 +471,9 @@ final class WebSocketTunnel
     }
   }
 
-  /** Reports the request as the client saw it (status 0: the client went away). */
-  private void requestDone(int status) {
-    long took = ticker.nanoTime() - arrivalNanos;
-    snapshot.metrics().request(upstream.name(), status, took, 0, responseBytes);
+  /** Ends the request before an upgrade (status 0: none was sent) and reports it. */
+  private void requestDone(int status, Termination why) {
+    record.end(status, why, 0, responseBytes, ticker.nanoTime());
+    front.ended(snapshot, record);
   }
 }

@@ -79,6 +79,9 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   /** When this connection went back to the pool (System.nanoTime). */
   long idleSince;
 
+  /** How long opening this connection took, until its first user took it (then 0). */
+  long connectNanos;
+
   OriginConnection(UpstreamPool.ServerPool pool) {
     this.pool = pool;
   }
@@ -87,6 +90,16 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.channel = ctx.channel();
+  }
+
+  /**
+   * How long opening this connection took (TCP and TLS), for its first user; 0 for a connection
+   * used before (the access log's {@code Tc}).
+   */
+  public long takeConnectNanos() {
+    long n = connectNanos;
+    connectNanos = 0;
+    return n;
   }
 
   /** The underlying channel. */

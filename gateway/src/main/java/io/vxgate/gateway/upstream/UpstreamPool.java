@@ -279,6 +279,7 @@ public final class UpstreamPool {
                       p.addLast("origin", conn);
                     }
                   });
+      long started = System.nanoTime();
       ChannelFuture f =
           b.connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
       channels.add(f.channel());
@@ -291,6 +292,7 @@ public final class UpstreamPool {
             }
             SslHandler ssl = f.channel().pipeline().get(SslHandler.class);
             if (ssl == null) {
+              conn.connectNanos = System.nanoTime() - started;
               cb.acquired(conn);
               return;
             }
@@ -298,6 +300,7 @@ public final class UpstreamPool {
                 .addListener(
                     hs -> {
                       if (hs.isSuccess()) {
+                        conn.connectNanos = System.nanoTime() - started;
                         cb.acquired(conn);
                       } else {
                         conn.close();

@@ -155,6 +155,7 @@ class WebSocketMetricsIT {
                         "retry ws live connect_failure",
                         // both are out by passive checks now: panic mode balances over them
                         "attempt ws dead 0 connect_failure",
-                        "request ws 502 in=0 out=0"));
+                        // the gateway's error page: "502 Bad Gateway\n"
+                        "request ws 502 in=0 out=16"));
   }
 }

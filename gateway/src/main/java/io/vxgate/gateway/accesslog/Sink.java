@@ -1,0 +1,211 @@
+package io.vxgate.gateway.accesslog;
+
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Context;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.recovery.RecoveryListener;
+import ch.qos.logback.core.recovery.ResilientFileOutputStream;
+import ch.qos.logback.core.util.FileSize;
+import io.vxgate.config.AccessLogConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Where the writer thread puts lines: a logback appender of {@link AccessRecord}s (console, file,
+ * or {@link Rfc5424Appender}), built programmatically in a logback context of the access log's own,
+ * apart from the node's logging. Lines are buffered and flushed by the writer in batches. Only the
+ * writer thread uses a sink.
+ */
+abstract class Sink {
+  /** No destination (the writer only exports spans). */
+  static final Sink NONE =
+      new Sink() {
+        @Override
+        void write(AccessRecord r) {}
+
+        @Override
+        void flush() {}
+
+        @Override
+        void stop() {}
+      };
+
+  /** Why writes fail now, or null while they succeed. */
+  String failure;
+
+  /** Writes one line (buffered). */
+  abstract void write(AccessRecord r);
+
+  /** Writes what is buffered. */
+  abstract void flush();
+
+  /** Reopens a file at its path (after logrotate renamed it); false when there is no file. */
+  boolean reopen() {
+    return false;
+  }
+
+  /**
+   * Called when the queue is empty: a file that could not be opened is tried again now and then.
+   */
+  void idle(long nowNanos) {}
+
+  abstract void stop();
+
+  static Sink of(AccessLogConfig config, LineEncoder encoder, String node, Context context) {
+    if (config.destination() instanceof AccessLogConfig.File f) {
+      return new FileSink(f.path(), encoder, context);
+    }
+    if (config.destination() instanceof AccessLogConfig.Syslog s) {
+      return new SyslogSink(new Rfc5424Appender(s.address(), node, encoder), context);
+    }
+    ConsoleAppender<AccessRecord> console = new ConsoleAppender<>();
+    console.setTarget("System.out");
+    return new StreamSink(console, encoder, context);
+  }
+
+  /** An output stream appender (console): written without a flush per line. */
+  static class StreamSink extends Sink {
+    final OutputStreamAppender<AccessRecord> appender;
+
+    StreamSink(OutputStreamAppender<AccessRecord> appender, LineEncoder encoder, Context context) {
+      this.appender = appender;
+      appender.setContext(context);
+      appender.setName("access-log");
+      appender.setEncoder(encoder);
+      appender.setImmediateFlush(false);
+      encoder.setContext(context);
+      encoder.start();
+      appender.start();
+    }
+
+    @Override
+    void write(AccessRecord r) {
+      appender.doAppend(r);
+    }
+
+    @Override
+    void flush() {
+      OutputStream out = appender.getOutputStream();
+      if (out != null) {
+        try {
+          out.flush();
+        } catch (IOException e) {
+          failure = e.toString();
+        }
+      }
+    }
+
+    @Override
+    void stop() {
+      flush();
+      appender.stop();
+    }
+  }
+
+  /**
+   * A file, appended to (logback's {@link FileAppender}, 64 KiB buffer). A failed write (a full
+   * disk) makes logback's resilient stream drop lines until it recovers by reopening the file; a
+   * file that cannot be opened is tried again every {@link #RETRY_NANOS} and on each reopen.
+   */
+  static final class FileSink extends StreamSink {
+    static final long RETRY_NANOS = 5_000_000_000L;
+    private final String path;
+    private long lastTry = System.nanoTime();
+    private final RecoveryListener recovery =
+        new RecoveryListener() {
+          @Override
+          public void newFailure(IOException e) {
+            failure = e.toString();
+          }
+
+          @Override
+          public void recoveryOccured() {
+            failure = null;
+          }
+        };
+
+    FileSink(String path, LineEncoder encoder, Context context) {
+      super(fileAppender(path), encoder, context);
+      this.path = path;
+      opened();
+    }
+
+    private static FileAppender<AccessRecord> fileAppender(String path) {
+      FileAppender<AccessRecord> f = new FileAppender<>();
+      f.setFile(path);
+      f.setAppend(true);
+      f.setBufferSize(new FileSize(64 * 1024));
+      return f;
+    }
+
+    /** Watches the stream just opened, or notes that the file could not be opened. */
+    private void opened() {
+      if (appender.isStarted()
+          && appender.getOutputStream() instanceof ResilientFileOutputStream s) {
+        s.addRecoveryListener(recovery);
+        failure = null;
+      } else {
+        failure = "cannot open " + path;
+      }
+    }
+
+    @Override
+    void write(AccessRecord r) {
+      if (appender.isStarted()) {
+        appender.doAppend(r);
+      }
+    }
+
+    @Override
+    boolean reopen() {
+      lastTry = System.nanoTime();
+      if (!appender.isStarted()) {
+        appender.start();
+      } else {
+        flush();
+        try {
+          ((FileAppender<AccessRecord>) appender).openFile(path);
+        } catch (IOException e) {
+          failure = "cannot reopen " + path + ": " + e;
+          return true;
+        }
+      }
+      opened();
+      return true;
+    }
+
+    @Override
+    void idle(long nowNanos) {
+      if (!appender.isStarted() && nowNanos - lastTry > RETRY_NANOS) {
+        reopen();
+      }
+    }
+  }
+
+  /** A syslog server over UDP; a datagram that cannot be sent is reported by the appender. */
+  static final class SyslogSink extends Sink {
+    private final Rfc5424Appender appender;
+
+    SyslogSink(Rfc5424Appender appender, Context context) {
+      this.appender = appender;
+      appender.setContext(context);
+      appender.setName("access-log-syslog");
+      appender.start();
+      failure = appender.isStarted() ? null : "cannot open a UDP socket";
+    }
+
+    @Override
+    void write(AccessRecord r) {
+      failure = appender.send(r);
+    }
+
+    @Override
+    void flush() {}
+
+    @Override
+    void stop() {
+      appender.stop();
+    }
+  }
+}

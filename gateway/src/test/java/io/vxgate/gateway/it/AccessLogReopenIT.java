@@ -1,0 +1,156 @@
+package io.vxgate.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vxgate.testing.FreePorts;
+import io.vxgate.testing.NodeProcess;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * logrotate's way with a real node JVM under load: the log file is renamed, the node gets SIGUSR1,
+ * and every request is in one file or the other, none lost, none twice.
+ */
+class AccessLogReopenIT {
+  @RegisterExtension final Harness h = new Harness();
+  @TempDir Path dir;
+  private Process node;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (node != null) {
+      node.destroy();
+      node.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aRenamedLogIsReopenedOnSigusr1WithoutALostLine() throws Exception {
+    TestOrigin origin = h.origin("o");
+    int web = FreePorts.pick();
+    Path log = dir.resolve("logs/access.log");
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(
+        config,
+        """
+        node: {id: gw-r}
+        cluster: {name: reopen-CLUSTER, bind: 127.0.0.1:HZ, members: []}
+        listeners: [{name: web, bind: 127.0.0.1:WEB}]
+        admin: {bind: 127.0.0.1:ADMIN}
+        access-log: {format: custom, custom: '$request_id $status', file: logs/access.log}
+        upstreams: {app: {servers: [{name: o1, address: ORIGIN}]}}
+        routes: [{name: app, upstream: app}]
+        """
+            .replace("CLUSTER", Long.toString(ProcessHandle.current().pid()))
+            .replace("HZ", Integer.toString(FreePorts.pick()))
+            .replace("WEB", Integer.toString(web))
+            .replace("ADMIN", Integer.toString(FreePorts.pick()))
+            .replace("ORIGIN", origin.address()));
+    node = NodeProcess.launch(config, dir.resolve("node.out"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    URI uri = URI.create("http://127.0.0.1:" + web + "/");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> get(http, uri, "warm-up") == 200);
+
+    // Load from 4 clients, each request with an id of its own, while the log is rotated.
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger sent = new AtomicInteger();
+    Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      int client = c;
+      Thread t =
+          new Thread(
+              () -> {
+                for (int i = 0; running.get() && i < 5_000; i++) {
+                  String id = "c" + client + "-" + i;
+                  sent.incrementAndGet();
+                  if (get(http, uri, id) == 200) {
+                    answered.add(id);
+                  }
+                }
+              });
+      t.start();
+      clients.add(t);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > 200);
+    Path rotated = dir.resolve("logs/access.log.1");
+    Files.move(log, rotated);
+    assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(node.pid())).start().waitFor())
+        .isZero();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log));
+    int atReopen = sent.get();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > atReopen + 200);
+    running.set(false);
+    for (Thread t : clients) {
+      t.join(30_000);
+    }
+
+    Set<String> logged = new HashSet<>();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              logged.clear();
+              List<String> before = ids(rotated);
+              List<String> after = ids(log);
+              assertThat(before).isNotEmpty();
+              assertThat(after).isNotEmpty();
+              logged.addAll(before);
+              logged.addAll(after);
+              // none twice
+              assertThat(logged).hasSize(before.size() + after.size());
+              // none lost
+              assertThat(logged).containsAll(answered);
+            });
+    assertThat(answered.size()).isGreaterThan(400);
+  }
+
+  /** The request ids of the 200 lines of a log (the warm-up's included). */
+  private static List<String> ids(Path file) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String l : Files.readAllLines(file)) {
+      if (l.endsWith(" 200") && !l.startsWith("warm-up")) {
+        out.add(l.substring(0, l.indexOf(' ')));
+      }
+    }
+    return out;
+  }
+
+  private static int get(HttpClient http, URI uri, String id) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(uri)
+                  .header("X-Request-Id", id)
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+}
