@@ -9,41 +9,28 @@ import java.util.concurrent.CompletableFuture;
 public interface AccessLogControl {
 
   /** No access log. */
-  AccessLogControl NONE =
-      new AccessLogControl() {
-        @Override
-        public long written() {
-          return 0;
-        }
-
-        @Override
-        public long dropped() {
-          return 0;
-        }
-
-        @Override
-        public long failed() {
-          return 0;
-        }
-
-        @Override
-        public CompletableFuture<Boolean> reopen() {
-          return CompletableFuture.completedFuture(false);
-        }
-      };
+  AccessLogControl NONE = new AccessLogControl() {};
 
   /** Lines written. */
-  long written();
+  default long written() {
+    return 0;
+  }
 
   /** Lines dropped because the writer could not keep up (its queue was full). */
-  long dropped();
+  default long dropped() {
+    return 0;
+  }
 
   /** Lines lost because the destination failed (a full disk, an unwritable file). */
-  long failed();
+  default long failed() {
+    return 0;
+  }
 
   /**
    * Reopens the log file at its path (after logrotate renamed it); completes with false when the
    * log is not a file.
    */
-  CompletableFuture<Boolean> reopen();
+  default CompletableFuture<Boolean> reopen() {
+    return CompletableFuture.completedFuture(false);
+  }
 }

@@ -18,21 +18,6 @@ class LogSignalTest {
     AccessLogControl log =
         new AccessLogControl() {
           @Override
-          public long written() {
-            return 0;
-          }
-
-          @Override
-          public long dropped() {
-            return 0;
-          }
-
-          @Override
-          public long failed() {
-            return 0;
-          }
-
-          @Override
           public CompletableFuture<Boolean> reopen() {
             reopened.incrementAndGet();
             return CompletableFuture.completedFuture(true);

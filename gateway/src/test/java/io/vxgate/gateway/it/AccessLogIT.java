@@ -281,6 +281,53 @@ class AccessLogIT {
     assertThat(lines(log, 6).get(5)).matches("127\\.0\\.0\\.1 GET /ws 101 \\S+-closed app/a1 .*");
   }
 
+  @Test
+  void everyHttp2StreamHasItsLineWithTheTlsProtocol() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate cert =
+        io.vertx.core.net.SelfSignedCertificate.create("a.test");
+    TestOrigin o = h.origin("o");
+    Path log = dir.resolve("h2.log");
+    h.gateway(
+        """
+        listeners:
+          - name: web
+            bind: 127.0.0.1:0
+            tls: {certificates: [{cert: "CERT", key: "KEY"}]}
+        access-log: {format: json, file: LOG}
+        upstreams: {app: {servers: [{name: o1, address: ORIGIN}]}}
+        routes: [{name: app, upstream: app}]
+        """
+            .replace("CERT", cert.certificatePath())
+            .replace("KEY", cert.privateKeyPath())
+            .replace("LOG", log.toString())
+            .replace("ORIGIN", o.address()));
+    java.net.http.HttpClient h2 =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_2)
+            .sslContext(TlsIT.trustAll())
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    for (int i = 0; i < 3; i++) {
+      java.net.http.HttpResponse<String> r =
+          h2.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("https://127.0.0.1:" + h.port + "/s" + i))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+    }
+    List<JsonObject> lines = lines(log, 3).stream().map(JsonObject::new).toList();
+    for (int i = 0; i < 3; i++) {
+      JsonObject l = lines.get(i);
+      assertThat(l.getString("path")).isEqualTo("/s" + i);
+      assertThat(l.getString("protocol")).isEqualTo("HTTP/2.0");
+      assertThat(l.getString("tls")).startsWith("TLSv1.");
+      assertThat(l.getInteger("status")).isEqualTo(200);
+      assertThat(l.getString("host")).isEqualTo("127.0.0.1:" + h.port);
+      assertThat(l.getString("termination")).isEqualTo("ok");
+    }
+  }
+
   private static String javaAgent() {
     return "Java-http-client/" + System.getProperty("java.version");
   }
