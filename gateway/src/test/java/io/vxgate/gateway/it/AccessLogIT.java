@@ -282,6 +282,22 @@ class AccessLogIT {
   }
 
   @Test
+  void aHeadTooLargeAndASlowHeadHaveTheirLines() throws Exception {
+    Path log = start("{format: json, file: FILE}");
+    String big = "GET /app HTTP/1.1\r\nHost: a\r\nX-Big: " + "x".repeat(20_000) + "\r\n\r\n";
+    assertThat(h.raw(big, Duration.ofSeconds(5))).startsWith("HTTP/1.1 431");
+    // the listener's request-header-timeout is 1s (Harness)
+    assertThat(h.raw("GET /app HTTP/1.1\r\nHost: a\r\n", Duration.ofSeconds(10)))
+        .startsWith("HTTP/1.1 408");
+    List<JsonObject> lines = lines(log, 2).stream().map(JsonObject::new).toList();
+    assertThat(lines.get(0).getInteger("status")).isEqualTo(431);
+    assertThat(lines.get(0).getString("termination")).isEqualTo("refused-too-large");
+    assertThat(lines.get(1).getInteger("status")).isEqualTo(408);
+    assertThat(lines.get(1).getString("termination")).isEqualTo("client-timeout");
+    assertThat(lines.get(1).getDouble("duration_ms")).isGreaterThanOrEqualTo(900.0);
+  }
+
+  @Test
   void everyHttp2StreamHasItsLineWithTheTlsProtocol() throws Exception {
     io.vertx.core.net.SelfSignedCertificate cert =
         io.vertx.core.net.SelfSignedCertificate.create("a.test");
