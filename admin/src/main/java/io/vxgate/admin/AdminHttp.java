@@ -248,6 +248,27 @@ final class AdminHttp {
                     rc,
                     AdminCommands.logReopenAddress(ctx.cluster().membership().local().id()),
                     new JsonObject()));
+    r.post("/api/upgrade")
+        .handler(
+            rc ->
+                ctx.upgrade()
+                    .onComplete(
+                        ar ->
+                            reply(
+                                rc,
+                                ar.succeeded()
+                                    ? new JsonObject()
+                                        .put("ok", true)
+                                        .put("node", ctx.cluster().membership().local().id())
+                                        .put("pid", ar.result())
+                                    : AdminCommands.refusal(
+                                        409,
+                                        List.of(
+                                            AdminCommands.error(
+                                                "upgrade",
+                                                String.valueOf(ar.cause().getMessage()),
+                                                "a node on epoll whose command line can be"
+                                                    + " run again"))))));
     r.get("/api/events").handler(this::events);
     r.get("/api/stats")
         .handler(

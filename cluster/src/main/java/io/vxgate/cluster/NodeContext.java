@@ -55,6 +55,16 @@ public interface NodeContext {
         ReloadReport.invalid(List.of("this node has no config file to reload")));
   }
 
+  /**
+   * Starts a new process of this node with the same command line and {@code --takeover}
+   * (docs/operations.md, "Upgrading without downtime"): it takes this node's listening sockets, and
+   * this one drains and exits. Succeeds with the new process's id once it is started.
+   */
+  default io.vertx.core.Future<Long> upgrade() {
+    return io.vertx.core.Future.failedFuture(
+        new UnsupportedOperationException("this node cannot start a new process of itself"));
+  }
+
   /** Installs the sink of request-path metrics ({@link ProxyMetrics#NOOP} until then). */
   void metrics(ProxyMetrics metrics);
 

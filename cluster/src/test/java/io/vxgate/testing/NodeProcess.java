@@ -22,6 +22,13 @@ public final class NodeProcess {
 
   /** Like {@link #launch(Path, Path)} with more command-line arguments ({@code --takeover}). */
   public static Process launch(Path config, Path log, List<String> more) throws IOException {
+    return launch(config, log, more, java.util.Map.of());
+  }
+
+  /** Like {@link #launch(Path, Path, List)} with more environment variables. */
+  public static Process launch(
+      Path config, Path log, List<String> more, java.util.Map<String, String> env)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new java.util.ArrayList<>();
     cmd.addAll(
@@ -40,6 +47,9 @@ public final class NodeProcess {
             "--event-loops",
             "2"));
     cmd.addAll(more);
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder b =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    b.environment().putAll(env);
+    return b.start();
   }
 }

@@ -67,6 +67,8 @@ class SystemdUnitTest {
     assertThat(value("Service", "ExecStart"))
         .isEqualTo("/opt/vxgate/bin/vxgate --config /etc/vxgate/vxgate.yaml");
     assertThat(value("Service", "ExecReload")).isEqualTo("/bin/kill -HUP $MAINPID");
+    // the process that takes the node over announces itself as the main process
+    assertThat(value("Service", "NotifyAccess")).isEqualTo("all");
     assertThat(value("Service", "KillSignal")).isEqualTo("SIGTERM");
     assertThat(value("Service", "Restart")).isEqualTo("on-failure");
     assertThat(value("Service", "EnvironmentFile")).isEqualTo("-/etc/vxgate/env");

@@ -11,6 +11,7 @@ import io.vxgate.config.ConfigOverrides;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.demo.DemoOrigins;
 import io.vxgate.gateway.node.ClusteredNode;
+import io.vxgate.gateway.takeover.SystemdNotify;
 import io.vxgate.gateway.takeover.TakeoverClient;
 import io.vxgate.gateway.takeover.TakeoverServer;
 import io.vxgate.gateway.takeover.TakeoverSocket;
@@ -168,9 +169,15 @@ public final class Main {
       node.adopt(adopted);
       node.start(seed, a.forceConfig, Ticker.system(), loops).await();
       if (takeover != null) {
-        takeover.serving();
+        try {
+          takeover.serving();
+        } catch (IOException e) {
+          log.warn("takeover: the old process did not confirm: {}", e.getMessage());
+        }
         takeover.close();
         log.atInfo().addKeyValue("from_pid", takeover.peerPid()).log("takeover done");
+        // under systemd (NotifyAccess=all), this process is the service's main process from now on
+        SystemdNotify.send(vertx, "MAINPID=" + ProcessHandle.current().pid() + "\nREADY=1\n");
       }
     } catch (Exception e) {
       err.println("vxgate: failed to start: " + e.getMessage());
@@ -187,6 +194,7 @@ public final class Main {
     LogSignal.install(node::accessLog);
     if (vertx.isNativeTransportEnabled()) {
       listenForTakeover(node, a.shutdownGrace);
+      node.successor(Main::startSuccessor);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -274,6 +282,30 @@ public final class Main {
               }
             })
         .onFailure(t -> log.warn("no takeover socket: {}", t.toString()));
+  }
+
+  /**
+   * Starts this node again, a new process with this one's command line (the same java, options, jar
+   * or class path, and arguments) plus {@code --takeover}, its output where this one's goes: a new
+   * jar installed at the same path is what it runs. Returns its pid.
+   */
+  private static long startSuccessor() throws IOException {
+    // /proc/self/cmdline: NUL-separated, whole (ProcessHandle.Info drops long command lines)
+    String line =
+        new String(
+            java.nio.file.Files.readAllBytes(Path.of("/proc/self/cmdline")),
+            java.nio.charset.StandardCharsets.UTF_8);
+    List<String> cmd = new ArrayList<>(Arrays.asList(line.split("\0")));
+    cmd.removeIf(String::isEmpty);
+    if (cmd.isEmpty()) {
+      throw new IOException("this process's command line is not readable");
+    }
+    if (!cmd.contains("--takeover")) {
+      cmd.add("--takeover");
+    }
+    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    log.atInfo().addKeyValue("pid", p.pid()).log("upgrade: a new process of this node started");
+    return p.pid();
   }
 
   private static int cores() {

@@ -60,6 +60,9 @@ public final class Ctl {
         reload                               the node re-reads its config file (as SIGHUP):
                                              prints what changed, or every error (exit 1)
         log reopen                           reopen the node's access log file (logrotate)
+        upgrade                              the node starts a new process of itself with
+                                             --takeover, which takes its sockets (a new jar
+                                             at the same path); the old one drains and exits
         import nginx|haproxy FILE            print FILE translated into a vxgate config; what
                                              was not translated goes to stderr (no admin API:
                                              exit 0 all translated, 3 some left out, 1 invalid)
@@ -162,7 +165,8 @@ public final class Ctl {
             case "log reopen" -> of(w, 2, 0, "log reopen");
             default ->
                 switch (first) {
-                  case "members", "health", "upstreams", "history", "reload" -> of(w, 1, 0, first);
+                  case "members", "health", "upstreams", "history", "reload", "upgrade" ->
+                      of(w, 1, 0, first);
                   case "rollback" -> of(w, 1, 1, "rollback VERSION");
                   case "config" ->
                       throw new IllegalArgumentException("usage: config get | config apply FILE");
@@ -246,6 +250,17 @@ public final class Ctl {
               show(call("POST", "/api/config/rollback/" + o.get(0), null), this::changed);
           case "reload" -> reload(call("POST", "/api/reload" + (force ? "?force=true" : ""), ""));
           case "log reopen" -> show(call("POST", "/api/log/reopen", null), this::reopened);
+          case "upgrade" ->
+              show(
+                  call("POST", "/api/upgrade", ""),
+                  r ->
+                      out.println(
+                          "ok: "
+                              + r.getString("node", "?")
+                              + " started process "
+                              + r.getValue("pid")
+                              + ", which takes its sockets over; the old process drains and"
+                              + " exits"));
           default -> throw new IllegalStateException(c.verb());
         };
       } catch (IOException e) {

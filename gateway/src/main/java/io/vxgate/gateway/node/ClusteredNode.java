@@ -65,6 +65,7 @@ public final class ClusteredNode implements NodeContext {
   private ConfigFile configFile;
   private Future<ReloadReport> reloading = Future.succeededFuture();
   private Map<String, List<io.netty.channel.ServerChannel>> adopted = Map.of();
+  private java.util.concurrent.Callable<Long> successor;
   private Subscription subscription;
   private Subscription membersSubscription;
   private java.util.Set<String> knownMembers = java.util.Set.of();
@@ -290,6 +291,25 @@ public final class ClusteredNode implements NodeContext {
    */
   public void adopt(Map<String, List<io.netty.channel.ServerChannel>> sockets) {
     this.adopted = Map.copyOf(sockets);
+  }
+
+  /**
+   * Makes {@link #upgrade} start a new process with {@code start} (blocking; returns its pid):
+   * where the node can take over its own sockets (epoll).
+   */
+  public void successor(java.util.concurrent.Callable<Long> start) {
+    this.successor = requireNonNull(start, "start");
+  }
+
+  @Override
+  public Future<Long> upgrade() {
+    java.util.concurrent.Callable<Long> start = successor;
+    if (start == null) {
+      return Future.failedFuture(
+          new UnsupportedOperationException(
+              "this node cannot be taken over (it runs without the epoll transport)"));
+    }
+    return cluster.vertx().executeBlocking(start);
   }
 
   /**
