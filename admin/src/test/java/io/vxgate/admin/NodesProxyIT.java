@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vxgate.admin.AdminIT.Reply;
+import io.vxgate.testing.FixedOrigin;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,13 +58,7 @@ class NodesProxyIT {
   @BeforeAll
   static void start() throws IOException {
     origins = Vertx.vertx();
-    int origin =
-        origins
-            .createHttpServer()
-            .requestHandler(r -> r.response().end("origin"))
-            .listen(0, "127.0.0.1")
-            .await()
-            .actualPort();
+    int origin = FixedOrigin.start(origins, "origin");
     String cluster = "nodes-it-" + UUID.randomUUID();
     for (int i = 0; i < 3; i++) {
       Path file = dir.resolve("gw-" + (i + 1) + ".yaml");

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vxgate.admin.AdminIT.Run;
+import io.vxgate.testing.FixedOrigin;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.net.URI;
@@ -124,13 +125,7 @@ class ReloadCommandIT {
   @Test
   void reloadWritesRefusesForcesAndReachesAnotherMember() throws Exception {
     origins = Vertx.vertx();
-    origin =
-        origins
-            .createHttpServer()
-            .requestHandler(r -> r.response().end("origin"))
-            .listen(0, "127.0.0.1")
-            .await()
-            .actualPort();
+    origin = FixedOrigin.start(origins, "origin");
     for (int i = 0; i < 2; i++) {
       Files.writeString(file(i), yaml(i, "", "1"));
       procs[i] = NodeProcess.launch(file(i), dir.resolve("gw-" + (i + 1) + ".log"));

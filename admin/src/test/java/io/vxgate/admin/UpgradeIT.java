@@ -19,6 +19,7 @@ import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.vertx.core.Vertx;
 import io.vxgate.admin.AdminIT.Run;
+import io.vxgate.testing.FixedOrigin;
 import io.vxgate.testing.NodeProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,13 +71,7 @@ class UpgradeIT {
   void upgradeStartsASuccessorThatTakesOverAndBecomesTheMainProcess() throws Exception {
     Assumptions.assumeTrue(Epoll.isAvailable(), "the takeover needs Linux epoll");
     origins = Vertx.vertx();
-    int origin =
-        origins
-            .createHttpServer()
-            .requestHandler(r -> r.response().end("origin"))
-            .listen(0, "127.0.0.1")
-            .await()
-            .actualPort();
+    int origin = FixedOrigin.start(origins, "origin");
     Queue<String> notified = new ConcurrentLinkedQueue<>();
     Path notify = dir.resolve("notify.sock");
     group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());

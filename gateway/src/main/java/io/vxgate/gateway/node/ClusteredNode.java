@@ -479,7 +479,11 @@ public final class ClusteredNode implements NodeContext {
   private List<LocalApplier> appliers(GatewayNode n) {
     return List.of(
         (before, after) ->
-            n.prepareListeners(after.listeners())
+            // certificates are read and checked on a worker thread, not on an event loop
+            cluster
+                .vertx()
+                .executeBlocking(() -> n.prepareListeners(after.listeners()))
+                .compose(f -> f)
                 .map(
                     lc ->
                         new LocalApplier.Change() {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.epoll.Epoll;
 import io.vertx.core.Vertx;
+import io.vxgate.testing.FixedOrigin;
 import io.vxgate.testing.FreePorts;
 import io.vxgate.testing.NodeProcess;
 import java.io.ByteArrayOutputStream;
@@ -75,13 +76,7 @@ class TakeoverIT {
   @Test
   void takeoverUnderLoadLosesNoRequestAndRefusesNoConnection() throws Exception {
     Assumptions.assumeTrue(Epoll.isAvailable(), "the takeover needs Linux epoll");
-    int origin =
-        vertx
-            .createHttpServer()
-            .requestHandler(r -> r.response().end("ok"))
-            .listen(0, "127.0.0.1")
-            .await()
-            .actualPort();
+    int origin = FixedOrigin.start(vertx, "ok");
     String id = "tk-" + UUID.randomUUID().toString().substring(0, 8);
     int hz = FreePorts.pick();
     port = FreePorts.pick();
