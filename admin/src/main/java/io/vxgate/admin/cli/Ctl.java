@@ -32,7 +32,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * docs/admin.md}).
  *
  * <p>Exit codes: 0 success, 1 refused or invalid (a local validation error, or an {@code ok: false}
- * reply), 2 bad command line, 3 admin API unreachable.
+ * reply), 2 bad command line, 3 admin API unreachable. {@code import} has its own (see {@link
+ * ImportCommand}): 3 there means that something was left out.
  */
 public final class Ctl {
   static final String USAGE =

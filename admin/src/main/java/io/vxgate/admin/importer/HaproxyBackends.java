@@ -95,10 +95,11 @@ final class HaproxyBackends {
       boolean c = s.params().contains("check");
       anyCheck |= c;
       allCheck &= c;
-      if (Boolean.TRUE.equals(y.get("\0verify-none"))) {
-        tlsVerifyOff = true;
-      }
-      y.put("\0verify-none", null);
+      int verify = s.params().indexOf("verify");
+      tlsVerifyOff |=
+          verify >= 0
+              && verify + 1 < s.params().size()
+              && s.params().get(verify + 1).equals("none");
       list.add(y);
     }
     if (list.isEmpty()) {
@@ -239,12 +240,7 @@ final class HaproxyBackends {
           }
         }
         case "ssl" -> ssl = true;
-        case "verify" -> {
-          i++;
-          if ("none".equals(v)) {
-            y.put("\0verify-none", true);
-          }
-        }
+        case "verify" -> i++; // tls-verify, per upstream (see write)
         case "ca-file" -> {
           i++;
           Path ca = baseDir.resolve(v == null ? "" : v);

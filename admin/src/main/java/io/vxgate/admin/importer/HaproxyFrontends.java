@@ -439,8 +439,7 @@ final class HaproxyFrontends {
       List<String> cond = u.words().subList(2, u.words().size());
       if (backend.startsWith("%[")) {
         Object dyn =
-            HaproxyMaps.dynamic(
-                backend, u, rest, this::backendLeafFor, frontChanges, report, baseDir);
+            HaproxyMaps.dynamic(backend, u, rest, this::backendLeaf, frontChanges, report, baseDir);
         if (dyn != null) {
           rest = cond.isEmpty() ? dyn : decide(p, cond, u, sslFc, dyn, rest);
         }
@@ -522,11 +521,6 @@ final class HaproxyFrontends {
         report.unsupported(l.source(), l.text(), k + " " + l.word(1) + " has no vxgate equivalent");
       }
     }
-  }
-
-  private Decision.Leaf backendLeafFor(
-      String backend, HaproxyConf.Line at, HaproxyProxy.HeaderChanges front) {
-    return backendLeaf(backend, at, front);
   }
 
   private Decision.Leaf backendLeaf(

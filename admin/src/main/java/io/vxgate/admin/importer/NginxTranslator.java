@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -354,30 +355,25 @@ final class NginxTranslator {
     for (NginxServer s : serving) {
       decisions.put(s, new NginxRoutes(report, used::add, proxy, conditions, s).decision());
     }
-    // nginx's order of name precedence: exact, longest *.suffix, longest prefix.*, regexes
-    List<Object[]> hosts = new ArrayList<>();
+    // nginx's order of name precedence: exact, longest *.suffix, longest prefix.*, regexes (in
+    // file order: the sort is stable)
+    List<Named> hosts = new ArrayList<>();
     for (NginxServer s : serving) {
       for (NginxServer.Name n : s.names) {
-        hosts.add(new Object[] {n, s});
+        hosts.add(new Named(n, s));
       }
     }
     hosts.sort(
-        (x, y) -> {
-          NginxServer.Name a = (NginxServer.Name) x[0];
-          NginxServer.Name b = (NginxServer.Name) y[0];
-          int k = Integer.compare(a.kind().ordinal(), b.kind().ordinal());
-          if (k != 0) {
-            return k;
-          }
-          if (a.kind() == NginxServer.NameKind.REGEX) {
-            return 0;
-          }
-          return Integer.compare(b.value().length(), a.value().length());
-        });
+        Comparator.comparingInt((Named h) -> h.name().kind().ordinal())
+            .thenComparingInt(
+                h ->
+                    h.name().kind() == NginxServer.NameKind.REGEX
+                        ? 0
+                        : -h.name().value().length()));
     Map<String, NginxServer> exactOwner = new LinkedHashMap<>();
-    for (Object[] h : hosts) {
-      NginxServer.Name n = (NginxServer.Name) h[0];
-      NginxServer s = (NginxServer) h[1];
+    for (Named h : hosts) {
+      NginxServer.Name n = h.name();
+      NginxServer s = h.server();
       if (n.kind() == NginxServer.NameKind.EXACT) {
         NginxServer owner = exactOwner.putIfAbsent(n.value(), s);
         if (owner != null && owner != s) {
@@ -399,12 +395,14 @@ final class NginxTranslator {
     emit(decisions.get(fallback), Match.ANY, fallback);
   }
 
+  /** A server name and its server. */
+  private record Named(NginxServer.Name name, NginxServer server) {}
+
   /** Whether a name of the default server must get routes of its own before others' names. */
-  private static boolean needsOwnHostRoutes(
-      NginxServer.Name n, NginxServer s, List<Object[]> hosts) {
-    for (Object[] h : hosts) {
-      NginxServer.Name other = (NginxServer.Name) h[0];
-      if (h[1] == s) {
+  private static boolean needsOwnHostRoutes(NginxServer.Name n, NginxServer s, List<Named> hosts) {
+    for (Named h : hosts) {
+      NginxServer.Name other = h.name();
+      if (h.server() == s) {
         continue;
       }
       if (n.kind() == NginxServer.NameKind.EXACT) {

@@ -194,6 +194,16 @@ final class ImportCorpus {
     return "return " + ((RouteConfig.Return) a).status();
   }
 
+  /** The corpus configs of a format that parse (not {@code broken-*}), from a fresh copy. */
+  static java.util.stream.Stream<String> parsingConfigs(String format, String ext) {
+    try {
+      Path copy = copy(format, Files.createTempDirectory(format + "-corpus"));
+      return configs(copy, ext).stream().filter(c -> !c.startsWith("broken-"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Every config file of a format directory, relative to it, sorted. */
   static List<String> configs(Path dir, String ext) {
     List<String> out = new ArrayList<>();

@@ -7,10 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.vxgate.admin.cli.Ctl;
 import io.vxgate.config.GatewayConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +33,7 @@ class NginxImportTest {
   }
 
   static Stream<String> configs() {
-    return ImportCorpus.configs(ImportCorpus.copy("nginx", tempCopy()), "conf").stream()
-        .filter(c -> !c.startsWith("broken-"));
-  }
-
-  private static Path tempCopy() {
-    try {
-      return Files.createTempDirectory("nginx-corpus");
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    return ImportCorpus.parsingConfigs("nginx", "conf");
   }
 
   @ParameterizedTest
