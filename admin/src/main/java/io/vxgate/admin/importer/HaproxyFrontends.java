@@ -366,7 +366,7 @@ final class HaproxyFrontends {
     }
     Duration t = line.word(2) == null ? null : Units.haproxyTime(line.word(2));
     if (t != null && !t.isZero()) {
-      l.put(key.key().substring(key.key().indexOf('.') + 1), Units.duration(t));
+      l.put(key.field(), Units.duration(t));
     }
   }
 

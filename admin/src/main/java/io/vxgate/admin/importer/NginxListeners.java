@@ -181,6 +181,7 @@ final class NginxListeners {
     for (NginxServer s : g.servers) {
       planned(l, s.scope.get("keepalive_timeout"), PlannedKey.LISTENER_KEEPALIVE_TIMEOUT, true);
       planned(l, s.scope.get("keepalive_requests"), PlannedKey.LISTENER_KEEPALIVE_REQUESTS, false);
+      planned(l, s.scope.get("send_timeout"), PlannedKey.LISTENER_CLIENT_TIMEOUT, true);
     }
     NginxDirective headerBuffers = scope.get("large_client_header_buffers");
     if (headerBuffers != null) {
@@ -230,18 +231,33 @@ final class NginxListeners {
       report.planned(d.source(), d.text(), key);
       return;
     }
-    String v = d.arg(0);
-    String k = key.key().substring(key.key().indexOf('.') + 1);
-    if (l.containsKey(k)) {
+    String v = d.arg(0) == null ? "" : d.arg(0);
+    Object value = null;
+    if (time) {
+      Duration t = Units.nginxTime(v);
+      if (t != null && !(t.isZero() && key == PlannedKey.LISTENER_CLIENT_TIMEOUT)) {
+        value = Units.duration(t);
+      }
+    } else if (v.matches("[0-9]{1,9}")) {
+      value = Integer.parseInt(v);
+    }
+    if (value == null) {
+      report.unsupported(d.source(), d.text(), "not a value vxgate can read");
       return;
     }
-    if (time) {
-      Duration t = v == null ? null : Units.nginxTime(v);
-      if (t != null) {
-        l.put(k, Units.duration(t));
-      }
-    } else if (v != null && v.matches("[0-9]{1,9}")) {
-      l.put(k, Integer.parseInt(v));
+    Object set = l.get(key.field());
+    if (set == null) {
+      l.put(key.field(), value);
+    } else if (!set.equals(value)) {
+      report.approximated(
+          d.source(),
+          d.text(),
+          key.field()
+              + " is per listener: "
+              + set
+              + " (the first server's on "
+              + l.get("bind")
+              + ")");
     }
   }
 

@@ -15,15 +15,15 @@ enum PlannedKey {
       "routes[].retry-on", true, "routes: [{name: r, upstream: u, retry-on: [connect-failure]}]"),
   LISTENER_KEEPALIVE_TIMEOUT(
       "listeners[].keepalive-timeout",
-      false,
+      true,
       "listeners: [{name: l, bind: 127.0.0.1:0, keepalive-timeout: 65s}]"),
   LISTENER_KEEPALIVE_REQUESTS(
       "listeners[].keepalive-requests",
-      false,
+      true,
       "listeners: [{name: l, bind: 127.0.0.1:0, keepalive-requests: 1000}]"),
   LISTENER_CLIENT_TIMEOUT(
       "listeners[].client-timeout",
-      false,
+      true,
       "listeners: [{name: l, bind: 127.0.0.1:0, client-timeout: 30s}]"),
   BUFFERING(
       "upstreams.*.buffering",
@@ -67,6 +67,11 @@ enum PlannedKey {
   /** The key as docs/configuration.md names it. */
   String key() {
     return key;
+  }
+
+  /** The key's last part, as written in its mapping ({@code keepalive-timeout}). */
+  String field() {
+    return key.substring(key.lastIndexOf('.') + 1);
   }
 
   /** Whether vxgate accepts the key, so that the importers write it. */
