@@ -207,21 +207,23 @@ public final class AccessLog implements AccessLogControl {
       if (!lines) {
         continue;
       }
+      boolean wasOk = sink.failure == null;
+      boolean taken;
       try {
-        if (sink.failure != null) {
-          sink.write(r);
-          failed++;
-        } else {
-          sink.write(r);
-          if (sink.failure != null) {
-            failed++;
-          } else {
-            pending++;
-          }
-        }
+        taken = sink.write(r);
       } catch (RuntimeException e) {
-        failed++;
         sink.failure = e.toString();
+        taken = false;
+      }
+      if (taken) {
+        pending++;
+      } else {
+        failed++;
+        if (wasOk) {
+          // the batch still buffered went down with it
+          failed += pending;
+          pending = 0;
+        }
       }
       report();
       if (pending >= FLUSH_EVERY) {

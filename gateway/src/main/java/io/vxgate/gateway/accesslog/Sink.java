@@ -22,7 +22,9 @@ abstract class Sink {
   static final Sink NONE =
       new Sink() {
         @Override
-        void write(AccessRecord r) {}
+        boolean write(AccessRecord r) {
+          return true;
+        }
 
         @Override
         void flush() {}
@@ -34,8 +36,8 @@ abstract class Sink {
   /** Why writes fail now, or null while they succeed. */
   String failure;
 
-  /** Writes one line (buffered). */
-  abstract void write(AccessRecord r);
+  /** Writes one line (buffered); false when it is lost (the destination fails). */
+  abstract boolean write(AccessRecord r);
 
   /** Writes what is buffered. */
   abstract void flush();
@@ -80,8 +82,9 @@ abstract class Sink {
     }
 
     @Override
-    void write(AccessRecord r) {
+    boolean write(AccessRecord r) {
       appender.doAppend(r);
+      return failure == null;
     }
 
     @Override
@@ -150,11 +153,18 @@ abstract class Sink {
       }
     }
 
+    /**
+     * A line written while logback's stream is failing is dropped by it, even when that write makes
+     * it recover (it reopens the file and drops the line).
+     */
     @Override
-    void write(AccessRecord r) {
-      if (appender.isStarted()) {
-        appender.doAppend(r);
+    boolean write(AccessRecord r) {
+      if (!appender.isStarted()) {
+        return false;
       }
+      boolean wasOk = failure == null;
+      appender.doAppend(r);
+      return wasOk && failure == null;
     }
 
     @Override
@@ -196,8 +206,9 @@ abstract class Sink {
     }
 
     @Override
-    void write(AccessRecord r) {
+    boolean write(AccessRecord r) {
       failure = appender.send(r);
+      return failure == null;
     }
 
     @Override
