@@ -443,7 +443,7 @@ final class HaproxyBackends {
       h.put("path", uri.startsWith("/") ? uri : "/");
       if (methodWord != null && !methodWord.equals("GET")) {
         if (PlannedKey.HEALTH_METHOD.available()) {
-          h.put("method", methodWord);
+          h.put("method", methodWord.toUpperCase(Locale.ROOT));
         } else {
           HaproxyConf.Line at = send != null ? send : httpchk;
           report.planned(
@@ -518,11 +518,11 @@ final class HaproxyBackends {
       h.put("expect", d + "00-" + d + "99");
       report.approximated(e.source(), e.text(), "expect " + d + "00-" + d + "99");
     } else if (!neg && (kind.equals("string") || kind.equals("rstring"))) {
-      if (PlannedKey.HEALTH_EXPECT_BODY.available()) {
-        h.put(
-            "expect",
-            new Yaml.YMap()
-                .put("body", kind.equals("string") ? PathCondition.quote(value) : value));
+      if ("HEAD".equals(h.get("method"))) {
+        report.unsupported(e.source(), e.text(), "a check with HEAD gets no body to look into");
+      } else if (PlannedKey.HEALTH_EXPECT_BODY.available()) {
+        // vxgate's body expectation: text it contains, or ~REGEX
+        h.put("expect", new Yaml.YMap().put("body", kind.equals("string") ? value : "~" + value));
       } else {
         report.planned(e.source(), e.text(), PlannedKey.HEALTH_EXPECT_BODY);
       }

@@ -31,15 +31,15 @@ enum PlannedKey {
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], buffering: {request: off, response: off}}}"),
   HEALTH_METHOD(
       "upstreams.*.health-check.method",
-      false,
+      true,
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], health-check: {method: HEAD}}}"),
   HEALTH_HOST(
       "upstreams.*.health-check.host",
-      false,
+      true,
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], health-check: {host: a.example}}}"),
   HEALTH_EXPECT_BODY(
       "upstreams.*.health-check.expect (body)",
-      false,
+      true,
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], health-check: {expect: {body: ok}}}}"),
   TLS_PROTOCOLS(
       "listeners[].tls.protocols",

@@ -143,6 +143,16 @@ class HaproxyImportTest {
     assertThat(https.listeners().get(1).tls()).isNotNull();
     GatewayConfig sticky = imported("sticky-cookie.cfg");
     assertThat(sticky.upstreams().get("app").sticky().cookie()).isEqualTo("SERVERID");
+    GatewayConfig checks = imported("health-checks.cfg");
+    assertThat(checks.upstreams().get("options_check").healthCheck().method()).isEqualTo("OPTIONS");
+    var head = checks.upstreams().get("head_check").healthCheck();
+    assertThat(head.method()).isEqualTo("HEAD");
+    assertThat(head.host()).isEqualTo("www.example.com");
+    assertThat(head.interval()).hasSeconds(5);
+    var send = checks.upstreams().get("send_check").healthCheck();
+    assertThat(send.path()).isEqualTo("/status");
+    assertThat(send.host()).isEqualTo("status.example.com");
+    assertThat(send.expect().body()).isEqualTo("OK");
     GatewayConfig rewrites = imported("rewrites.cfg");
     assertThat(rewrites.routes().get(0).stripPrefix()).isEqualTo("/api");
   }
