@@ -1,7 +1,6 @@
 package io.vxgate.config;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * Reads {@code buffering:} (docs/configuration.md, section "buffering") in its three places: an
@@ -10,7 +9,6 @@ import java.util.Locale;
  * BufferingConfig.NodeLimits#DEFAULT}.
  */
 final class BufferingSection {
-  static final String ON_OFF = "on or off";
   static final String SIZE = "a size like 64k, 100m, 1g or plain bytes";
 
   private BufferingSection() {}
@@ -25,8 +23,8 @@ final class BufferingSection {
   static BufferingConfig.RouteOverride route(Cursor c) {
     Cursor.Fields f = c.fields("request", "response", "memory", "max-temp-file");
     return new BufferingConfig.RouteOverride(
-        f.get("request").scalar(ON_OFF, BufferingSection::onOff),
-        f.get("response").scalar(ON_OFF, BufferingSection::onOff),
+        f.get("request").scalar(Values.ON_OFF, Values::onOff),
+        f.get("response").scalar(Values.ON_OFF, Values::onOff),
         f.get("memory").scalar(SIZE, Syntax::size),
         f.get("max-temp-file").scalar(SIZE, Syntax::size));
   }
@@ -42,14 +40,5 @@ final class BufferingSection {
       dir = p == null ? null : p.toString();
     }
     return new BufferingConfig.NodeLimits(memory, dir);
-  }
-
-  /** {@code on} or {@code off} (also {@code true} or {@code false}, as YAML writes booleans). */
-  static Boolean onOff(String s) {
-    return switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "on", "true" -> Boolean.TRUE;
-      case "off", "false" -> Boolean.FALSE;
-      default -> null;
-    };
   }
 }

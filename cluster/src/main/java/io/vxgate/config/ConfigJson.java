@@ -74,7 +74,10 @@ public final class ConfigJson {
             "tls",
             new JsonObject()
                 .put("certificates", certs)
-                .put("min-version", l.tls().minVersion())
+                .put("protocols", new JsonArray(l.tls().protocols()))
+                .put("ciphers", String.join(":", l.tls().ciphers()))
+                .put("ciphersuites", String.join(":", l.tls().ciphersuites()))
+                .put("session-tickets", l.tls().sessionTickets() ? "on" : "off")
                 .put("reload", l.tls().watch() ? "watch" : "off"));
       }
       listeners.add(o);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ final class Values {
   static final String DURATION = "a duration like 500ms, 2s, 1m, 1h or 0";
   static final String POSITIVE_DURATION = "a positive duration like 500ms, 2s, 1m or 1h";
   static final String BOOL = "true or false";
+  static final String ON_OFF = "on or off";
   static final String PATH = "a path starting with '/'";
   static final String DNS_NAME = "a DNS name";
 
@@ -29,6 +31,15 @@ final class Values {
   static Integer integer(String s, long min, long max) {
     Long v = Syntax.integer(s.trim(), min, max);
     return v == null ? null : v.intValue();
+  }
+
+  /** {@code on} or {@code off} (also {@code true} or {@code false}, as YAML writes booleans). */
+  static Boolean onOff(String s) {
+    return switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "on", "true" -> Boolean.TRUE;
+      case "off", "false" -> Boolean.FALSE;
+      default -> null;
+    };
   }
 
   static Duration positive(String s) {

@@ -125,6 +125,9 @@ class ConfigDefaultsTest {
             """,
             dir);
     assertThat(c.listeners().get(0).tls().minVersion()).isEqualTo(TlsConfig.DEFAULT_MIN_VERSION);
+    assertThat(c.listeners().get(0).tls().protocols()).isEqualTo(TlsConfig.DEFAULT_PROTOCOLS);
+    assertThat(c.listeners().get(0).tls().sessionTickets())
+        .isEqualTo(TlsConfig.DEFAULT_SESSION_TICKETS);
     assertThat(c.dnsSync().ttl()).isEqualTo(DnsSyncConfig.DEFAULT_TTL);
     assertThat(c.dnsSync().tsig().algorithm())
         .isEqualTo(DnsSyncConfig.TsigConfig.DEFAULT_ALGORITHM);

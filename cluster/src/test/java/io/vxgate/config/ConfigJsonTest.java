@@ -50,6 +50,10 @@ class ConfigJsonTest {
         SPEC_EXAMPLE
                 .replace("upstreams:\n", "upstreams:\n" + EXTRA)
                 .replace(
+                    "min-version: TLSv1.2}",
+                    "protocols: [TLSv1.3], ciphersuites: TLS_AES_256_GCM_SHA384,"
+                        + " session-tickets: off}")
+                .replace(
                     "    hsts: 31536000\n",
                     "    hsts: 31536000\n"
                         + "    keepalive-timeout: 0\n"
@@ -149,6 +153,7 @@ class ConfigJsonTest {
     assertThat(c.routes().get(3).action())
         .isEqualTo(new RouteConfig.Return(204, "", "text/plain; charset=utf-8"));
     assertThat(c.listeners().get(2).keepaliveRequests()).isEqualTo(5);
+    assertThat(c.listeners().get(2).tls().sessionTickets()).isFalse();
     assertThat(c.routes().get(0).retries()).isZero();
     assertThat(c.routes().get(0).timeouts())
         .isEqualTo(new UpstreamConfig.TimeoutsConfig(null, java.time.Duration.ofMinutes(5), null));

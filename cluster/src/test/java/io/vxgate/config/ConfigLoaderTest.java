@@ -466,6 +466,52 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsProtocolsCiphersSuitesAndTickets() {
+    write(dir, "c.pem", "C");
+    write(dir, "k.pem", "K");
+    GatewayConfig c =
+        parse(
+            """
+            listeners:
+              - name: a
+                bind: 127.0.0.1:0
+                tls:
+                  certificates: [{cert: c.pem, key: k.pem}]
+                  protocols: [TLSv1.3, TLSv1.2]
+                  ciphers: "ECDHE+AESGCM:-ECDSA:TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"
+                  ciphersuites: "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+                  session-tickets: off
+              - name: b
+                bind: 127.0.0.1:0
+                tls: {certificates: [{cert: c.pem, key: k.pem}], protocols: TLSv1.2,
+                      ciphers: [ECDHE-RSA-AES256-GCM-SHA384, ECDHE-RSA-AES128-GCM-SHA256]}
+              - name: m
+                bind: 127.0.0.1:0
+                tls: {certificates: [{cert: c.pem, key: k.pem}], min-version: TLSv1.3}
+            """,
+            dir);
+    TlsConfig a = c.listeners().get(0).tls();
+    assertThat(a.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
+    assertThat(a.ciphers())
+        .containsExactly(
+            "ECDHE-RSA-AES128-GCM-SHA256",
+            "ECDHE-RSA-AES256-GCM-SHA384",
+            "ECDHE-RSA-CHACHA20-POLY1305");
+    assertThat(a.ciphersuites())
+        .containsExactly("TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
+    assertThat(a.sessionTickets()).isFalse();
+    assertThat(a.restrictsTls13()).isTrue();
+    TlsConfig b = c.listeners().get(1).tls();
+    assertThat(b.protocols()).containsExactly("TLSv1.2");
+    assertThat(b.ciphers())
+        .containsExactly("ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256");
+    assertThat(b.restrictsTls13()).isFalse();
+    TlsConfig m = c.listeners().get(2).tls();
+    assertThat(m.protocols()).containsExactly("TLSv1.3");
+    assertThat(m.minVersion()).isEqualTo("TLSv1.3");
+  }
+
+  @Test
   void tlsMinVersionDefault() {
     write(dir, "c.pem", "C");
     write(dir, "k.pem", "K");
@@ -474,8 +520,13 @@ class ConfigLoaderTest {
             "listeners: [{name: s, bind: 0.0.0.0:8443, tls: {certificates: [{cert: c.pem, key:"
                 + " k.pem}]}}]",
             dir);
-    assertThat(c.listeners().get(0).tls().minVersion()).isEqualTo("TLSv1.2");
-    assertThat(c.listeners().get(0).tls().watch()).isEqualTo(TlsConfig.DEFAULT_WATCH).isFalse();
+    TlsConfig tls = c.listeners().get(0).tls();
+    assertThat(tls.minVersion()).isEqualTo("TLSv1.2");
+    assertThat(tls.watch()).isEqualTo(TlsConfig.DEFAULT_WATCH).isFalse();
+    assertThat(tls.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
+    assertThat(tls.ciphers()).isEqualTo(TlsCiphers.DEFAULT_TLS12);
+    assertThat(tls.ciphersuites()).isEqualTo(TlsCiphers.TLS13);
+    assertThat(tls.sessionTickets()).isTrue();
   }
 
   @Test

@@ -548,6 +548,53 @@ class ConfigValidationTest {
     assertThat(errors(yaml, dir)).containsExactly("gw.yaml: " + error);
   }
 
+  private static final String CIPHERS =
+      "(expected: TLS 1.2 cipher suites by OpenSSL name, or OpenSSL keywords like HIGH,"
+          + " ECDHE+AESGCM or !aNULL, separated by ':'; the suites: "
+          + String.join(", ", TlsCiphers.tls12Names())
+          + ")";
+
+  static Stream<Arguments> rejectedTls() {
+    return Stream.of(
+        Arguments.of(
+            "protocols: [TLSv1.1, TLSv1.2]",
+            "protocols: TLSv1.1 (expected: TLS versions among TLSv1.2, TLSv1.3; did you mean"
+                + " TLSv1.2?)"),
+        Arguments.of(
+            "protocols: \"SSLv3 TLSv1.3\"",
+            "protocols: SSLv3 (expected: TLS versions among TLSv1.2, TLSv1.3)"),
+        Arguments.of(
+            "protocols: [TLSv1.3], min-version: TLSv1.3",
+            "protocols: [TLSv1.3] (expected: either protocols or min-version, not both)"),
+        Arguments.of(
+            "ciphers: ECDHE-RSA-AES128-GCM-SHA257",
+            "ciphers: ECDHE-RSA-AES128-GCM-SHA257 " + CIPHERS),
+        Arguments.of("ciphers: \"HIGH:!aNULL:FOO\"", "ciphers: FOO " + CIPHERS),
+        Arguments.of(
+            "ciphers: \"ALL:!ALL\"",
+            "ciphers: ALL:!ALL (expected: a cipher list that names at least one TLS 1.2 cipher"
+                + " suite)"),
+        Arguments.of("ciphers: \"RC4-SHA\"", "ciphers: RC4-SHA " + CIPHERS),
+        Arguments.of(
+            "ciphersuites: TLS_AES_128_CCM_SHA256",
+            "ciphersuites: TLS_AES_128_CCM_SHA256 (expected: TLS 1.3 cipher suites among"
+                + " TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)"),
+        Arguments.of("session-tickets: maybe", "session-tickets: maybe (expected: on or off)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("rejectedTls")
+  void rejectsTlsSettingsWithExactMessage(String tlsKeys, String error) {
+    ConfigFixtures.write(dir, "c.pem", "C");
+    ConfigFixtures.write(dir, "k.pem", "K");
+    String yaml =
+        "listeners: [{name: s, bind: 0.0.0.0:8443, tls: {certificates: [{cert: c.pem, key:"
+            + " k.pem}], "
+            + tlsKeys
+            + "}}]";
+    assertThat(errors(yaml, dir)).containsExactly("gw.yaml: listeners[0].tls." + error);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

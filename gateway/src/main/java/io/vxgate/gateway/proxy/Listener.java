@@ -22,21 +22,15 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.DomainWildcardMappingBuilder;
@@ -508,7 +502,7 @@ public final class Listener {
       List<X509Certificate> leaves = new ArrayList<>();
       for (TlsConfig.Certificate c : tls.certificates()) {
         KeyPairs.Loaded pair = KeyPairs.load(vertx, c.cert(), c.key());
-        contexts.add(serverContext(pair, c, tls.minVersion()));
+        contexts.add(serverContext(pair, c, tls));
         names.add(names(pair.leaf()));
         leaves.add(pair.leaf());
       }
@@ -528,25 +522,9 @@ public final class Listener {
   }
 
   private static SslContext serverContext(
-      KeyPairs.Loaded pair, TlsConfig.Certificate c, String minVersion) {
+      KeyPairs.Loaded pair, TlsConfig.Certificate c, TlsConfig tls) {
     try {
-      var kmf = pair.keyManagers();
-      String[] protocols =
-          "TLSv1.3".equals(minVersion)
-              ? new String[] {"TLSv1.3"}
-              : new String[] {"TLSv1.2", "TLSv1.3"};
-      return SslContextBuilder.forServer(kmf)
-          .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-          .protocols(protocols)
-          .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-          .applicationProtocolConfig(
-              new ApplicationProtocolConfig(
-                  ApplicationProtocolConfig.Protocol.ALPN,
-                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                  ApplicationProtocolNames.HTTP_2,
-                  ApplicationProtocolNames.HTTP_1_1))
-          .build();
+      return ServerTls.context(c.cert(), pair.keyManagers(), tls);
     } catch (Exception e) {
       throw new IllegalStateException(
           "cannot load the certificate " + c.cert() + ": " + e.getMessage(), e);
