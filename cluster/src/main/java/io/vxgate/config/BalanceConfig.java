@@ -3,17 +3,30 @@ package io.vxgate.config;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The {@code balance:} value of an upstream.
+ * The {@code balance:} value of an upstream, and its {@code hash-query}.
  *
  * @param argument the header or cookie name for {@link Kind#HEADER} and {@link Kind#COOKIE}, else
  *     null
+ * @param hashQuery for {@link Kind#URI}: the query is hashed with the path (nginx's {@code hash
+ *     $request_uri}); always false for the other kinds
  */
-public record BalanceConfig(Kind kind, String argument) {
+public record BalanceConfig(Kind kind, String argument, boolean hashQuery) {
   /** The default, {@code roundrobin}. */
   public static final BalanceConfig DEFAULT = new BalanceConfig(Kind.ROUNDROBIN, null);
 
+  /** The default {@link #hashQuery}: the path alone. */
+  public static final boolean DEFAULT_HASH_QUERY = false;
+
   public BalanceConfig {
     requireNonNull(kind, "kind");
+    if (hashQuery && kind != Kind.URI) {
+      throw new IllegalArgumentException("hash-query: true (expected: only with balance: uri)");
+    }
+  }
+
+  /** A balance without {@code hash-query}. */
+  public BalanceConfig(Kind kind, String argument) {
+    this(kind, argument, DEFAULT_HASH_QUERY);
   }
 
   /** Balancing algorithms. */

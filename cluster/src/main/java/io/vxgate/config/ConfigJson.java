@@ -186,6 +186,7 @@ public final class ConfigJson {
     JsonObject o =
         new JsonObject()
             .put("balance", u.balance().toString())
+            .put("hash-query", u.balance().hashQuery())
             .put("servers", servers)
             .put(
                 "passive",

@@ -52,6 +52,7 @@ final class UpstreamsSection {
     Cursor.Fields f =
         c.fields(
             "balance",
+            "hash-query",
             "servers",
             "health-check",
             "passive",
@@ -73,6 +74,14 @@ final class UpstreamsSection {
       return null;
     }
     BalanceConfig balance = balance(f.get("balance"));
+    Cursor hq = f.get("hash-query");
+    if (hq.scalar(Values.BOOL, Syntax::bool, BalanceConfig.DEFAULT_HASH_QUERY)) {
+      if (balance.kind() == BalanceConfig.Kind.URI) {
+        balance = new BalanceConfig(balance.kind(), balance.argument(), true);
+      } else {
+        hq.error("true", "only with balance: uri");
+      }
+    }
     List<ServerConfig> servers = ServersSection.read(f.get("servers"));
     HealthCheckConfig hc = HealthCheckSection.read(f.get("health-check"));
     PassiveConfig passive = passive(f.get("passive"));

@@ -21,6 +21,8 @@ class ConfigJsonTest {
   private static final String EXTRA =
       """
         checked:
+          balance: uri
+          hash-query: true
           servers: [{name: c1, address: 10.0.0.3:80}]
           health-check: {method: OPTIONS, host: "app.example:8080", headers: {X-A: "1", X-B: "2"},
                          expect: {status: "200,204,300-399", body: "~^ok$"}}
@@ -125,6 +127,7 @@ class ConfigJsonTest {
     GatewayConfig c = full();
     assertThat(c.upstreams()).containsKey("hashed");
     assertThat(c.upstreams().get("checked").healthCheck().expect().body()).isEqualTo("~^ok$");
+    assertThat(c.upstreams().get("checked").balance().hashQuery()).isTrue();
     assertThat(c.dnsSync()).isNotNull();
     assertThat(c.geoip())
         .isEqualTo(new GeoIpConfig(dir.resolve("geo/country.mmdb").toAbsolutePath().toString()));

@@ -414,6 +414,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hashQueryGoesWithBalanceUri() {
+    GatewayConfig c =
+        parse(
+            """
+            upstreams:
+              q: {balance: uri, hash-query: true, servers: [{name: a1, address: 127.0.0.1:9001}]}
+              p: {balance: uri, servers: [{name: a1, address: 127.0.0.1:9001}]}
+            """,
+            dir);
+    assertThat(c.upstreams().get("q").balance())
+        .isEqualTo(new BalanceConfig(BalanceConfig.Kind.URI, null, true));
+    assertThat(c.upstreams().get("p").balance().hashQuery()).isFalse();
+  }
+
+  @Test
   void noHealthCheckMeansNone() {
     GatewayConfig c = parse(upstream(""), dir);
     assertThat(c.upstreams().get("api").healthCheck()).isNull();
@@ -740,7 +755,7 @@ class ConfigLoaderTest {
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
                 + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering,"
                 + " access-log, tracing; did you mean upstreams?)",
-            "gw.yaml: upstreams.api: helth-check (expected: one of: balance, servers, health-check,"
+            "gw.yaml: upstreams.api: helth-check (expected: one of: balance, hash-query, servers, health-check,"
                 + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality,"
                 + " tls-verify, tls-ca, buffering; did you mean health-check?)",
             "gw.yaml: upstreams.api.servers[0]: wieght (expected: one of: name, address, weight,"

@@ -246,6 +246,12 @@ class ConfigValidationTest {
         Arguments.of(
             "buffering: {memory: 1m}",
             "buffering: memory (expected: one of: node-memory, temp-dir)"),
+        Arguments.of(
+            upstream("hash-query: true"),
+            "upstreams.api.hash-query: true (expected: only with balance: uri)"),
+        Arguments.of(
+            upstream("balance: uri\nhash-query: yes"),
+            "upstreams.api.hash-query: yes (expected: true or false)"),
         // health checks
         Arguments.of(
             upstream("health-check: {expect: 200-99}"),

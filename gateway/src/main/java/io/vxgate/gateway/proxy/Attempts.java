@@ -27,7 +27,7 @@ final class Attempts implements PickContext {
   private CharSequence hashKey;
 
   /**
-   * @param hashPath the path {@code balance: uri} hashes
+   * @param hashPath what {@code balance: uri} hashes ({@link #uriKey})
    * @param sticky nullable: no sticky sessions
    */
   Attempts(
@@ -81,6 +81,14 @@ final class Attempts implements PickContext {
       hashKey = hashKey(selector.upstream().config().balance(), view, hashPath);
     }
     return hashKey;
+  }
+
+  /**
+   * What {@code balance: uri} hashes of a request: its path, or with {@code hash-query} its path
+   * and query (nginx's {@code hash $request_uri}).
+   */
+  static String uriKey(BalanceConfig balance, String path, String pathAndQuery) {
+    return balance.hashQuery() ? pathAndQuery : path;
   }
 
   /** The key a hashing balance hashes for this request. */

@@ -147,7 +147,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.route = route;
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
-    this.attempts = new Attempts(selector, view, hashPath, sticky, ticker);
+    this.attempts =
+        new Attempts(
+            selector, view, Attempts.uriKey(upstream.balance(), hashPath, uri), sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
     this.buffering = snapshot.buffering(route);
     this.timeouts = snapshot.timeouts(route);

@@ -114,7 +114,9 @@ final class WebSocketTunnel
     this.route = route;
     this.sticky = sticky;
     this.ticker = front.listener().ticker();
-    this.attempts = new Attempts(selector, view, view.path(), sticky, ticker);
+    this.attempts =
+        new Attempts(
+            selector, view, Attempts.uriKey(upstream.balance(), view.path(), uri), sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
     this.timeouts = snapshot.timeouts(route);
     this.upgrade = req.fields().get("Upgrade");
