@@ -20,7 +20,20 @@ import java.util.stream.Stream;
  */
 final class HaproxyFrontends {
   /** Global settings that binds inherit. */
-  record Global(Path crtBase, String minVersion, HaproxyConf.Line ciphers) {}
+  /**
+   * Global settings that binds inherit.
+   *
+   * @param versions {@code ssl-default-bind-options}' TLS versions: min, max and the excluded ones
+   */
+  record Global(
+      Path crtBase,
+      List<String> versions,
+      HaproxyConf.Line versionsLine,
+      HaproxyConf.Line ciphers,
+      HaproxyConf.Line ciphersuites) {}
+
+  /** HAProxy's TLS versions, oldest first. */
+  static final List<String> VERSIONS = List.of("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
   private final Report report;
   private final Consumer<HaproxyConf.Line> used;
@@ -244,7 +257,11 @@ final class HaproxyFrontends {
   /** The TLS keys of a bind with {@code ssl}; null (with a note) when no certificate is usable. */
   private Yaml.YMap tls(HaproxyConf.Line b, List<String> params) {
     Yaml.YList certs = new Yaml.YList();
-    String min = global.minVersion();
+    // [min, max] and the versions switched off, from the global defaults then the bind
+    List<String> versions = new ArrayList<>(global.versions());
+    boolean ownVersions = false;
+    String ciphers = null;
+    String ciphersuites = null;
     for (int i = 0; i < params.size(); i++) {
       String k = params.get(i);
       String v = i + 1 < params.size() ? params.get(i + 1) : "";
@@ -276,17 +293,17 @@ final class HaproxyFrontends {
                 b.source(), b.text(), "vxgate offers h2 and http/1.1 on every TLS listener");
           }
         }
-        case "ssl-min-ver" -> {
+        case "ssl-min-ver", "ssl-max-ver" -> {
           i++;
-          min = v.equals("TLSv1.3") ? "TLSv1.3" : v.equals("TLSv1.2") ? "TLSv1.2" : v;
+          versions = versions(versions, k, v);
+          ownVersions = true;
         }
-        case "no-tlsv12" -> min = "TLSv1.3";
-        case "ssl-max-ver", "ciphers", "ciphersuites" -> {
-          i++;
-          PlannedKey key =
-              k.equals("ssl-max-ver") ? PlannedKey.TLS_PROTOCOLS : PlannedKey.TLS_CIPHERS;
-          report.planned(b.source(), b.text() + " (" + k + ")", key);
+        case "no-sslv3", "no-tlsv10", "no-tlsv11", "no-tlsv12", "no-tlsv13" -> {
+          versions = versions(versions, k, null);
+          ownVersions = true;
         }
+        case "ciphers" -> ciphers = params.get(++i);
+        case "ciphersuites" -> ciphersuites = params.get(++i);
         default -> {}
       }
     }
@@ -296,18 +313,61 @@ final class HaproxyFrontends {
       return null;
     }
     Yaml.YMap t = new Yaml.YMap().put("certificates", certs);
-    if (min != null && !min.equals("TLSv1.2")) {
-      if (min.equals("TLSv1.3")) {
-        t.put("min-version", "TLSv1.3");
-      } else {
-        report.planned(b.source(), b.text() + " (" + min + ")", PlannedKey.TLS_PROTOCOLS);
+    HaproxyConf.Line versionsAt = ownVersions ? b : global.versionsLine();
+    List<String> accepted = accepted(versions);
+    if (versionsAt != null && !accepted.equals(List.of("TLSv1.2", "TLSv1.3"))) {
+      used.accept(versionsAt);
+      TlsSettings.protocols(
+          t,
+          accepted.stream().map(x -> x.equals("TLSv1.0") ? "TLSv1" : x).toList(),
+          versionsAt.source(),
+          versionsAt.text(),
+          report);
+    }
+    cipherList(t, "ciphers", ciphers, b, global.ciphers());
+    cipherList(t, "ciphersuites", ciphersuites, b, global.ciphersuites());
+    return t;
+  }
+
+  private void cipherList(
+      Yaml.YMap t, String key, String own, HaproxyConf.Line bind, HaproxyConf.Line global) {
+    String value = own != null ? own : global == null ? null : global.word(1);
+    HaproxyConf.Line at = own != null ? bind : global;
+    if (value == null) {
+      return;
+    }
+    used.accept(at);
+    TlsSettings.ciphers(t, key, value, at.source(), at.text(), report);
+  }
+
+  /**
+   * The version state after one option: element 0 the minimum, 1 the maximum, then the versions
+   * switched off ({@code no-tlsv11} and the like).
+   */
+  static List<String> versions(List<String> state, String option, String value) {
+    List<String> out = new ArrayList<>(state);
+    switch (option) {
+      case "ssl-min-ver" -> out.set(0, value);
+      case "ssl-max-ver" -> out.set(1, value);
+      default -> {
+        String v = option.substring(3).toUpperCase(java.util.Locale.ROOT);
+        out.add(v.equals("SSLV3") ? "SSLv3" : "TLSv1." + v.substring(5));
       }
     }
-    if (global.ciphers() != null) {
-      used.accept(global.ciphers());
-      report.planned(global.ciphers().source(), global.ciphers().text(), PlannedKey.TLS_CIPHERS);
+    return out;
+  }
+
+  /** The versions a state accepts, oldest first. */
+  static List<String> accepted(List<String> state) {
+    int min = VERSIONS.indexOf(state.get(0));
+    int max = VERSIONS.indexOf(state.get(1));
+    List<String> out = new ArrayList<>();
+    for (int i = Math.max(0, min); i <= (max < 0 ? VERSIONS.size() - 1 : max); i++) {
+      if (!state.subList(2, state.size()).contains(VERSIONS.get(i))) {
+        out.add(VERSIONS.get(i));
+      }
     }
-    return t;
+    return out;
   }
 
   private static List<Path> certificateFiles(Path p) {

@@ -154,8 +154,11 @@ final class HaproxyTranslator {
 
   private HaproxyFrontends.Global global(List<HaproxyConf.Section> sections) {
     Path crtBase = null;
-    String min = null;
+    // HAProxy's defaults since 2.2: TLSv1.2 to TLSv1.3
+    List<String> versions = List.of("TLSv1.2", "TLSv1.3");
+    HaproxyConf.Line versionsLine = null;
     HaproxyConf.Line ciphers = null;
+    HaproxyConf.Line ciphersuites = null;
     for (HaproxyConf.Section s : sections) {
       if (!s.kind().equals("global")) {
         continue;
@@ -169,29 +172,25 @@ final class HaproxyTranslator {
           }
           case "ssl-default-bind-options" -> {
             used.add(l);
-            for (String o : l.words().subList(1, l.words().size())) {
-              switch (o) {
-                case "no-tlsv12" -> min = "TLSv1.3";
-                case "no-sslv3",
-                    "no-tlsv10",
-                    "no-tlsv11",
-                    "no-tls-tickets",
-                    "prefer-client-ciphers" -> {}
-                case "ssl-min-ver" -> {}
-                default -> {
-                  if (o.startsWith("TLSv1.3")) {
-                    min = "TLSv1.3";
-                  }
-                }
+            List<String> w = l.words();
+            for (int i = 1; i < w.size(); i++) {
+              String o = w.get(i);
+              if ((o.equals("ssl-min-ver") || o.equals("ssl-max-ver")) && i + 1 < w.size()) {
+                versions = HaproxyFrontends.versions(versions, o, w.get(++i));
+                versionsLine = l;
+              } else if (o.matches("no-(sslv3|tlsv1[0-3])")) {
+                versions = HaproxyFrontends.versions(versions, o, null);
+                versionsLine = l;
               }
             }
           }
-          case "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites" -> ciphers = l;
+          case "ssl-default-bind-ciphers" -> ciphers = l;
+          case "ssl-default-bind-ciphersuites" -> ciphersuites = l;
           default -> {}
         }
       }
     }
-    return new HaproxyFrontends.Global(crtBase, min, ciphers);
+    return new HaproxyFrontends.Global(crtBase, versions, versionsLine, ciphers, ciphersuites);
   }
 
   private void unused(List<HaproxyConf.Section> sections) {

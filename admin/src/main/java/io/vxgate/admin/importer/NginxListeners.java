@@ -386,28 +386,12 @@ final class NginxListeners {
     NginxDirective protocols = protocolsScope.get("ssl_protocols");
     if (protocols != null) {
       used.accept(protocols);
-      List<String> ps = protocols.args();
-      if (PlannedKey.TLS_PROTOCOLS.available()) {
-        tls.put("protocols", Yaml.YList.of(ps));
-      } else if (ps.equals(List.of("TLSv1.3"))) {
-        tls.put("min-version", "TLSv1.3");
-      } else if (!ps.equals(List.of("TLSv1.2", "TLSv1.3")) && !ps.equals(List.of("TLSv1.2"))) {
-        report.planned(protocols.source(), protocols.text(), PlannedKey.TLS_PROTOCOLS);
-      } else if (ps.equals(List.of("TLSv1.2"))) {
-        report.planned(
-            protocols.source(),
-            protocols.text() + " (vxgate also accepts TLSv1.3)",
-            PlannedKey.TLS_PROTOCOLS);
-      }
+      TlsSettings.protocols(tls, protocols.args(), protocols.source(), protocols.text(), report);
     }
     NginxDirective ciphers = protocolsScope.get("ssl_ciphers");
-    if (ciphers != null) {
+    if (ciphers != null && ciphers.arg(0) != null) {
       used.accept(ciphers);
-      if (PlannedKey.TLS_CIPHERS.available()) {
-        tls.put("ciphers", ciphers.arg(0));
-      } else {
-        report.planned(ciphers.source(), ciphers.text(), PlannedKey.TLS_CIPHERS);
-      }
+      TlsSettings.ciphers(tls, "ciphers", ciphers.arg(0), ciphers.source(), ciphers.text(), report);
     }
     l.put("tls", tls);
     return true;
