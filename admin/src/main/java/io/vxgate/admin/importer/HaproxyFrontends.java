@@ -30,7 +30,8 @@ final class HaproxyFrontends {
       List<String> versions,
       HaproxyConf.Line versionsLine,
       HaproxyConf.Line ciphers,
-      HaproxyConf.Line ciphersuites) {}
+      HaproxyConf.Line ciphersuites,
+      boolean noTickets) {}
 
   /** HAProxy's TLS versions, oldest first. */
   static final List<String> VERSIONS = List.of("SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3");
@@ -262,6 +263,7 @@ final class HaproxyFrontends {
     boolean ownVersions = false;
     String ciphers = null;
     String ciphersuites = null;
+    boolean noTickets = global.noTickets() || params.contains("no-tls-tickets");
     for (int i = 0; i < params.size(); i++) {
       String k = params.get(i);
       String v = i + 1 < params.size() ? params.get(i + 1) : "";
@@ -323,6 +325,9 @@ final class HaproxyFrontends {
           versionsAt.source(),
           versionsAt.text(),
           report);
+    }
+    if (noTickets && PlannedKey.TLS_SESSION_TICKETS.available()) {
+      t.put(PlannedKey.TLS_SESSION_TICKETS.field(), "off");
     }
     cipherList(t, "ciphers", ciphers, b, global.ciphers());
     cipherList(t, "ciphersuites", ciphersuites, b, global.ciphersuites());

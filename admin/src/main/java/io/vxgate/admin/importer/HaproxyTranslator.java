@@ -159,6 +159,7 @@ final class HaproxyTranslator {
     HaproxyConf.Line versionsLine = null;
     HaproxyConf.Line ciphers = null;
     HaproxyConf.Line ciphersuites = null;
+    boolean noTickets = false;
     for (HaproxyConf.Section s : sections) {
       if (!s.kind().equals("global")) {
         continue;
@@ -178,6 +179,8 @@ final class HaproxyTranslator {
               if ((o.equals("ssl-min-ver") || o.equals("ssl-max-ver")) && i + 1 < w.size()) {
                 versions = HaproxyFrontends.versions(versions, o, w.get(++i));
                 versionsLine = l;
+              } else if (o.equals("no-tls-tickets")) {
+                noTickets = true;
               } else if (o.matches("no-(sslv3|tlsv1[0-3])")) {
                 versions = HaproxyFrontends.versions(versions, o, null);
                 versionsLine = l;
@@ -190,7 +193,8 @@ final class HaproxyTranslator {
         }
       }
     }
-    return new HaproxyFrontends.Global(crtBase, versions, versionsLine, ciphers, ciphersuites);
+    return new HaproxyFrontends.Global(
+        crtBase, versions, versionsLine, ciphers, ciphersuites, noTickets);
   }
 
   private void unused(List<HaproxyConf.Section> sections) {

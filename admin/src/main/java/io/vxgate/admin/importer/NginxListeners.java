@@ -388,6 +388,13 @@ final class NginxListeners {
       used.accept(protocols);
       TlsSettings.protocols(tls, protocols.args(), protocols.source(), protocols.text(), report);
     }
+    NginxDirective tickets = protocolsScope.get("ssl_session_tickets");
+    if (tickets != null && PlannedKey.TLS_SESSION_TICKETS.available()) {
+      used.accept(tickets);
+      if ("off".equals(tickets.arg(0))) {
+        tls.put(PlannedKey.TLS_SESSION_TICKETS.field(), "off");
+      }
+    }
     NginxDirective ciphers = protocolsScope.get("ssl_ciphers");
     if (ciphers != null && ciphers.arg(0) != null) {
       used.accept(ciphers);

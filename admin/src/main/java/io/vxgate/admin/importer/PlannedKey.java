@@ -43,12 +43,19 @@ enum PlannedKey {
       "upstreams: {u: {servers: [{name: s, address: 127.0.0.1:1}], health-check: {expect: {body: ok}}}}"),
   TLS_PROTOCOLS(
       "listeners[].tls.protocols",
-      false,
-      "listeners: [{name: l, bind: 127.0.0.1:0, tls: {certificates: [], protocols: [TLSv1.2]}}]"),
+      true,
+      "listeners: [{name: l, bind: 127.0.0.1:0, tls: {certificates: [{cert: %CERT%, key: %KEY%}],"
+          + " protocols: [TLSv1.2]}}]"),
   TLS_CIPHERS(
       "listeners[].tls.ciphers",
-      false,
-      "listeners: [{name: l, bind: 127.0.0.1:0, tls: {certificates: [], ciphers: 'ECDHE+AESGCM'}}]"),
+      true,
+      "listeners: [{name: l, bind: 127.0.0.1:0, tls: {certificates: [{cert: %CERT%, key: %KEY%}],"
+          + " ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', ciphersuites: TLS_AES_128_GCM_SHA256}}]"),
+  TLS_SESSION_TICKETS(
+      "listeners[].tls.session-tickets",
+      true,
+      "listeners: [{name: l, bind: 127.0.0.1:0, tls: {certificates: [{cert: %CERT%, key: %KEY%}],"
+          + " session-tickets: off}}]"),
   HASH_QUERY(
       "upstreams.*.hash-query",
       false,
@@ -79,7 +86,10 @@ enum PlannedKey {
     return available;
   }
 
-  /** A config fragment using the key, for the test that keeps {@link #available()} honest. */
+  /**
+   * A config fragment using the key, for the test that keeps {@link #available()} honest ({@code
+   * %CERT%} and {@code %KEY%} stand for a certificate and its key).
+   */
   String sample() {
     return sample;
   }

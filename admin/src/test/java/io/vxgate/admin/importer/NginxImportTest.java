@@ -221,7 +221,14 @@ class NginxImportTest {
           .anySatisfy(l -> assertThat(l.redirectHttps()).isEqualTo(443));
       assertThat(c.listeners()).as(name).anySatisfy(l -> assertThat(l.tls()).isNotNull());
     }
-    assertThat(imported("tls-hsts.conf").listeners().get(1).hstsSeconds()).isEqualTo(63072000L);
+    var tls = imported("tls-hsts.conf").listeners().get(1);
+    assertThat(tls.hstsSeconds()).isEqualTo(63072000L);
+    assertThat(tls.tls().ciphers())
+        .containsExactly("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256");
+    assertThat(tls.tls().sessionTickets()).isFalse();
+    // ssl_protocols TLSv1.1 TLSv1.2: the versions vxgate offers of those
+    assertThat(imported("certbot.conf").listeners().get(0).tls().protocols())
+        .containsExactly("TLSv1.2");
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.ConfigLoader;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,16 @@ class PlannedKeyTest {
 
   /** Every error of the loader on a sample (with an upstream u it may name). */
   static List<String> errors(String sample) {
+    Path tls;
+    try {
+      tls = Path.of(PlannedKeyTest.class.getResource("/import/nginx/tls").toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+    sample =
+        sample
+            .replace("%CERT%", tls.resolve("site.crt").toString())
+            .replace("%KEY%", tls.resolve("site.key").toString());
     String yaml =
         sample.startsWith("upstreams:")
             ? sample
