@@ -58,7 +58,7 @@ enum PlannedKey {
           + " session-tickets: off}}]"),
   HASH_QUERY(
       "upstreams.*.hash-query",
-      false,
+      true,
       "upstreams: {u: {balance: uri, hash-query: true, servers: [{name: s, address: 127.0.0.1:1}]}}");
 
   private final String key;

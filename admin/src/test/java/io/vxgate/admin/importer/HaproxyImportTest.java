@@ -153,6 +153,9 @@ class HaproxyImportTest {
     assertThat(send.path()).isEqualTo("/status");
     assertThat(send.host()).isEqualTo("status.example.com");
     assertThat(send.expect().body()).isEqualTo("OK");
+    GatewayConfig balance = imported("balance.cfg");
+    assertThat(balance.upstreams().get("by_whole").balance().hashQuery()).isTrue();
+    assertThat(balance.upstreams().get("by_uri").balance().hashQuery()).isFalse();
     GatewayConfig rewrites = imported("rewrites.cfg");
     assertThat(rewrites.routes().get(0).stripPrefix()).isEqualTo("/api");
   }
