@@ -410,23 +410,22 @@ public final class AdminCommands {
 
   private Future<JsonObject> reload(JsonObject b) {
     Object force = b.getValue("force", false);
-    if (!(force instanceof Boolean)) {
+    if (!(force instanceof Boolean f)) {
       throw new CommandException(400, error("force", String.valueOf(force), "true or false"));
     }
-    return ctx.reload((Boolean) force).map(r -> r.toJson(nodeId()));
+    return ctx.reload(f).map(r -> r.toJson(nodeId()));
   }
 
   private Future<JsonObject> configPut(JsonObject b, String author) {
-    Object c = b.containsKey("config") ? b.getValue("config") : b;
+    boolean wrapped = b.containsKey("config");
+    Object c = wrapped ? b.getValue("config") : b;
     if (!(c instanceof JsonObject config)) {
       throw new CommandException(400, error("config", String.valueOf(c), "a config object"));
     }
     Long expected = expectedVersion(b, "version");
     List<String> errors = new ArrayList<>();
     for (String k : config.fieldNames()) {
-      if (k.equals("auth")
-          || k.equals("version") && config == b
-          || k.equals("user") && config == b) {
+      if (k.equals("auth") || (!wrapped && (k.equals("version") || k.equals("user")))) {
         continue;
       }
       if (!SharedConfig.KEYS.contains(k) && !NODE_LOCAL.contains(k) && !k.equals(AdminStates.KEY)) {

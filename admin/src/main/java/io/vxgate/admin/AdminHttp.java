@@ -69,6 +69,7 @@ final class AdminHttp {
     this.nodes = new NodesProxy(vertx, ctx.cluster().membership(), NodesProxy.ANSWER_TIMEOUT);
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // a cache of one value, never compared or hashed
   private record TokenDigest(String token, byte[] digest) {}
 
   /** The digest of {@code admin.token} as it is now (a reload may replace it); null: no token. */

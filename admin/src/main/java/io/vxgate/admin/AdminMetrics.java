@@ -83,10 +83,10 @@ final class AdminMetrics implements ProxyMetrics {
     m.requests[cls].increment();
     m.latency.record(durationNanos, TimeUnit.NANOSECONDS);
     if (requestBytes > 0) {
-      m.bytesIn.increment(requestBytes);
+      m.bytesIn.increment((double) requestBytes);
     }
     if (responseBytes > 0) {
-      m.bytesOut.increment(responseBytes);
+      m.bytesOut.increment((double) responseBytes);
     }
     requests.increment();
     if (cls == 0 || cls == 5) {

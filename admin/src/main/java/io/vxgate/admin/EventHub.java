@@ -16,6 +16,8 @@ final class EventHub {
     resp.closeHandler(v -> clients.remove(resp));
   }
 
+  // a CopyOnWriteArraySet iterates over a snapshot: removing from it in the loop is safe
+  @SuppressWarnings("ModifyCollectionInEnhancedForLoop")
   void send(String event, String data) {
     String frame = "event: " + event + "\ndata: " + data.replace("\n", "\ndata: ") + "\n\n";
     for (HttpServerResponse r : clients) {

@@ -97,7 +97,7 @@ public final class Signatures {
     Object t = auth.getValue("time");
     String nonce = auth.getValue("nonce") instanceof String s ? s : null;
     String hmac = auth.getValue("hmac") instanceof String s ? s : null;
-    if (!(t instanceof Number)) {
+    if (!(t instanceof Number number)) {
       throw new Refused("auth.time: " + t + " (expected: epoch seconds)");
     }
     if (nonce == null || nonce.isEmpty() || nonce.length() > 128) {
@@ -106,7 +106,7 @@ public final class Signatures {
     if (hmac == null) {
       throw new Refused("auth.hmac: (missing) (expected: hex HMAC-SHA256)");
     }
-    long time = ((Number) t).longValue();
+    long time = number.longValue();
     long now = clock.instant().getEpochSecond();
     if (Math.abs(now - time) > WINDOW.toSeconds()) {
       throw new Refused(

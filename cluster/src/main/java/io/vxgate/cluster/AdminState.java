@@ -2,6 +2,7 @@ package io.vxgate.cluster;
 
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server's operator state (HAProxy's READY / DRAIN / MAINT), cluster-wide: it travels with the
@@ -40,7 +41,7 @@ public enum AdminState {
   }
 
   /** The state of a JSON name, or null when {@code name} is none. */
-  public static AdminState fromJson(String name) {
+  public static @Nullable AdminState fromJson(String name) {
     for (AdminState s : values()) {
       if (s.json.equals(name)) {
         return s;
@@ -50,7 +51,7 @@ public enum AdminState {
   }
 
   /** The state an admin API verb sets, or null when {@code verb} is none. */
-  public static AdminState ofAction(String verb) {
+  public static @Nullable AdminState ofAction(String verb) {
     for (AdminState s : values()) {
       if (s.action.equals(verb)) {
         return s;

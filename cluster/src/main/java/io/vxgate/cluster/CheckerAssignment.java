@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which nodes actively check a server: the {@code k} live members with the highest rendezvous score
@@ -27,10 +28,10 @@ public final class CheckerAssignment {
    * The ids of the checkers of {@code server}, sorted: the {@code k} best of {@code datacenter}
    * when it has live members, else the {@code k} best of every datacenter.
    *
-   * @param datacenter nullable: the server's datacenter ({@code servers[].datacenter})
+   * @param datacenter the server's datacenter ({@code servers[].datacenter}), null when it has none
    */
   public static List<String> checkers(
-      ServerId server, String datacenter, List<Member> members, int k) {
+      ServerId server, @Nullable String datacenter, List<Member> members, int k) {
     if (k < 1) {
       throw new IllegalArgumentException("k: " + k + " (expected: >= 1)");
     }

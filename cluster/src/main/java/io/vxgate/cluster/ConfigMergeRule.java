@@ -2,6 +2,7 @@ package io.vxgate.cluster;
 
 import io.vxgate.cluster.ConfigStore.Entry;
 import java.util.Comparator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which config survives when two sides of a split brain merge: the entry with the highest version,
@@ -18,7 +19,7 @@ public final class ConfigMergeRule {
   private ConfigMergeRule() {}
 
   /** The surviving entry of {@code a} and {@code b} (either may be null). */
-  public static Entry winner(Entry a, Entry b) {
+  public static @Nullable Entry winner(@Nullable Entry a, @Nullable Entry b) {
     if (a == null) {
       return b;
     }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ final class HazelcastConfigStore implements ConfigStore {
   private final UUID entryReg;
   private final UUID lifecycleReg;
   private final HazelcastInstance hz;
-  private volatile Entry localCopy;
+  private volatile @Nullable Entry localCopy;
 
   HazelcastConfigStore(Vertx vertx, HazelcastInstance hz) {
     this.vertx = vertx;
@@ -177,7 +178,7 @@ final class HazelcastConfigStore implements ConfigStore {
    * cluster's entry, and keeps the loser in the history. Idempotent: every node of the merging side
    * may run it.
    */
-  Void reconcile(Entry mine) {
+  @Nullable Void reconcile(@Nullable Entry mine) {
     if (mine == null) {
       return null;
     }
@@ -192,7 +193,7 @@ final class HazelcastConfigStore implements ConfigStore {
       return null;
     }
     Entry winner = ConfigMergeRule.winner(mine, theirs);
-    if (winner == theirs) {
+    if (theirs.equals(winner)) {
       if (!theirs.config().equals(mine.config())) {
         remember(mine);
         log.atWarn()

@@ -55,6 +55,9 @@ public enum HealthFlag {
   public static final String HEALTHY = "healthy";
 
   /** This flag's bit. */
+  // The bits never leave the process (flags travel by their JSON names), so, as in EnumSet, the
+  // declaration order may number them.
+  @SuppressWarnings("EnumOrdinal")
   public int bit() {
     return 1 << ordinal();
   }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The merged health of every server some node has reported on (see {@link HealthMerge}). A server
@@ -42,7 +43,7 @@ public record HealthView(Map<ServerId, ServerHealth> servers) {
   }
 
   /** The verdict on one server, or null when nobody reported on it. */
-  public ServerHealth get(ServerId server) {
+  public @Nullable ServerHealth get(ServerId server) {
     return servers.get(server);
   }
 }

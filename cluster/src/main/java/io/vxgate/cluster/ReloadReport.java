@@ -46,6 +46,8 @@ public record ReloadReport(
   }
 
   /**
+   * What became of the file's cluster-wide sections.
+   *
    * @param version the cluster's config version afterwards (0: none)
    * @param message the outcome in words
    */
@@ -63,8 +65,8 @@ public record ReloadReport(
 
   /**
    * The admin API's reply: {@code {ok, node, local, restart, shared: {status, version, message}}},
-   * with {@code code} 400 and {@code errors} for a file not applied, 409 for refused cluster-wide
-   * sections.
+   * with {@code "code"} 400 and {@code "errors"} for a file not applied, 409 for refused
+   * cluster-wide sections.
    */
   public JsonObject toJson(String node) {
     JsonObject o =

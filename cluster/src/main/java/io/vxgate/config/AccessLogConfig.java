@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access log (node-local, optional): one line per HTTP/1 request, HTTP/2 stream and WebSocket
@@ -13,7 +14,8 @@ import java.util.Locale;
  *     #FIELDS}); null unless {@code format} is {@link Format#CUSTOM}
  * @param queue how many finished requests may wait for the writer; more are dropped and counted
  */
-public record AccessLogConfig(Format format, String template, Destination destination, int queue) {
+public record AccessLogConfig(
+    Format format, @Nullable String template, Destination destination, int queue) {
   /** The default {@link #format}. */
   public static final Format DEFAULT_FORMAT = Format.COMBINED;
 

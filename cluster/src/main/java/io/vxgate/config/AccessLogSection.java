@@ -3,6 +3,7 @@ package io.vxgate.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code access-log:} (docs/configuration.md, section "access-log"). */
 final class AccessLogSection {
@@ -13,7 +14,7 @@ final class AccessLogSection {
   private AccessLogSection() {}
 
   /** The section, or null when absent (no access log) or invalid. */
-  static AccessLogConfig read(Cursor c, ConfigFiles files) {
+  static @Nullable AccessLogConfig read(Cursor c, ConfigFiles files) {
     if (!c.present()) {
       return null;
     }
@@ -30,7 +31,7 @@ final class AccessLogSection {
             AccessLogConfig.parts(t);
             template = t;
           } catch (IllegalArgumentException e) {
-            tc.error(e.getMessage(), TEMPLATE);
+            tc.error(String.valueOf(e.getMessage()), TEMPLATE);
           }
         }
       }
@@ -66,14 +67,14 @@ final class AccessLogSection {
                 "an integer 1..1048576",
                 v -> Values.integer(v, 1, 1 << 20),
                 AccessLogConfig.DEFAULT_QUEUE);
-    if (format == AccessLogConfig.Format.CUSTOM && template == null || to.size() > 1) {
+    if ((format == AccessLogConfig.Format.CUSTOM && template == null) || to.size() > 1) {
       return null;
     }
     return new AccessLogConfig(
         format, template, to.isEmpty() ? AccessLogConfig.DEFAULT_DESTINATION : to.get(0), queue);
   }
 
-  private static String pathOf(Cursor c, ConfigFiles files, String s) {
+  private static @Nullable String pathOf(Cursor c, ConfigFiles files, String s) {
     java.nio.file.Path p = files.resolve(c, s);
     if (p != null && java.nio.file.Files.isDirectory(p)) {
       c.error(s, "a file path, not a directory");
@@ -82,7 +83,7 @@ final class AccessLogSection {
     return p == null ? null : p.toString();
   }
 
-  private static AccessLogConfig.Format format(String s) {
+  private static AccessLogConfig.@Nullable Format format(String s) {
     for (AccessLogConfig.Format f : AccessLogConfig.Format.values()) {
       if (f.configName().equals(s.toLowerCase(Locale.ROOT))) {
         return f;

@@ -2,6 +2,8 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@code balance:} value of an upstream, and its {@code hash-query}.
  *
@@ -10,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param hashQuery for {@link Kind#URI}: the query is hashed with the path (nginx's {@code hash
  *     $request_uri}); always false for the other kinds
  */
-public record BalanceConfig(Kind kind, String argument, boolean hashQuery) {
+public record BalanceConfig(Kind kind, @Nullable String argument, boolean hashQuery) {
   /** The default, {@code roundrobin}. */
   public static final BalanceConfig DEFAULT = new BalanceConfig(Kind.ROUNDROBIN, null);
 
@@ -25,7 +27,7 @@ public record BalanceConfig(Kind kind, String argument, boolean hashQuery) {
   }
 
   /** A balance without {@code hash-query}. */
-  public BalanceConfig(Kind kind, String argument) {
+  public BalanceConfig(Kind kind, @Nullable String argument) {
     this(kind, argument, DEFAULT_HASH_QUERY);
   }
 

@@ -1,5 +1,7 @@
 package io.vxgate.config;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an upstream's request and response bodies are buffered by the gateway
  * (docs/configuration.md#buffering): {@code upstreams.NAME.buffering}, which a route may override
@@ -29,7 +31,11 @@ public record BufferingConfig(boolean request, boolean response, long memory, lo
    * A route's {@code buffering}: each key it sets replaces its upstream's; a null key is the
    * upstream's.
    */
-  public record RouteOverride(Boolean request, Boolean response, Long memory, Long maxTempFile) {
+  public record RouteOverride(
+      @Nullable Boolean request,
+      @Nullable Boolean response,
+      @Nullable Long memory,
+      @Nullable Long maxTempFile) {
     /** A route that sets nothing. */
     public static final RouteOverride NONE = new RouteOverride(null, null, null, null);
 
@@ -51,12 +57,11 @@ public record BufferingConfig(boolean request, boolean response, long memory, lo
   /**
    * The node's own limits on all buffers (top-level {@code buffering:}, node-local).
    *
-   * @param nodeMemory nullable; bytes all buffers of the node hold in memory at most, above which
-   *     bodies go to temp files at once (null: a quarter of the JVM's maximum heap)
-   * @param tempDir nullable; the directory of the temp files (null: {@code
-   *     java.io.tmpdir/vxgate-NODE_ID})
+   * @param nodeMemory bytes all buffers of the node hold in memory at most, above which bodies go
+   *     to temp files at once (null: a quarter of the JVM's maximum heap)
+   * @param tempDir the directory of the temp files (null: {@code java.io.tmpdir/vxgate-NODE_ID})
    */
-  public record NodeLimits(Long nodeMemory, String tempDir) {
+  public record NodeLimits(@Nullable Long nodeMemory, @Nullable String tempDir) {
     /** Nothing set: the defaults, worked out when the node starts. */
     public static final NodeLimits DEFAULT = new NodeLimits(null, null);
   }

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IPv4 or IPv6 network in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}), or a single
@@ -44,7 +45,7 @@ public final class Cidr {
   }
 
   /** Like {@link #parse} but returns null when the text is not an address or CIDR. */
-  public static Cidr tryParse(String text) {
+  public static @Nullable Cidr tryParse(String text) {
     if (text == null) {
       return null;
     }
@@ -71,7 +72,7 @@ public final class Cidr {
   }
 
   /** The bytes of an IPv4 or IPv6 literal (4 or 16 bytes), or null. Never resolves names. */
-  static byte[] address(String s) {
+  static byte @Nullable [] address(String s) {
     if (s.isEmpty()) {
       return null;
     }
@@ -111,7 +112,7 @@ public final class Cidr {
     }
   }
 
-  private static byte[] ipv4(String s) {
+  private static byte @Nullable [] ipv4(String s) {
     String[] parts = s.split("\\.", -1);
     if (parts.length != 4) {
       return null;

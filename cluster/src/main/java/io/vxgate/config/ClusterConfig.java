@@ -4,13 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cluster membership settings (node-local). An empty {@code members} list and no {@code
  * kubernetesServiceDns} means a standalone node.
  *
- * @param kubernetesServiceDns nullable; the headless service name for Kubernetes discovery
- * @param tls nullable: the event bus without TLS
+ * @param kubernetesServiceDns the headless service name for Kubernetes discovery
+ * @param tls null: the event bus without TLS
  * @param heartbeatInterval how often a member sends heartbeats (whole seconds)
  * @param failureTimeout a member silent this long is removed (whole seconds)
  * @param mergeDelay how often a split cluster looks for its other side to merge (whole seconds)
@@ -19,8 +20,8 @@ public record ClusterConfig(
     String name,
     HostPort bind,
     List<HostPort> members,
-    String kubernetesServiceDns,
-    Tls tls,
+    @Nullable String kubernetesServiceDns,
+    @Nullable Tls tls,
     Duration heartbeatInterval,
     Duration failureTimeout,
     Duration mergeDelay) {
@@ -50,7 +51,7 @@ public record ClusterConfig(
 
   /** Without event-bus TLS, with the default failure detection and merge delay. */
   public ClusterConfig(
-      String name, HostPort bind, List<HostPort> members, String kubernetesServiceDns) {
+      String name, HostPort bind, List<HostPort> members, @Nullable String kubernetesServiceDns) {
     this(
         name,
         bind,

@@ -3,6 +3,7 @@ package io.vxgate.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code cluster:} (docs/configuration.md, section "cluster"). */
 final class ClusterSection {
@@ -49,24 +50,19 @@ final class ClusterSection {
     Cursor fc = f.get("failure-timeout");
     Duration failure =
         fc.scalar(SECONDS, ClusterSection::seconds, ClusterConfig.DEFAULT_FAILURE_TIMEOUT);
-    if (heartbeat != null
-        && failure != null
-        && failure.compareTo(heartbeat.multipliedBy(2)) < 0
-        && fc.present()) {
+    if (failure.compareTo(heartbeat.multipliedBy(2)) < 0 && fc.present()) {
       fc.error(
-          fc.raw().toString(), "at least twice cluster.heartbeat-interval (" + heartbeat + ")");
+          String.valueOf(fc.raw()),
+          "at least twice cluster.heartbeat-interval (" + heartbeat + ")");
     }
     Duration merge =
         f.get("merge-delay")
             .scalar(SECONDS, ClusterSection::seconds, ClusterConfig.DEFAULT_MERGE_DELAY);
-    if (heartbeat == null || failure == null || merge == null) {
-      return null;
-    }
     return new ClusterConfig(name, bind, members, serviceDns, tls, heartbeat, failure, merge);
   }
 
   /** {@code cluster.tls}, or null when absent. */
-  private static ClusterConfig.Tls tls(Cursor c, ConfigFiles files) {
+  private static ClusterConfig.@Nullable Tls tls(Cursor c, ConfigFiles files) {
     if (!c.present()) {
       return null;
     }
@@ -80,7 +76,7 @@ final class ClusterSection {
     return cert == null || key == null || ca == null ? null : new ClusterConfig.Tls(cert, key, ca);
   }
 
-  private static Duration seconds(String s) {
+  private static @Nullable Duration seconds(String s) {
     Duration d = Syntax.duration(s);
     return d == null || d.toSeconds() < 1 || d.toMillis() % 1000 != 0 ? null : d;
   }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The files a config names (certificates, CA certificates, error pages, the GeoIP database). Read
@@ -14,12 +15,12 @@ import java.nio.file.Path;
  */
 final class ConfigFiles {
   private final ConfigReader.Mode mode;
-  private final Path baseDir;
+  private final @Nullable Path baseDir;
 
   /**
-   * @param baseDir nullable; relative files are resolved against it (else the working directory)
+   * @param baseDir relative files are resolved against it (null: the working directory)
    */
-  ConfigFiles(ConfigReader.Mode mode, Path baseDir) {
+  ConfigFiles(ConfigReader.Mode mode, @Nullable Path baseDir) {
     this.mode = mode;
     this.baseDir = baseDir;
   }
@@ -30,7 +31,7 @@ final class ConfigFiles {
   }
 
   /** A required file path: resolved and checked from a file, as is in JSON. */
-  String file(Cursor c) {
+  @Nullable String file(Cursor c) {
     if (!c.require("a file")) {
       return null;
     }
@@ -50,7 +51,7 @@ final class ConfigFiles {
   }
 
   /** The absolute path of {@code s}; null and reported when it is no path. */
-  Path resolve(Cursor c, String s) {
+  @Nullable Path resolve(Cursor c, String s) {
     try {
       Path p = baseDir == null ? Path.of(s) : baseDir.resolve(s);
       return p.toAbsolutePath().normalize();
@@ -64,7 +65,7 @@ final class ConfigFiles {
    * The text of {@code file} (UTF-8, at most {@link Values#MAX_PAGE}); null and reported when it
    * cannot be read.
    */
-  String read(Cursor c, String file) {
+  @Nullable String read(Cursor c, String file) {
     Path p = resolve(c, file);
     if (p == null) {
       return null;

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link GatewayConfig} to and from a Vert.x {@link JsonObject} with the key names of the YAML
@@ -154,7 +155,7 @@ public final class ConfigJson {
   }
 
   /** A route's buffering override (only the keys it sets), or an upstream's (every key). */
-  private static JsonObject buffering(BufferingConfig.RouteOverride b) {
+  private static @Nullable JsonObject buffering(BufferingConfig.RouteOverride b) {
     if (b.isEmpty()) {
       return null;
     }
@@ -322,8 +323,12 @@ public final class ConfigJson {
     return new JsonArray(retryOn.stream().sorted().map(RetryOn::configName).toList());
   }
 
-  /** The timeouts that are set (a route's may leave some to its upstream). */
   private static JsonObject timeouts(UpstreamConfig.TimeoutsConfig t) {
+    return timeouts(new RouteConfig.Timeouts(t.connect(), t.response(), t.idle()));
+  }
+
+  /** The timeouts that are set (a route's may leave some to its upstream). */
+  private static JsonObject timeouts(RouteConfig.Timeouts t) {
     JsonObject o = new JsonObject();
     putIf(o, "connect", t.connect() == null ? null : duration(t.connect()));
     putIf(o, "response", t.response() == null ? null : duration(t.response()));
@@ -331,7 +336,7 @@ public final class ConfigJson {
     return o;
   }
 
-  private static JsonObject headerActions(RouteConfig.HeaderActions a) {
+  private static @Nullable JsonObject headerActions(RouteConfig.HeaderActions a) {
     if (a.isEmpty()) {
       return null;
     }
@@ -372,7 +377,7 @@ public final class ConfigJson {
   }
 
   /** Nested JsonObject/JsonArray (or maps and lists holding them) as plain maps and lists. */
-  private static Object plain(Object v) {
+  private static @Nullable Object plain(@Nullable Object v) {
     if (v instanceof JsonObject o) {
       return plain(o.getMap());
     }
@@ -396,7 +401,7 @@ public final class ConfigJson {
     return Syntax.formatDuration(d);
   }
 
-  private static void putIf(JsonObject o, String key, Object value) {
+  private static void putIf(JsonObject o, String key, @Nullable Object value) {
     if (value != null) {
       o.put(key, value);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -71,15 +72,16 @@ public final class ConfigLoader {
   /**
    * Loads a config file; relative files it names are resolved against its directory.
    *
-   * @param overrides nullable: none
+   * @param overrides null: none
    * @throws ConfigException with every error, or when the file cannot be read
    */
-  public static GatewayConfig load(Path file, ConfigOverrides overrides) {
+  public static GatewayConfig load(Path file, @Nullable ConfigOverrides overrides) {
     return load(file, overrides, Environment.system());
   }
 
   /** Like {@link #load(Path, ConfigOverrides)} with a given environment. */
-  public static GatewayConfig load(Path file, ConfigOverrides overrides, Environment env) {
+  public static GatewayConfig load(
+      Path file, @Nullable ConfigOverrides overrides, Environment env) {
     requireNonNull(file, "file");
     String text;
     try {
@@ -101,19 +103,22 @@ public final class ConfigLoader {
    * Parses config text.
    *
    * @param sourceName the file name shown in errors
-   * @param baseDir nullable; the directory relative files are resolved against (else the working
-   *     directory)
-   * @param overrides nullable: none
+   * @param baseDir the directory relative files are resolved against (null: the working directory)
+   * @param overrides null: none
    * @throws ConfigException with every error
    */
   public static GatewayConfig parse(
-      String text, String sourceName, Path baseDir, ConfigOverrides overrides) {
+      String text, String sourceName, @Nullable Path baseDir, @Nullable ConfigOverrides overrides) {
     return parse(text, sourceName, baseDir, overrides, Environment.system());
   }
 
   /** Like {@link #parse(String, String, Path, ConfigOverrides)} with a given environment. */
   public static GatewayConfig parse(
-      String text, String sourceName, Path baseDir, ConfigOverrides overrides, Environment env) {
+      String text,
+      String sourceName,
+      @Nullable Path baseDir,
+      @Nullable ConfigOverrides overrides,
+      Environment env) {
     requireNonNull(text, "text");
     requireNonNull(sourceName, "sourceName");
     requireNonNull(env, "env");
@@ -140,13 +145,13 @@ public final class ConfigLoader {
     return defaults(null, Environment.system());
   }
 
-  /** The embedded default config with overrides (nullable). */
-  public static GatewayConfig defaults(ConfigOverrides overrides) {
+  /** The embedded default config with overrides (null: none). */
+  public static GatewayConfig defaults(@Nullable ConfigOverrides overrides) {
     return defaults(overrides, Environment.system());
   }
 
-  /** The embedded default config with overrides (nullable) and a given environment. */
-  public static GatewayConfig defaults(ConfigOverrides overrides, Environment env) {
+  /** The embedded default config with overrides (null: none) and a given environment. */
+  public static GatewayConfig defaults(@Nullable ConfigOverrides overrides, Environment env) {
     return parse(defaultText(), DEFAULT_SOURCE, null, overrides, env);
   }
 
@@ -165,10 +170,10 @@ public final class ConfigLoader {
 
   /** Validates a parsed tree (maps, lists, scalars) into a config. */
   static GatewayConfig build(
-      Object tree,
+      @Nullable Object tree,
       String sourceName,
-      Path baseDir,
-      ConfigOverrides overrides,
+      @Nullable Path baseDir,
+      @Nullable ConfigOverrides overrides,
       Environment env,
       ConfigReader.Mode mode) {
     Set<String> overridden = new LinkedHashSet<>();
@@ -178,7 +183,7 @@ public final class ConfigLoader {
         new Cursor.Context(
             sourceName, mode == ConfigReader.Mode.FILE ? env.variables() : null, overridden);
     GatewayConfig config = new ConfigReader(ctx, mode, baseDir, env.hostname()).read(t);
-    if (!ctx.errors.isEmpty()) {
+    if (config == null) {
       throw new ConfigException(ctx.errors);
     }
     return config;
@@ -199,7 +204,8 @@ public final class ConfigLoader {
   }
 
   @SuppressWarnings("unchecked")
-  private static Object applyOverrides(Object tree, ConfigOverrides o, Set<String> overridden) {
+  private static @Nullable Object applyOverrides(
+      @Nullable Object tree, ConfigOverrides o, Set<String> overridden) {
     if (o.isEmpty() || (tree != null && !(tree instanceof Map))) {
       return tree;
     }
@@ -210,7 +216,7 @@ public final class ConfigLoader {
     set(root, "cluster", "bind", o.clusterBind(), overridden);
     if (o.members() != null) {
       List<String> members = new ArrayList<>();
-      for (String m : o.members().split(",")) {
+      for (String m : o.members().split(",", -1)) {
         if (!m.isBlank()) {
           members.add(m.trim());
         }
@@ -224,7 +230,11 @@ public final class ConfigLoader {
 
   @SuppressWarnings("unchecked")
   private static void set(
-      Map<Object, Object> root, String section, String key, Object value, Set<String> overridden) {
+      Map<Object, Object> root,
+      String section,
+      String key,
+      @Nullable Object value,
+      Set<String> overridden) {
     if (value == null) {
       return;
     }

@@ -1,12 +1,12 @@
 package io.vxgate.config;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Node-local values given on the command line or in {@code VXGATE_*} environment variables; they
  * replace the file's values before validation, so an invalid override is reported like a file error
- * (with {@code overrides} as the file name). Every component is nullable: null keeps the file's
- * value.
+ * (with {@code overrides} as the file name). A null component keeps the file's value.
  *
  * @param nodeId {@code --node-id} / {@code VXGATE_NODE_ID}: {@code node.id}
  * @param datacenter {@code --datacenter} / {@code VXGATE_DATACENTER}: {@code node.datacenter}
@@ -17,12 +17,12 @@ import java.util.Map;
  * @param adminToken {@code VXGATE_ADMIN_TOKEN}: {@code admin.token}
  */
 public record ConfigOverrides(
-    String nodeId,
-    String datacenter,
-    String clusterBind,
-    String members,
-    String adminBind,
-    String adminToken) {
+    @Nullable String nodeId,
+    @Nullable String datacenter,
+    @Nullable String clusterBind,
+    @Nullable String members,
+    @Nullable String adminBind,
+    @Nullable String adminToken) {
 
   private static final ConfigOverrides NONE =
       new ConfigOverrides(null, null, null, null, null, null);
@@ -47,7 +47,7 @@ public record ConfigOverrides(
         get(env, "VXGATE_ADMIN_TOKEN"));
   }
 
-  private static String get(Map<String, String> env, String name) {
+  private static @Nullable String get(Map<String, String> env, String name) {
     String v = env.get(name);
     return v == null || v.isEmpty() ? null : v;
   }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link GatewayConfig} from a parsed tree: applies the defaults, checks every field and
@@ -30,17 +31,17 @@ final class ConfigReader {
   private final Supplier<String> hostname;
 
   /**
-   * @param baseDir nullable; relative files are resolved against it (else the working directory)
+   * @param baseDir relative files are resolved against it (null: the working directory)
    * @param hostname the default {@code node.id}, asked only when needed
    */
-  ConfigReader(Cursor.Context ctx, Mode mode, Path baseDir, Supplier<String> hostname) {
+  ConfigReader(Cursor.Context ctx, Mode mode, @Nullable Path baseDir, Supplier<String> hostname) {
     this.ctx = ctx;
     this.files = new ConfigFiles(mode, baseDir);
     this.hostname = hostname;
   }
 
   /** The config, or null when an error was recorded in the context. */
-  GatewayConfig read(Object tree) {
+  @Nullable GatewayConfig read(@Nullable Object tree) {
     Cursor root = new Cursor(ctx, "", tree);
     if (tree != null && !(tree instanceof Map)) {
       root.error("a mapping of sections");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A position in the parsed YAML/JSON tree ({@code Map}, {@code List}, scalars) with its path. Every
@@ -18,9 +19,9 @@ final class Cursor {
 
   private final Context ctx;
   private final String path;
-  private final Object raw;
+  private final @Nullable Object raw;
 
-  Cursor(Context ctx, String path, Object raw) {
+  Cursor(Context ctx, String path, @Nullable Object raw) {
     this.ctx = ctx;
     this.path = path;
     this.raw = raw;
@@ -29,7 +30,7 @@ final class Cursor {
   /** Errors of one document, and how to read its scalars. */
   static final class Context {
     final String source;
-    final Function<String, String> env;
+    final @Nullable Function<String, String> env;
     final Set<String> overridden;
     final List<ConfigError> errors = new ArrayList<>();
 
@@ -37,7 +38,7 @@ final class Cursor {
      * @param env null: no {@code ${VAR}} substitution
      * @param overridden paths whose values come from {@link ConfigOverrides}
      */
-    Context(String source, Function<String, String> env, Set<String> overridden) {
+    Context(String source, @Nullable Function<String, String> env, Set<String> overridden) {
       this.source = source;
       this.env = env;
       this.overridden = overridden;
@@ -65,7 +66,7 @@ final class Cursor {
     return raw != null;
   }
 
-  Object raw() {
+  @Nullable Object raw() {
     return raw;
   }
 
@@ -159,7 +160,7 @@ final class Cursor {
    * The scalar as text, {@code ${VAR}} substituted; null when absent or invalid (a mapping or list
    * is reported with {@code expected}).
    */
-  String text(String expected) {
+  @Nullable String text(String expected) {
     if (raw == null) {
       return null;
     }
@@ -183,7 +184,7 @@ final class Cursor {
    * The scalar parsed by {@code parser} (which returns null for an invalid text); null when absent,
    * null and reported when invalid.
    */
-  <T> T scalar(String expected, Function<String, T> parser) {
+  <T> @Nullable T scalar(String expected, Function<String, T> parser) {
     String s = text(expected);
     if (s == null) {
       return null;
@@ -202,12 +203,12 @@ final class Cursor {
   }
 
   /** A compact rendering of a value for messages. */
-  static String render(Object v) {
+  static String render(@Nullable Object v) {
     String s = renderFull(v);
     return s.length() > MAX_RENDER ? s.substring(0, MAX_RENDER - 3) + "..." : s;
   }
 
-  private static String renderFull(Object v) {
+  private static String renderFull(@Nullable Object v) {
     if (v == null) {
       return "null";
     }

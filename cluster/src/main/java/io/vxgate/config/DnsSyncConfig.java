@@ -2,6 +2,8 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * DNS sync (node-local, optional): the cluster keeps the A/AAAA records of {@link #name} equal to
  * the ready members' {@code node.advertise} addresses, by RFC 2136 dynamic updates sent to {@link
@@ -10,9 +12,10 @@ import static java.util.Objects.requireNonNull;
  * @param zone the zone updated (the SOA owner)
  * @param name the record name, inside {@code zone}
  * @param ttl the TTL of the records, in seconds
- * @param tsig nullable; updates are unsigned when null (test servers only)
+ * @param tsig updates are unsigned when null (test servers only)
  */
-public record DnsSyncConfig(HostPort server, String zone, String name, int ttl, TsigConfig tsig) {
+public record DnsSyncConfig(
+    HostPort server, String zone, String name, int ttl, @Nullable TsigConfig tsig) {
   /** The default {@link #ttl}. */
   public static final int DEFAULT_TTL = 30;
 

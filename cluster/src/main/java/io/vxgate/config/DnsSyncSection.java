@@ -3,6 +3,7 @@ package io.vxgate.config;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code dns-sync:} (docs/configuration.md, section "dns-sync"). */
 final class DnsSyncSection {
@@ -12,7 +13,7 @@ final class DnsSyncSection {
   private DnsSyncSection() {}
 
   /** The section, or null when absent or invalid. */
-  static DnsSyncConfig read(Cursor c) {
+  static @Nullable DnsSyncConfig read(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -52,7 +53,7 @@ final class DnsSyncSection {
         : new DnsSyncConfig(server, zone, name, ttl, tsig);
   }
 
-  private static DnsSyncConfig.TsigConfig tsig(Cursor c) {
+  private static DnsSyncConfig.@Nullable TsigConfig tsig(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -77,7 +78,7 @@ final class DnsSyncSection {
         : new DnsSyncConfig.TsigConfig(keyName, algorithm, secret);
   }
 
-  private static String dnsName(String s) {
+  private static @Nullable String dnsName(String s) {
     return Syntax.dnsName(s) ? s : null;
   }
 
@@ -85,7 +86,7 @@ final class DnsSyncSection {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private static String base64(String s) {
+  private static @Nullable String base64(String s) {
     if (s.isEmpty()) {
       return null;
     }

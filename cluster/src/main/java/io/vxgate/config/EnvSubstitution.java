@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * {@code ${VAR}} and {@code ${VAR:-DEFAULT}} in scalar values. {@code DEFAULT} is used when
- * {@code VAR} is unset or empty (as in the shell); {@code $${} writes a literal {@code ${}. No
+ * {@code ${VAR}} and {@code ${VAR:-DEFAULT}} in scalar values. {@code DEFAULT} is used when {@code
+ * VAR} is unset or empty (as in the shell); <code>$${</code> writes a literal <code>${</code>. No
  * nesting.
  */
 final class EnvSubstitution {
@@ -17,8 +18,8 @@ final class EnvSubstitution {
 
   private EnvSubstitution() {}
 
-  /** The substituted text, or the {@code expected} text of an error. */
-  record Result(String value, String error) {}
+  /** The substituted text, or the {@code expected} text of an error: exactly one is null. */
+  record Result(@Nullable String value, @Nullable String error) {}
 
   static Result substitute(String s, Function<String, String> env) {
     if (s.indexOf('$') < 0) {
@@ -101,11 +102,15 @@ final class EnvSubstitution {
         out.toString(), originals, Pattern.compile(Pattern.quote(prefix) + "([0-9]+)_"));
   }
 
-  /** Text with placeholders, and how to restore them. */
-  record Placeholders(String text, List<String> originals, Pattern pattern) {
+  /**
+   * Text with placeholders, and how to restore them.
+   *
+   * @param pattern null when the text has no placeholder
+   */
+  record Placeholders(String text, List<String> originals, @Nullable Pattern pattern) {
     /** The tree with every placeholder in keys and string values replaced by its original. */
-    Object restore(Object node) {
-      if (originals.isEmpty()) {
+    @Nullable Object restore(@Nullable Object node) {
+      if (pattern == null || originals.isEmpty()) {
         return node;
       }
       if (node instanceof String s) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A whole, validated vxgate configuration (docs/configuration.md). Built by {@link ConfigLoader}
@@ -21,12 +22,12 @@ import java.util.Map;
  * @param routes in order; the first that matches wins
  * @param errorPages HTTP status (400..599) to the page <b>content</b> (loaded from the file named
  *     in the config, relative to the config file's directory)
- * @param dnsSync nullable; no DNS sync when null
- * @param geoip nullable; no GeoIP database when null (then no route matches on {@code country})
+ * @param dnsSync no DNS sync when null
+ * @param geoip no GeoIP database when null (then no route matches on {@code country})
  * @param secrets cluster-wide secrets; {@link SecretsConfig#NONE} when none is configured
  * @param buffering the node's limits on all buffered bodies (node-local; {@link
  *     BufferingConfig.NodeLimits#DEFAULT} when not set)
- * @param accessLog nullable (node-local); no access log when null
+ * @param accessLog node-local; no access log when null
  * @param tracing node-local; {@link TracingConfig#DEFAULT} when not configured
  */
 public record GatewayConfig(
@@ -38,20 +39,20 @@ public record GatewayConfig(
     Map<String, UpstreamConfig> upstreams,
     List<RouteConfig> routes,
     Map<Integer, String> errorPages,
-    DnsSyncConfig dnsSync,
-    GeoIpConfig geoip,
+    @Nullable DnsSyncConfig dnsSync,
+    @Nullable GeoIpConfig geoip,
     SecretsConfig secrets,
     BufferingConfig.NodeLimits buffering,
-    AccessLogConfig accessLog,
+    @Nullable AccessLogConfig accessLog,
     TracingConfig tracing) {
 
   public GatewayConfig {
-    secrets = secrets == null ? SecretsConfig.NONE : secrets;
-    buffering = buffering == null ? BufferingConfig.NodeLimits.DEFAULT : buffering;
-    tracing = tracing == null ? TracingConfig.DEFAULT : tracing;
     requireNonNull(node, "node");
     requireNonNull(cluster, "cluster");
     requireNonNull(admin, "admin");
+    requireNonNull(secrets, "secrets");
+    requireNonNull(buffering, "buffering");
+    requireNonNull(tracing, "tracing");
     listeners = List.copyOf(listeners);
     trustedProxies = List.copyOf(trustedProxies);
     upstreams = Map.copyOf(upstreams);

@@ -5,6 +5,7 @@ import com.maxmind.db.Reader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks that a file is a MaxMind DB that country lookups can read (for {@code geoip.database}).
@@ -21,7 +22,7 @@ final class GeoIpDatabases {
   /**
    * Null when {@code file} is a usable MaxMind DB, else what is wrong, e.g. "is not a MaxMind DB".
    */
-  static String problem(Path file) {
+  static @Nullable String problem(Path file) {
     Metadata m;
     try (Reader r = new Reader(file.toFile())) {
       m = r.getMetadata();

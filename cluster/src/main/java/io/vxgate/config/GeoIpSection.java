@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code geoip:} (docs/configuration.md, section "geoip"). */
 final class GeoIpSection {
@@ -11,7 +12,7 @@ final class GeoIpSection {
   private GeoIpSection() {}
 
   /** The section, or null when absent or invalid. */
-  static GeoIpConfig read(Cursor c, ConfigFiles files) {
+  static @Nullable GeoIpConfig read(Cursor c, ConfigFiles files) {
     if (!c.present()) {
       return null;
     }

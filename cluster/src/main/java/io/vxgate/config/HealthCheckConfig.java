@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Active health checks (HAProxy semantics): every {@code interval}, a check that must finish within
@@ -18,7 +19,7 @@ import java.util.Map;
  * @param expect what a healthy answer is ({@link Type#HTTP} only)
  * @param method the HTTP method of the check ({@code GET}, {@code HEAD} as in HAProxy's {@code
  *     option httpchk HEAD}, ...)
- * @param host nullable; the {@code Host} sent (and the TLS server name), null: the server's address
+ * @param host the {@code Host} sent (and the TLS server name), null: the server's address
  * @param headers more header fields sent with each check, in order
  */
 public record HealthCheckConfig(
@@ -30,7 +31,7 @@ public record HealthCheckConfig(
     int fall,
     Expect expect,
     String method,
-    String host,
+    @Nullable String host,
     Map<String, String> headers) {
   /** The default {@link #method}. */
   public static final String DEFAULT_METHOD = "GET";
@@ -92,9 +93,9 @@ public record HealthCheckConfig(
    * a leading {@code ~} (HAProxy's {@code http-check expect string} and {@code rstring}).
    *
    * @param statuses at least one range; a single status is a range of one
-   * @param body nullable; the text or {@code ~REGEX} the body must hold
+   * @param body the text or {@code ~REGEX} the body must hold, null: any body
    */
-  public record Expect(List<StatusRange> statuses, String body) {
+  public record Expect(List<StatusRange> statuses, @Nullable String body) {
     /** The default: a status in 200..399, any body. */
     public static final Expect DEFAULT = range(200, 399);
 

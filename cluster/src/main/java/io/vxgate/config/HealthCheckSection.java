@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an upstream's {@code health-check:} (docs/configuration.md, section "upstreams"); the
@@ -30,7 +31,7 @@ final class HealthCheckSection {
   private HealthCheckSection() {}
 
   /** The section, or null (no active checks) when absent. */
-  static HealthCheckConfig read(Cursor c) {
+  static @Nullable HealthCheckConfig read(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -112,7 +113,7 @@ final class HealthCheckSection {
   }
 
   /** A status list as text ({@code 200,204,300-399}) or as a YAML list; null when invalid. */
-  private static List<StatusRange> statuses(Cursor c, String expected) {
+  private static @Nullable List<StatusRange> statuses(Cursor c, String expected) {
     List<String> parts = new ArrayList<>();
     if (c.raw() instanceof List) {
       for (Cursor item : c.items(expected)) {
@@ -150,7 +151,7 @@ final class HealthCheckSection {
     return out;
   }
 
-  private static StatusRange range(String s) {
+  private static @Nullable StatusRange range(String s) {
     Matcher m = RANGE.matcher(s);
     if (!m.matches()) {
       return null;
@@ -161,7 +162,7 @@ final class HealthCheckSection {
   }
 
   /** A body expectation: non-empty text, or {@code ~} and a regular expression that compiles. */
-  private static String body(Cursor c) {
+  private static @Nullable String body(Cursor c) {
     String expected = "a text, or ~REGEX with a valid regular expression";
     String s = c.text(expected);
     if (s == null) {

@@ -2,6 +2,8 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /** A {@code host:port} pair as written in the config ({@code 0.0.0.0:8080}, {@code [::1]:9001}). */
 public record HostPort(String host, int port) {
   public HostPort {
@@ -12,7 +14,7 @@ public record HostPort(String host, int port) {
    * Parses {@code host:port}; IPv6 literals are written in brackets. Returns null when the text is
    * not of that form or the port is outside 0..65535.
    */
-  public static HostPort parse(String text) {
+  public static @Nullable HostPort parse(String text) {
     if (text == null) {
       return null;
     }

@@ -3,16 +3,16 @@ package io.vxgate.config;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client-facing listener.
  *
- * @param redirectHttps nullable; when set, every request is answered with a 301 to https on that
- *     port
+ * @param redirectHttps when set, every request is answered with a 301 to https on that port
  * @param maxHeaderSize bytes, 1k..1m
  * @param maxRequestBody bytes; 0 means unlimited
  * @param maxConnections 0 means unlimited
- * @param tls nullable; plain HTTP when null
+ * @param tls plain HTTP when null
  * @param hstsSeconds 0 means no Strict-Transport-Security header
  * @param requestBodyTimeout the longest pause between two reads of a request body (nginx's
  *     client_body_timeout)
@@ -26,12 +26,12 @@ import java.time.Duration;
 public record ListenerConfig(
     String name,
     HostPort bind,
-    Integer redirectHttps,
+    @Nullable Integer redirectHttps,
     Duration requestHeaderTimeout,
     int maxHeaderSize,
     long maxRequestBody,
     int maxConnections,
-    TlsConfig tls,
+    @Nullable TlsConfig tls,
     long hstsSeconds,
     Duration requestBodyTimeout,
     Duration keepaliveTimeout,
@@ -85,12 +85,12 @@ public record ListenerConfig(
   public ListenerConfig(
       String name,
       HostPort bind,
-      Integer redirectHttps,
+      @Nullable Integer redirectHttps,
       Duration requestHeaderTimeout,
       int maxHeaderSize,
       long maxRequestBody,
       int maxConnections,
-      TlsConfig tls,
+      @Nullable TlsConfig tls,
       long hstsSeconds) {
     this(
         name,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code listeners:} (docs/configuration.md, section "listeners"); every default is the value
@@ -111,7 +112,7 @@ final class ListenersSection {
     return out;
   }
 
-  private static Long sizeIn(String s, long min, long max) {
+  private static @Nullable Long sizeIn(String s, long min, long max) {
     Long v = Syntax.size(s);
     return v == null || v < min || v > max ? null : v;
   }

@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The conditions of a route; all set conditions must hold. Unset scalar conditions are null, unset
@@ -12,18 +13,18 @@ import java.util.Map;
  * @param headers header name to exact value, or {@code ~REGEX}
  * @param source CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param country upper-case ISO 3166-1 alpha-2 codes
- * @param websocket nullable; when set, the request must (or must not) be a WebSocket upgrade
+ * @param websocket when set, the request must (or must not) be a WebSocket upgrade
  */
 public record MatchConfig(
-    String pathPrefix,
-    String path,
-    String pathRegex,
-    String host,
+    @Nullable String pathPrefix,
+    @Nullable String path,
+    @Nullable String pathRegex,
+    @Nullable String host,
     List<String> methods,
     Map<String, String> headers,
     Map<String, String> query,
     List<String> source,
-    Boolean websocket,
+    @Nullable Boolean websocket,
     List<String> country) {
   public MatchConfig {
     methods = List.copyOf(methods);

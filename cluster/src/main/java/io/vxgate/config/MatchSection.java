@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a route's {@code match:} (docs/configuration.md, section "routes"). */
 final class MatchSection {
@@ -126,7 +127,7 @@ final class MatchSection {
     return country;
   }
 
-  private static String regexError(String regex) {
+  private static @Nullable String regexError(String regex) {
     try {
       Pattern.compile(regex);
       return null;
@@ -135,7 +136,7 @@ final class MatchSection {
     }
   }
 
-  private static String hostPattern(String s) {
+  private static @Nullable String hostPattern(String s) {
     String h = s.trim().toLowerCase(Locale.ROOT);
     String name = h.startsWith("*.") ? h.substring(2) : h;
     return Syntax.dnsName(name) || (!h.startsWith("*.") && Syntax.host(name)) ? h : null;

@@ -3,17 +3,18 @@ package io.vxgate.config;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * This node's identity (node-local).
  *
  * @param id defaults to the host name
  * @param datacenter defaults to {@code "default"}
- * @param advertise nullable; the address published by DNS sync (when null, the host of the first
- *     listener)
+ * @param advertise the address published by DNS sync (when null, the host of the first listener)
  * @param shutdownGrace how long in-flight requests may take to finish on SIGTERM (default 30s)
  */
-public record NodeConfig(String id, String datacenter, String advertise, Duration shutdownGrace) {
+public record NodeConfig(
+    String id, String datacenter, @Nullable String advertise, Duration shutdownGrace) {
   /** The default {@link #datacenter}. */
   public static final String DEFAULT_DATACENTER = "default";
 
@@ -27,7 +28,7 @@ public record NodeConfig(String id, String datacenter, String advertise, Duratio
   }
 
   /** A node with the default shutdown grace. */
-  public NodeConfig(String id, String datacenter, String advertise) {
+  public NodeConfig(String id, String datacenter, @Nullable String advertise) {
     this(id, datacenter, advertise, DEFAULT_SHUTDOWN_GRACE);
   }
 }

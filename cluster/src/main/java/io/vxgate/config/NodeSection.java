@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code node:} (docs/configuration.md, section "node"). */
 final class NodeSection {
@@ -30,7 +31,7 @@ final class NodeSection {
     return new NodeConfig(id == null ? "?" : id, dc, advertise, grace);
   }
 
-  private static String bareHost(String s) {
+  private static @Nullable String bareHost(String s) {
     String h = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
     return Syntax.host(h) ? h : null;
   }

@@ -1,6 +1,7 @@
 package io.vxgate.config;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Conditions under which a request is tried again on the next server ({@code retry-on:}). */
 public enum RetryOn {
@@ -27,7 +28,7 @@ public enum RetryOn {
   }
 
   /** The value for a config name, or null. */
-  public static RetryOn of(String name) {
+  public static @Nullable RetryOn of(String name) {
     for (RetryOn r : values()) {
       if (r.configName.equals(name.toLowerCase(Locale.ROOT))) {
         return r;
@@ -37,7 +38,7 @@ public enum RetryOn {
   }
 
   /** The value for an origin status, or null when that status is not a retry condition. */
-  public static RetryOn ofStatus(int status) {
+  public static @Nullable RetryOn ofStatus(int status) {
     return switch (status) {
       case 500 -> HTTP_500;
       case 502 -> HTTP_502;

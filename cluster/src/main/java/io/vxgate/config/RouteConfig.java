@@ -3,9 +3,11 @@ package io.vxgate.config;
 import static java.util.Objects.requireNonNull;
 
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One ordered route: when {@link #match} holds, the gateway does the route's {@link #action}:
@@ -13,37 +15,37 @@ import java.util.Set;
  *
  * @param match never null; an empty match matches every request
  * @param action what the route does with a request it matches
- * @param stripPrefix nullable; a path prefix removed before proxying (and before {@code keep-path}
- *     of a redirect)
+ * @param stripPrefix a path prefix removed before proxying (and before {@code keep-path} of a
+ *     redirect)
  * @param requestHeaders changes to the request headers sent to the origin
  * @param responseHeaders changes to the response headers sent to the client
  * @param buffering what the route changes of its upstream's {@code buffering} ({@link
  *     BufferingConfig.RouteOverride#NONE} when nothing)
- * @param retries nullable; the route's own {@code retries}, null: its upstream's
- * @param retryOn nullable; the route's own {@code retry-on}, null: its upstream's
+ * @param retries the route's own {@code retries}, null: its upstream's
+ * @param retryOn the route's own {@code retry-on}, null: its upstream's
  * @param timeouts the route's own {@code timeouts}: each null component is its upstream's ({@link
- *     TimeoutsConfig#NONE} when the route sets none)
+ *     Timeouts#NONE} when the route sets none)
  */
 public record RouteConfig(
     String name,
     MatchConfig match,
     Action action,
-    String stripPrefix,
+    @Nullable String stripPrefix,
     HeaderActions requestHeaders,
     HeaderActions responseHeaders,
     BufferingConfig.RouteOverride buffering,
-    Integer retries,
-    Set<RetryOn> retryOn,
-    TimeoutsConfig timeouts) {
+    @Nullable Integer retries,
+    @Nullable Set<RetryOn> retryOn,
+    Timeouts timeouts) {
   public RouteConfig {
     requireNonNull(name, "name");
     requireNonNull(match, "match");
     requireNonNull(action, "action");
-    requestHeaders = requestHeaders == null ? HeaderActions.NONE : requestHeaders;
-    responseHeaders = responseHeaders == null ? HeaderActions.NONE : responseHeaders;
-    buffering = buffering == null ? BufferingConfig.RouteOverride.NONE : buffering;
+    requireNonNull(requestHeaders, "requestHeaders");
+    requireNonNull(responseHeaders, "responseHeaders");
+    requireNonNull(buffering, "buffering");
     retryOn = retryOn == null ? null : Set.copyOf(retryOn);
-    timeouts = timeouts == null ? TimeoutsConfig.NONE : timeouts;
+    requireNonNull(timeouts, "timeouts");
   }
 
   /** A route with its upstream's buffering, retries and timeouts. */
@@ -51,15 +53,26 @@ public record RouteConfig(
       String name,
       MatchConfig match,
       Action action,
-      String stripPrefix,
+      @Nullable String stripPrefix,
       HeaderActions requestHeaders,
       HeaderActions responseHeaders) {
-    this(name, match, action, stripPrefix, requestHeaders, responseHeaders, null, null, null, null);
+    this(
+        name,
+        match,
+        action,
+        stripPrefix,
+        requestHeaders,
+        responseHeaders,
+        BufferingConfig.RouteOverride.NONE,
+        null,
+        null,
+        Timeouts.NONE);
   }
 
   /** A route that forwards to {@code upstream}, without header changes. */
-  public RouteConfig(String name, MatchConfig match, String upstream, String stripPrefix) {
-    this(name, match, new Forward(upstream), stripPrefix, null, null);
+  public RouteConfig(
+      String name, MatchConfig match, String upstream, @Nullable String stripPrefix) {
+    this(name, match, new Forward(upstream), stripPrefix, HeaderActions.NONE, HeaderActions.NONE);
   }
 
   /** The {@code retries} that apply to this route's requests to {@code upstream}. */
@@ -70,6 +83,23 @@ public record RouteConfig(
   /** The {@code retry-on} that applies to this route's requests to {@code upstream}. */
   public Set<RetryOn> retryOn(UpstreamConfig upstream) {
     return retryOn != null ? retryOn : upstream.retryOn();
+  }
+
+  /**
+   * A route's own timeouts ({@code routes[].timeouts}): each one that is null is its upstream's.
+   */
+  public record Timeouts(
+      @Nullable Duration connect, @Nullable Duration response, @Nullable Duration idle) {
+    /** A route that sets no timeout: every one is its upstream's. */
+    public static final Timeouts NONE = new Timeouts(null, null, null);
+
+    /** These timeouts, each one that is null taken from {@code upstream}. */
+    public TimeoutsConfig over(TimeoutsConfig upstream) {
+      return new TimeoutsConfig(
+          connect != null ? connect : upstream.connect(),
+          response != null ? response : upstream.response(),
+          idle != null ? idle : upstream.idle());
+    }
   }
 
   /**

@@ -1,12 +1,12 @@
 package io.vxgate.config;
 
-import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code routes:} (docs/configuration.md, section "routes"): each route's name, action
@@ -82,9 +82,9 @@ final class RoutesSection {
       RouteConfig.Forward forward = forward(f.get("upstream"), upstreams);
       String strip = f.get("strip-prefix").scalar(Values.PATH, Values::path);
       BufferingConfig.RouteOverride buffering = BufferingSection.route(f.get("buffering"));
-      Integer retries = UpstreamsSection.retries(f.get("retries"), null);
-      Set<RetryOn> retryOn = UpstreamsSection.retryOn(f.get("retry-on"), null);
-      TimeoutsConfig timeouts = UpstreamsSection.timeouts(f.get("timeouts"), TimeoutsConfig.NONE);
+      Integer retries = UpstreamsSection.retries(f.get("retries"));
+      Set<RetryOn> retryOn = UpstreamsSection.retryOn(f.get("retry-on"));
+      RouteConfig.Timeouts timeouts = UpstreamsSection.timeouts(f.get("timeouts"));
       if (!actions.isEmpty() && !actions.contains("upstream")) {
         for (String key : UPSTREAM_KEYS) {
           Cursor k = f.get(key);
@@ -117,7 +117,7 @@ final class RoutesSection {
   }
 
   /** {@code upstream: NAME}, or null when absent; an unknown name is reported (and kept). */
-  private static RouteConfig.Forward forward(Cursor c, Set<String> upstreams) {
+  private static RouteConfig.@Nullable Forward forward(Cursor c, Set<String> upstreams) {
     if (!c.present()) {
       return null;
     }
@@ -132,7 +132,7 @@ final class RoutesSection {
     return upstream == null ? null : new RouteConfig.Forward(upstream);
   }
 
-  private static RouteConfig.Redirect redirect(Cursor c) {
+  private static RouteConfig.@Nullable Redirect redirect(Cursor c) {
     if (!c.present()) {
       return null;
     }
@@ -152,7 +152,7 @@ final class RoutesSection {
     return location == null ? null : new RouteConfig.Redirect(location, status, keepPath);
   }
 
-  private static String location(String s) {
+  private static @Nullable String location(String s) {
     if (!Values.headerValue(s)) {
       return null;
     }
@@ -168,7 +168,7 @@ final class RoutesSection {
     }
   }
 
-  private static RouteConfig.Return fixedResponse(Cursor c) {
+  private static RouteConfig.@Nullable Return fixedResponse(Cursor c) {
     if (!c.present()) {
       return null;
     }

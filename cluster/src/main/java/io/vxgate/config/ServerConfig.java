@@ -2,10 +2,12 @@ package io.vxgate.config;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One origin server of an upstream.
  *
- * @param datacenter nullable; unknown datacenter
+ * @param datacenter null: unknown datacenter
  * @param maxConns 0 means unlimited concurrent requests
  * @param tls whether the server was written as {@code https://host:port}
  */
@@ -13,7 +15,7 @@ public record ServerConfig(
     String name,
     HostPort address,
     int weight,
-    String datacenter,
+    @Nullable String datacenter,
     boolean backup,
     int maxConns,
     boolean tls) {

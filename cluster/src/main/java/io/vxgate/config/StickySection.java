@@ -3,13 +3,14 @@ package io.vxgate.config;
 import io.vxgate.config.UpstreamConfig.StickyConfig;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** Reads an upstream's {@code sticky:} (docs/configuration.md, section "upstreams"). */
 final class StickySection {
   private StickySection() {}
 
   /** The section, or null (no sticky sessions) when absent. */
-  static StickyConfig read(Cursor c) {
+  static @Nullable StickyConfig read(Cursor c) {
     if (!c.present()) {
       return null;
     }

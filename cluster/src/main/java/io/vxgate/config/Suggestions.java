@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.util.Collection;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** "Did you mean" hints for misspelt keys and values. */
 final class Suggestions {
@@ -12,7 +13,7 @@ final class Suggestions {
    * {@code maxConns} for {@code max-conns}), or within a small edit distance; null when none is
    * close.
    */
-  static String closest(String given, Collection<String> options) {
+  static @Nullable String closest(String given, Collection<String> options) {
     String g = normalize(given);
     for (String o : options) {
       if (normalize(o).equals(g)) {

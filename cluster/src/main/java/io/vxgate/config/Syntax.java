@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Scalar syntaxes of the config file: names, hosts, addresses, durations and sizes. */
 final class Syntax {
@@ -19,22 +20,22 @@ final class Syntax {
   private Syntax() {}
 
   /** The name itself when it is non-empty and of {@code [A-Za-z0-9._-]}, else null. */
-  static String name(String s) {
+  static @Nullable String name(String s) {
     return NAME.matcher(s).matches() ? s : null;
   }
 
   /** The token itself when it is an RFC 9110 token (header, cookie names), else null. */
-  static String token(String s) {
+  static @Nullable String token(String s) {
     return TOKEN.matcher(s).matches() ? s : null;
   }
 
   /** The method when it is an upper-case method token such as {@code GET}, else null. */
-  static String method(String s) {
+  static @Nullable String method(String s) {
     return METHOD.matcher(s).matches() ? s : null;
   }
 
   /** Parses a decimal integer in {@code min..max}; null when it is not one. */
-  static Long integer(String s, long min, long max) {
+  static @Nullable Long integer(String s, long min, long max) {
     if (!INTEGER.matcher(s).matches()) {
       return null;
     }
@@ -47,7 +48,7 @@ final class Syntax {
   }
 
   /** Parses {@code true} or {@code false} (any case); null otherwise. */
-  static Boolean bool(String s) {
+  static @Nullable Boolean bool(String s) {
     if (s.equalsIgnoreCase("true")) {
       return Boolean.TRUE;
     }
@@ -58,7 +59,7 @@ final class Syntax {
    * Parses a duration: {@code 0}, or a non-negative integer with one unit {@code ms}, {@code s},
    * {@code m} or {@code h} ({@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}); null otherwise.
    */
-  static Duration duration(String s) {
+  static @Nullable Duration duration(String s) {
     if (s.equals("0")) {
       return Duration.ZERO;
     }
@@ -98,7 +99,7 @@ final class Syntax {
    * Parses a size in bytes: a non-negative integer, optionally followed by {@code k}, {@code m} or
    * {@code g} (any case; binary multiples as in nginx: {@code 1k} = 1024); null otherwise.
    */
-  static Long size(String s) {
+  static @Nullable Long size(String s) {
     Matcher m = SIZE.matcher(s);
     if (!m.matches()) {
       return null;
@@ -149,7 +150,7 @@ final class Syntax {
    * Parses {@code host:port} with a port in {@code minPort..65535}; IPv6 in brackets. Null when
    * invalid.
    */
-  static HostPort hostPort(String s, int minPort) {
+  static @Nullable HostPort hostPort(String s, int minPort) {
     HostPort hp = HostPort.parse(s);
     if (hp == null || hp.port() < minPort || !host(hp.host())) {
       return null;
@@ -164,7 +165,7 @@ final class Syntax {
   /**
    * A server address: {@code host:port}, {@code http://host[:port]} or {@code https://host[:port]}.
    */
-  static ServerAddress serverAddress(String s) {
+  static @Nullable ServerAddress serverAddress(String s) {
     String rest = s;
     boolean tls = false;
     int defaultPort = -1;

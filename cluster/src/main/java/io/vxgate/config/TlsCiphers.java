@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TLS cipher suites a listener can be given ({@code tls.ciphers} for TLS 1.2, {@code
@@ -269,7 +270,7 @@ public final class TlsCiphers {
   private TlsCiphers() {}
 
   /** The IANA (JDK) name of a TLS 1.2 suite's OpenSSL name, or of a TLS 1.3 name; else null. */
-  public static String iana(String name) {
+  public static @Nullable String iana(String name) {
     if (TLS13.contains(name)) {
       return name;
     }
@@ -297,7 +298,7 @@ public final class TlsCiphers {
   static List<String> tls12(String list, java.util.function.Consumer<String> unknown) {
     LinkedHashSet<Suite> out = new LinkedHashSet<>();
     Set<Suite> banned = new java.util.HashSet<>();
-    for (String word : list.trim().split("[:, ]+")) {
+    for (String word : list.trim().split("[:, ]+", -1)) {
       if (word.isEmpty() || word.startsWith("@")) {
         continue; // @STRENGTH, @SECLEVEL=N: ordering and levels, nothing to select
       }
@@ -342,7 +343,10 @@ public final class TlsCiphers {
   }
 
   /** What a word ({@code A} or {@code A+B+...}) names, or null when a part is unknown. */
-  private static Predicate<Suite> names(String word, java.util.function.Consumer<String> unknown) {
+  // String.split drops trailing empty parts: A+ names what A names
+  @SuppressWarnings("StringSplitter")
+  private static @Nullable Predicate<Suite> names(
+      String word, java.util.function.Consumer<String> unknown) {
     Predicate<Suite> all = s -> true;
     for (String part : word.split("\\+")) {
       Predicate<Suite> p = part(part);
@@ -355,10 +359,10 @@ public final class TlsCiphers {
     return all;
   }
 
-  private static Predicate<Suite> part(String part) {
+  private static @Nullable Predicate<Suite> part(String part) {
     for (Suite s : TLS12) {
       if (s.openSsl().equalsIgnoreCase(part) || s.iana().equalsIgnoreCase(part)) {
-        return x -> x == s;
+        return s::equals;
       }
     }
     String k = part.toUpperCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Reads a listener's {@code tls:} (docs/configuration.md, section "listeners"). */
 final class TlsSection {
@@ -10,7 +11,7 @@ final class TlsSection {
   private TlsSection() {}
 
   /** The section, or null (plain HTTP) when absent. */
-  static TlsConfig read(Cursor c, ConfigFiles files) {
+  static @Nullable TlsConfig read(Cursor c, ConfigFiles files) {
     if (!c.present()) {
       return null;
     }
@@ -80,7 +81,7 @@ final class TlsSection {
    * The words of a value written as one text ({@code "TLSv1.2 TLSv1.3"}, {@code "A:B"}) or as a
    * YAML list; null (reported) when it is neither.
    */
-  private static String words(Cursor c, String expected) {
+  private static @Nullable String words(Cursor c, String expected) {
     if (!(c.raw() instanceof List)) {
       return c.text(expected);
     }
@@ -98,6 +99,8 @@ final class TlsSection {
     return String.join(":", parts);
   }
 
+  // String.split drops trailing empty words: a trailing separator adds none
+  @SuppressWarnings("StringSplitter")
   private static List<String> protocols(Cursor c) {
     String expected = "TLS versions among " + String.join(", ", VERSIONS);
     String text = words(c, expected);
@@ -141,6 +144,7 @@ final class TlsSection {
     return out;
   }
 
+  @SuppressWarnings("StringSplitter") // as in protocols
   private static List<String> ciphersuites(Cursor c) {
     String expected = "TLS 1.3 cipher suites among " + String.join(", ", TlsCiphers.TLS13);
     String text = words(c, expected);

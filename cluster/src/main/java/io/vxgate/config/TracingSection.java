@@ -2,6 +2,7 @@ package io.vxgate.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /** Reads {@code tracing:} (docs/configuration.md, section "tracing"). */
 final class TracingSection {
@@ -22,7 +23,7 @@ final class TracingSection {
   }
 
   /** An http(s) URL with a host; one without a path gets OTLP's traces path, {@code /v1/traces}. */
-  static String url(String s) {
+  static @Nullable String url(String s) {
     try {
       URI u = new URI(s.trim());
       String scheme = u.getScheme();
@@ -42,7 +43,7 @@ final class TracingSection {
     }
   }
 
-  private static Double ratio(String s) {
+  private static @Nullable Double ratio(String s) {
     try {
       double d = Double.parseDouble(s.trim());
       return d >= 0 && d <= 1 ? d : null;

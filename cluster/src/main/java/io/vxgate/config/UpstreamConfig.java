@@ -5,26 +5,27 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named group of origin servers and how to balance, check and retry over them.
  *
- * @param healthCheck nullable; no active checks when null
- * @param sticky nullable; no sticky sessions when null
+ * @param healthCheck no active checks when null
+ * @param sticky no sticky sessions when null
  * @param retries how many further servers are tried after the first attempt failed
  * @param tlsVerify whether the certificates of {@code https://} servers are verified (chain and
  *     host name)
- * @param tlsCa nullable; PEM content of extra CA certificates trusted besides the JDK's (the
- *     content, not the file, so that the config can travel to other nodes)
+ * @param tlsCa PEM content of extra CA certificates trusted besides the JDK's (the content, not the
+ *     file, so that the config can travel to other nodes)
  * @param buffering how request and response bodies are buffered (a route may override it)
  */
 public record UpstreamConfig(
     String name,
     BalanceConfig balance,
     List<ServerConfig> servers,
-    HealthCheckConfig healthCheck,
+    @Nullable HealthCheckConfig healthCheck,
     PassiveConfig passive,
-    StickyConfig sticky,
+    @Nullable StickyConfig sticky,
     int retries,
     Set<RetryOn> retryOn,
     TimeoutsConfig timeouts,
@@ -32,7 +33,7 @@ public record UpstreamConfig(
     Duration slowStart,
     LocalityConfig locality,
     boolean tlsVerify,
-    String tlsCa,
+    @Nullable String tlsCa,
     BufferingConfig buffering) {
   /** The default {@link #retries}. */
   public static final int DEFAULT_RETRIES = 2;
@@ -65,9 +66,9 @@ public record UpstreamConfig(
       String name,
       BalanceConfig balance,
       List<ServerConfig> servers,
-      HealthCheckConfig healthCheck,
+      @Nullable HealthCheckConfig healthCheck,
       PassiveConfig passive,
-      StickyConfig sticky,
+      @Nullable StickyConfig sticky,
       int retries,
       Set<RetryOn> retryOn,
       TimeoutsConfig timeouts,
@@ -75,7 +76,7 @@ public record UpstreamConfig(
       Duration slowStart,
       LocalityConfig locality,
       boolean tlsVerify,
-      String tlsCa) {
+      @Nullable String tlsCa) {
     this(
         name,
         balance,
@@ -99,9 +100,9 @@ public record UpstreamConfig(
       String name,
       BalanceConfig balance,
       List<ServerConfig> servers,
-      HealthCheckConfig healthCheck,
+      @Nullable HealthCheckConfig healthCheck,
       PassiveConfig passive,
-      StickyConfig sticky,
+      @Nullable StickyConfig sticky,
       int retries,
       Set<RetryOn> retryOn,
       TimeoutsConfig timeouts,
@@ -132,24 +133,18 @@ public record UpstreamConfig(
   }
 
   /**
-   * Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. An
-   * upstream's are all set; a route's ({@link RouteConfig#timeouts}) may leave any null, which
-   * keeps its upstream's.
+   * Upstream timeouts: TCP connect, time to response headers, inactivity while streaming. A route
+   * may set some of its own ({@link RouteConfig.Timeouts}).
    */
   public record TimeoutsConfig(Duration connect, Duration response, Duration idle) {
     /** The defaults. */
     public static final TimeoutsConfig DEFAULT =
         new TimeoutsConfig(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(60));
 
-    /** A route's timeouts when it sets none: every one is its upstream's. */
-    public static final TimeoutsConfig NONE = new TimeoutsConfig(null, null, null);
-
-    /** These timeouts, each one that is null taken from {@code upstream}. */
-    public TimeoutsConfig over(TimeoutsConfig upstream) {
-      return new TimeoutsConfig(
-          connect != null ? connect : upstream.connect(),
-          response != null ? response : upstream.response(),
-          idle != null ? idle : upstream.idle());
+    public TimeoutsConfig {
+      requireNonNull(connect, "connect");
+      requireNonNull(response, "response");
+      requireNonNull(idle, "idle");
     }
   }
 
@@ -168,7 +163,7 @@ public record UpstreamConfig(
   /**
    * Cookie-insert sticky sessions.
    *
-   * @param maxAge nullable; a session cookie when null
+   * @param maxAge a session cookie when null
    */
   public record StickyConfig(
       String cookie,
@@ -176,7 +171,7 @@ public record UpstreamConfig(
       boolean httpOnly,
       boolean secure,
       String sameSite,
-      Duration maxAge) {
+      @Nullable Duration maxAge) {
     /** The default {@link #path}. */
     public static final String DEFAULT_PATH = "/";
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads {@code upstreams:} (docs/configuration.md, section "upstreams"): each upstream's own keys
@@ -48,7 +49,7 @@ final class UpstreamsSection {
     return out;
   }
 
-  private static UpstreamConfig upstream(String name, Cursor c, ConfigFiles files) {
+  private static @Nullable UpstreamConfig upstream(String name, Cursor c, ConfigFiles files) {
     Cursor.Fields f =
         c.fields(
             "balance",
@@ -86,9 +87,11 @@ final class UpstreamsSection {
     HealthCheckConfig hc = HealthCheckSection.read(f.get("health-check"));
     PassiveConfig passive = passive(f.get("passive"));
     UpstreamConfig.StickyConfig sticky = StickySection.read(f.get("sticky"));
-    int retries = retries(f.get("retries"), UpstreamConfig.DEFAULT_RETRIES);
-    Set<RetryOn> retryOn = retryOn(f.get("retry-on"), UpstreamConfig.DEFAULT_RETRY_ON);
-    TimeoutsConfig timeouts = timeouts(f.get("timeouts"), TimeoutsConfig.DEFAULT);
+    Integer r = retries(f.get("retries"));
+    int retries = r != null ? r : UpstreamConfig.DEFAULT_RETRIES;
+    Set<RetryOn> on = retryOn(f.get("retry-on"));
+    Set<RetryOn> retryOn = on != null ? on : UpstreamConfig.DEFAULT_RETRY_ON;
+    TimeoutsConfig timeouts = timeouts(f.get("timeouts")).over(TimeoutsConfig.DEFAULT);
     KeepaliveConfig keepalive = keepalive(f.get("keepalive"));
     Duration slowStart =
         f.get("slow-start")
@@ -140,26 +143,20 @@ final class UpstreamsSection {
         f.get("fail-timeout").scalar(Values.POSITIVE_DURATION, Values::positive, d.failTimeout()));
   }
 
-  /**
-   * A {@code retries:} value.
-   *
-   * @param absent the value when the key is not given
-   */
-  static Integer retries(Cursor c, Integer absent) {
-    return c.scalar("0..100", s -> Values.integer(s, 0, 100), absent);
+  /** A {@code retries:} value; null when the key is not given (or is invalid, reported). */
+  static @Nullable Integer retries(Cursor c) {
+    return c.scalar("0..100", s -> Values.integer(s, 0, 100));
   }
 
   /**
-   * A {@code timeouts:} mapping.
-   *
-   * @param d the value of each timeout not given
+   * A {@code timeouts:} mapping: the timeouts it gives (an invalid one is reported and not given).
    */
-  static TimeoutsConfig timeouts(Cursor c, TimeoutsConfig d) {
+  static RouteConfig.Timeouts timeouts(Cursor c) {
     Cursor.Fields f = c.fields("connect", "response", "idle");
-    return new TimeoutsConfig(
-        f.get("connect").scalar(Values.POSITIVE_DURATION, Values::positive, d.connect()),
-        f.get("response").scalar(Values.POSITIVE_DURATION, Values::positive, d.response()),
-        f.get("idle").scalar(Values.POSITIVE_DURATION, Values::positive, d.idle()));
+    return new RouteConfig.Timeouts(
+        f.get("connect").scalar(Values.POSITIVE_DURATION, Values::positive),
+        f.get("response").scalar(Values.POSITIVE_DURATION, Values::positive),
+        f.get("idle").scalar(Values.POSITIVE_DURATION, Values::positive));
   }
 
   private static KeepaliveConfig keepalive(Cursor c) {
@@ -183,14 +180,10 @@ final class UpstreamsSection {
             .scalar("0..100", s -> Values.integer(s, 0, 100), d.minHealthyPercent()));
   }
 
-  /**
-   * A {@code retry-on:} list.
-   *
-   * @param absent the value when the key is not given
-   */
-  static Set<RetryOn> retryOn(Cursor c, Set<RetryOn> absent) {
+  /** A {@code retry-on:} list; null when the key is not given. */
+  static @Nullable Set<RetryOn> retryOn(Cursor c) {
     if (!c.present()) {
-      return absent;
+      return null;
     }
     List<String> names = new ArrayList<>();
     for (RetryOn r : RetryOn.values()) {
@@ -217,7 +210,7 @@ final class UpstreamsSection {
   }
 
   /** CA certificates: read from a file, or the PEM content itself in the JSON form. */
-  private static String tlsCa(Cursor c, ConfigFiles files) {
+  private static @Nullable String tlsCa(Cursor c, ConfigFiles files) {
     String expected = files.json() ? "PEM CA certificates" : PEM_CA;
     String v = c.text(expected);
     if (v == null) {

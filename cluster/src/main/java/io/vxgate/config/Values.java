@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What several section readers share: the texts of expected values that errors show (so one kind of
@@ -28,13 +29,13 @@ final class Values {
 
   private Values() {}
 
-  static Integer integer(String s, long min, long max) {
+  static @Nullable Integer integer(String s, long min, long max) {
     Long v = Syntax.integer(s.trim(), min, max);
     return v == null ? null : v.intValue();
   }
 
   /** {@code on} or {@code off} (also {@code true} or {@code false}, as YAML writes booleans). */
-  static Boolean onOff(String s) {
+  static @Nullable Boolean onOff(String s) {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "on", "true" -> Boolean.TRUE;
       case "off", "false" -> Boolean.FALSE;
@@ -42,12 +43,12 @@ final class Values {
     };
   }
 
-  static Duration positive(String s) {
+  static @Nullable Duration positive(String s) {
     Duration d = Syntax.duration(s);
     return d == null || d.isZero() ? null : d;
   }
 
-  static String path(String s) {
+  static @Nullable String path(String s) {
     return s.startsWith("/") ? s : null;
   }
 
@@ -89,7 +90,7 @@ final class Values {
   }
 
   /** A required, valid name not used before in {@code names} (name to the path that used it). */
-  static String uniqueName(Cursor c, Map<String, String> names, String owner) {
+  static @Nullable String uniqueName(Cursor c, Map<String, String> names, String owner) {
     if (!c.require(NAME)) {
       return null;
     }

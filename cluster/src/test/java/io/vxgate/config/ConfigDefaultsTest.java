@@ -136,7 +136,7 @@ class ConfigDefaultsTest {
             r -> {
               assertThat(r.retries()).isNull();
               assertThat(r.retryOn()).isNull();
-              assertThat(r.timeouts()).isEqualTo(TimeoutsConfig.NONE);
+              assertThat(r.timeouts()).isEqualTo(RouteConfig.Timeouts.NONE);
             });
     assertThat(c.routes())
         .extracting(RouteConfig::action)

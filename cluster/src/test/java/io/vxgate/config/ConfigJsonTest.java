@@ -159,7 +159,7 @@ class ConfigJsonTest {
     assertThat(c.listeners().get(2).tls().sessionTickets()).isFalse();
     assertThat(c.routes().get(0).retries()).isZero();
     assertThat(c.routes().get(0).timeouts())
-        .isEqualTo(new UpstreamConfig.TimeoutsConfig(null, java.time.Duration.ofMinutes(5), null));
+        .isEqualTo(new RouteConfig.Timeouts(null, java.time.Duration.ofMinutes(5), null));
     assertThat(c.routes().get(1).retryOn()).isNull();
     assertThat(c.routes().get(0).requestHeaders().set())
         .containsExactly(Map.entry("X-In", "1"), Map.entry("Host", "example.org"));

@@ -360,7 +360,8 @@ class ConfigLoaderTest {
     assertThat(upload.retries()).isZero();
     assertThat(upload.retries(u)).isZero();
     assertThat(upload.retryOn(u)).containsExactlyInAnyOrder(RetryOn.RESET, RetryOn.HTTP_502);
-    assertThat(upload.timeouts()).isEqualTo(new TimeoutsConfig(null, Duration.ofMinutes(5), null));
+    assertThat(upload.timeouts())
+        .isEqualTo(new RouteConfig.Timeouts(null, Duration.ofMinutes(5), null));
     assertThat(upload.timeouts().over(u.timeouts()))
         .isEqualTo(
             new TimeoutsConfig(
@@ -368,8 +369,8 @@ class ConfigLoaderTest {
     assertThat(flaky.retries()).isNull();
     assertThat(flaky.retries(u)).isEqualTo(3);
     assertThat(flaky.retryOn(u)).containsExactly(RetryOn.HTTP_503);
-    assertThat(flaky.timeouts()).isEqualTo(TimeoutsConfig.NONE);
-    assertThat(c.routes().get(2).timeouts()).isEqualTo(TimeoutsConfig.NONE);
+    assertThat(flaky.timeouts()).isEqualTo(RouteConfig.Timeouts.NONE);
+    assertThat(c.routes().get(2).timeouts()).isEqualTo(RouteConfig.Timeouts.NONE);
   }
 
   @Test

@@ -4,13 +4,12 @@ import io.vxgate.cluster.AccessLogControl;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
 
 /**
  * SIGUSR1 reopens the access log file, as it makes nginx reopen its logs (logrotate's {@code
  * postrotate}; docs/operations.md, "Access logs").
  *
- * <p>{@code sun.misc.Signal} (module {@code jdk.unsupported}) because the JDK has no public API for
+ * <p>Through {@link Signals} ({@code sun.misc.Signal}), because the JDK has no public API for
  * signals. HotSpot on Linux does not use SIGUSR1 itself (it suspends threads with SIGUSR2), so the
  * handler can be installed; {@code LogSignalTest} checks that it is and that it runs.
  */
@@ -23,9 +22,9 @@ final class LogSignal {
   /** Installs the handler; returns false (and logs why) where the signal cannot be handled. */
   static boolean install(Supplier<AccessLogControl> accessLog) {
     try {
-      Signal.handle(
-          new Signal(NAME),
-          s ->
+      Signals.handle(
+          NAME,
+          () ->
               accessLog
                   .get()
                   .reopen()
@@ -36,7 +35,7 @@ final class LogSignal {
                               .addKeyValue("reopened", Boolean.TRUE.equals(file))
                               .log("access log reopen requested")));
       return true;
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+    } catch (IllegalArgumentException | UnsupportedOperationException | IllegalStateException e) {
       log.warn(
           "SIGUSR1 cannot be handled here ({}): reopen with vxgatectl log reopen", e.toString());
       return false;

@@ -236,7 +236,7 @@ public final class Main {
    */
   private static void onReloadSignal(ClusteredNode node) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> node.reload(false));
+      Signals.handle("HUP", () -> node.reload(false));
     } catch (IllegalArgumentException unsupported) {
       log.warn("SIGHUP is not available here: reload with vxgatectl reload");
     }

@@ -388,7 +388,7 @@ final class HaproxyAcls {
       report.unsupported(at.source(), at.text(), "hdr() without a header name");
       return null;
     }
-    if (method.equals("found") || method.equals("cnt") && values.equals(List.of("gt", "0"))) {
+    if (method.equals("found") || (method.equals("cnt") && values.equals(List.of("gt", "0")))) {
       return new Acl(List.of(Match.header(name, "~")));
     }
     List<Match> out = new ArrayList<>();

@@ -88,9 +88,9 @@ final class HaproxyFrontends {
     boolean anyPlain = binds.stream().anyMatch(b -> !b.tls());
     HaproxyConf.Line idiom = httpsIdiom(p, anyPlain && !anyTls);
     Boolean sslFc =
-        anyTls && !anyPlain
+        (anyTls && !anyPlain)
             ? Boolean.TRUE
-            : !anyTls ? Boolean.FALSE : idiom != null ? Boolean.TRUE : null;
+            : !anyTls ? Boolean.FALSE : (idiom != null ? Boolean.TRUE : null);
     for (Bind b : binds) {
       Yaml.YMap l = new Yaml.YMap();
       l.put("name", Names.sanitize(p.name() + (binds.size() > 1 ? "-" + b.port() : "")));
@@ -165,7 +165,10 @@ final class HaproxyFrontends {
     if (ssl && tls == null) {
       return out;
     }
-    for (String a : addrs.split(",")) {
+    // String.split drops a trailing empty element: a trailing comma adds no address
+    @SuppressWarnings("StringSplitter")
+    String[] addresses = addrs.split(",");
+    for (String a : addresses) {
       String x = a;
       if (x.startsWith("ipv4@") || x.startsWith("ipv6@")) {
         x = x.substring(5);
@@ -455,7 +458,7 @@ final class HaproxyFrontends {
       }
       String c = String.join(" ", w.subList(cond, w.size()));
       boolean plain =
-          c.isEmpty() && plainOnly
+          (c.isEmpty() && plainOnly)
               || c.matches("if !\\{ ssl_fc \\}|if ! \\{ ssl_fc \\}|unless \\{ ssl_fc \\}");
       if (!plain) {
         return null;
@@ -515,7 +518,7 @@ final class HaproxyFrontends {
     }
     List<HaproxyConf.Line> answers = new ArrayList<>();
     for (HaproxyConf.Line l : p.section.lines()) {
-      if (l == idiom) {
+      if (l.equals(idiom)) {
         continue;
       }
       boolean answering =

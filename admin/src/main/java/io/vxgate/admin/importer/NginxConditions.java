@@ -128,10 +128,10 @@ final class NginxConditions {
           user.source(), user.text(), "variable " + var + " has no vxgate equivalent");
       return null;
     }
-    return def.name().equals("geo") ? geo(def, user) : map(def, user);
+    return def.name().equals("geo") ? geo(def) : map(def);
   }
 
-  private Valued map(NginxDirective def, NginxDirective user) {
+  private Valued map(NginxDirective def) {
     String source = def.arg(0);
     String fallback = "";
     boolean hostnames = false;
@@ -179,7 +179,7 @@ final class NginxConditions {
     return new Valued(all, fallback);
   }
 
-  private Valued geo(NginxDirective def, NginxDirective user) {
+  private Valued geo(NginxDirective def) {
     if (def.args().size() > 1 && !def.arg(0).equals("$remote_addr")) {
       report.unsupported(def.source(), def.text(), "geo on " + def.arg(0));
       return null;
@@ -281,7 +281,7 @@ final class NginxConditions {
 
   private static String strip(String s) {
     return s.length() >= 2
-            && (s.startsWith("\"") && s.endsWith("\"") || s.startsWith("'") && s.endsWith("'"))
+            && ((s.startsWith("\"") && s.endsWith("\"")) || (s.startsWith("'") && s.endsWith("'")))
         ? s.substring(1, s.length() - 1)
         : s;
   }
@@ -362,7 +362,7 @@ final class NginxConditions {
       return null;
     }
     List<String> out = new ArrayList<>();
-    for (String c : m.group(1).split("\\|")) {
+    for (String c : m.group(1).split("\\|", -1)) {
       out.add(c.toUpperCase(Locale.ROOT));
     }
     return out;

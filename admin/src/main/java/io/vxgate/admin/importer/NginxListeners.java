@@ -109,14 +109,14 @@ final class NginxListeners {
     }
     Set<String> names = new LinkedHashSet<>();
     for (Group g : groups.values()) {
-      listener(g, servers, out, names);
+      listener(g, out, names);
     }
     if (out.listeners().isEmpty()) {
       out.noListeners();
     }
   }
 
-  private void listener(Group g, List<NginxServer> all, Output out, Set<String> names) {
+  private void listener(Group g, Output out, Set<String> names) {
     boolean ssl = g.ssl();
     String name =
         (ssl ? "https-" : "http-")

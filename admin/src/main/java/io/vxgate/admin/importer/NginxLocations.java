@@ -263,6 +263,8 @@ final class NginxLocations {
    * The paths whose longest prefix at this level is {@code p}: they start with it and with no
    * longer prefix of the level (only those of kind {@code only}, when given) that extends it.
    */
+  // m != p: another location than p itself (an equal one is another location too)
+  @SuppressWarnings("ReferenceEquality")
   private static <T> PathCondition longest(List<Loc<T>> level, Loc<T> p, Kind only) {
     PathCondition c = PathCondition.of(p.atom());
     for (Loc<T> m : level) {

@@ -221,7 +221,12 @@ final class NginxRoutes {
 
   private static Supplier<Object> memo(Supplier<Object> s) {
     Object[] v = new Object[1];
-    return () -> v[0] != null ? v[0] : (v[0] = s.get());
+    return () -> {
+      if (v[0] == null) {
+        v[0] = s.get();
+      }
+      return v[0];
+    };
   }
 
   private Object accessThen(

@@ -138,7 +138,7 @@ final class NginxTranslator {
                     "/"));
             continue;
           }
-          NginxLocations.Loc<NginxLocation> l = location(d, scope, null);
+          NginxLocations.Loc<NginxLocation> l = location(d, scope);
           if (l != null) {
             s.locations.add(l);
           }
@@ -253,8 +253,7 @@ final class NginxTranslator {
     }
   }
 
-  private NginxLocations.Loc<NginxLocation> location(
-      NginxDirective d, NginxScope parent, NginxLocations.Loc<NginxLocation> outer) {
+  private NginxLocations.Loc<NginxLocation> location(NginxDirective d, NginxScope parent) {
     used.add(d);
     if (!d.isBlock() || d.args().isEmpty()) {
       report.unsupported(d.source(), d.text(), "a location without a block");
@@ -316,7 +315,7 @@ final class NginxTranslator {
     NginxLocation info = new NginxLocation(d, scope, label, kind, pattern);
     for (NginxDirective inner : d.block()) {
       if (inner.name().equals("location")) {
-        NginxLocations.Loc<NginxLocation> c = location(inner, scope, null);
+        NginxLocations.Loc<NginxLocation> c = location(inner, scope);
         if (c != null) {
           children.add(c);
         }
@@ -364,7 +363,7 @@ final class NginxTranslator {
       }
     }
     hosts.sort(
-        Comparator.comparingInt((Named h) -> h.name().kind().ordinal())
+        Comparator.comparing((Named h) -> h.name().kind())
             .thenComparingInt(
                 h ->
                     h.name().kind() == NginxServer.NameKind.REGEX

@@ -505,7 +505,7 @@ final class NginxUpstreams {
   /** {@code x_forwarded_for} as a header name: {@code X-Forwarded-For}. */
   static String headerName(String var) {
     StringBuilder sb = new StringBuilder();
-    for (String part : var.split("_")) {
+    for (String part : var.split("_", -1)) {
       if (!part.isEmpty()) {
         if (sb.length() > 0) {
           sb.append('-');

@@ -22,10 +22,12 @@ final class PathCondition {
 
   /** The path is exactly {@code value}. */
   record Exact(String value, boolean ignoreCase) implements Atom {
+    @Override
     public boolean test(String p) {
       return ignoreCase ? p.equalsIgnoreCase(value) : p.equals(value);
     }
 
+    @Override
     public String anchored() {
       return lit(value, ignoreCase) + "$";
     }
@@ -33,10 +35,12 @@ final class PathCondition {
 
   /** The path starts with {@code value}. */
   record Prefix(String value, boolean ignoreCase) implements Atom {
+    @Override
     public boolean test(String p) {
       return ignoreCase ? p.regionMatches(true, 0, value, 0, value.length()) : p.startsWith(value);
     }
 
+    @Override
     public String anchored() {
       return lit(value, ignoreCase);
     }
@@ -44,11 +48,13 @@ final class PathCondition {
 
   /** The path ends with {@code value}. */
   record Suffix(String value, boolean ignoreCase) implements Atom {
+    @Override
     public boolean test(String p) {
       return p.length() >= value.length()
           && p.regionMatches(ignoreCase, p.length() - value.length(), value, 0, value.length());
     }
 
+    @Override
     public String anchored() {
       return ".*" + lit(value, ignoreCase) + "$";
     }
@@ -56,12 +62,14 @@ final class PathCondition {
 
   /** The path contains {@code value}. */
   record Contains(String value, boolean ignoreCase) implements Atom {
+    @Override
     public boolean test(String p) {
       return ignoreCase
           ? p.toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT))
           : p.contains(value);
     }
 
+    @Override
     public String anchored() {
       return ".*" + lit(value, ignoreCase);
     }
@@ -69,10 +77,12 @@ final class PathCondition {
 
   /** A regular expression (Java syntax) found anywhere in the path, as nginx and HAProxy do. */
   record Regex(String regex, boolean ignoreCase) implements Atom {
+    @Override
     public boolean test(String p) {
       return Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0).matcher(p).find();
     }
 
+    @Override
     public String anchored() {
       return ".*?" + ci(regex, ignoreCase);
     }
@@ -85,10 +95,12 @@ final class PathCondition {
 
   /** The negation of an atom. */
   record Not(Atom atom) implements Atom {
+    @Override
     public boolean test(String p) {
       return !atom.test(p);
     }
 
+    @Override
     public String anchored() {
       throw new UnsupportedOperationException("a negation is written as a negative look-ahead");
     }
@@ -100,10 +112,12 @@ final class PathCondition {
       atoms = List.copyOf(atoms);
     }
 
+    @Override
     public boolean test(String p) {
       return atoms.stream().allMatch(a -> a.test(p));
     }
 
+    @Override
     public String anchored() {
       StringBuilder sb = new StringBuilder();
       for (Atom a : atoms) {

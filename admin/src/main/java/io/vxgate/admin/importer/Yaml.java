@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * A small YAML document model and its writer: ordered mappings and sequences of strings, numbers
  * and booleans, with comment lines above entries and items. Small collections are written in flow
  * style ({@code {name: a, address: 10.0.0.1:80}}), larger ones in block style. Strings are quoted
- * whenever plain style could read as something else, and {@code ${} is written {@code $${} since
- * vxgate substitutes environment variables in values.
+ * whenever plain style could read as something else, and <code>${</code> is written <code>$${
+ * </code> since vxgate substitutes environment variables in values.
  */
 final class Yaml {
   private static final int WIDTH = 100;

@@ -22,9 +22,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,12 +123,12 @@ public final class DnsSync {
   private final String address;
   private final Timing timing;
   private final String name;
+  private final AsyncMap<String, String> readyMap;
 
   // The fields below are only written on ctx (writer and closed are also read elsewhere).
-  private AsyncMap<String, String> readyMap;
-  private MessageConsumer<String> consumer;
-  private Subscription membershipSub;
-  private Lock lock;
+  private @Nullable MessageConsumer<String> consumer;
+  private @Nullable Subscription membershipSub;
+  private @Nullable Lock lock;
   private volatile boolean writer;
 
   /** Between ready() and withdraw(): this node's entry must be in the ready map. */
@@ -148,7 +150,8 @@ public final class DnsSync {
       RecordSet records,
       String address,
       Timing timing,
-      String name) {
+      String name,
+      AsyncMap<String, String> readyMap) {
     this.vertx = vertx;
     this.ctx = vertx.getOrCreateContext();
     this.membership = membership;
@@ -157,6 +160,7 @@ public final class DnsSync {
     this.address = address;
     this.timing = timing;
     this.name = name;
+    this.readyMap = readyMap;
   }
 
   /**
@@ -216,7 +220,12 @@ public final class DnsSync {
     requireNonNull(name, "name");
     return vertx
         .executeBlocking(() -> resolve(advertise))
-        .map(a -> new DnsSync(vertx, membership, records, a, timing, name))
+        .compose(
+            a ->
+                vertx
+                    .sharedData()
+                    .<String, String>getAsyncMap(READY_MAP)
+                    .map(m -> new DnsSync(vertx, membership, records, a, timing, name, m)))
         .compose(DnsSync::init);
   }
 
@@ -234,19 +243,15 @@ public final class DnsSync {
     Promise<DnsSync> started = Promise.promise();
     ctx.runOnContext(
         v ->
-            vertx
-                .sharedData()
-                .<String, String>getAsyncMap(READY_MAP)
-                .compose(
-                    m -> {
-                      readyMap = m;
-                      // not ready until ready(): a restart with the same id may find its entry
-                      return m.remove(nodeId);
-                    })
+            // not ready until ready(): a restart with the same id may find its entry
+            readyMap
+                .remove(nodeId)
                 .compose(
                     old -> {
-                      consumer = vertx.eventBus().consumer(CHANGED, msg -> trigger());
-                      return consumer.completion();
+                      MessageConsumer<String> c =
+                          vertx.eventBus().consumer(CHANGED, msg -> trigger());
+                      consumer = c;
+                      return c.completion();
                     })
                 .onSuccess(
                     x -> {
@@ -317,7 +322,7 @@ public final class DnsSync {
    * membership change and every period, on every node (one map read).
    */
   private void heal() {
-    if (closed || !published || readyMap == null) {
+    if (closed || !published) {
       return;
     }
     write(
@@ -398,7 +403,7 @@ public final class DnsSync {
       if (!closed) {
         // a timeout: another node writes; anything else (cluster stopping): wait a little
         String message = String.valueOf(ar.cause().getMessage());
-        boolean timeout = message.toLowerCase().contains("timed out");
+        boolean timeout = message.toLowerCase(Locale.ROOT).contains("timed out");
         if (timeout) {
           acquire();
         } else {

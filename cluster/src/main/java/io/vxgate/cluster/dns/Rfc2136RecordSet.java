@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -39,7 +40,7 @@ final class Rfc2136RecordSet implements RecordSet {
   private final Duration timeout;
   private final Name zone;
   private final Name name;
-  private final TSIG tsig;
+  private final @Nullable TSIG tsig;
 
   Rfc2136RecordSet(DnsSyncConfig config, Duration timeout) {
     this.config = requireNonNull(config, "config");
@@ -101,14 +102,15 @@ final class Rfc2136RecordSet implements RecordSet {
 
   private Message send(SimpleResolver resolver, Message m) throws IOException {
     Message response = resolver.send(m);
-    if (tsig != null && !response.isVerified()) {
+    DnsSyncConfig.TsigConfig t = config.tsig();
+    if (t != null && !response.isVerified()) {
       // dnsjava marks a response whose TSIG is missing or wrong; BIND answers NOTAUTH/BADKEY
       // to a request signed with an unknown key, unsigned.
       throw new IOException(
           "response from "
               + config.server()
               + " not verified with TSIG key "
-              + config.tsig().name()
+              + t.name()
               + " ("
               + Rcode.string(response.getRcode())
               + ")");

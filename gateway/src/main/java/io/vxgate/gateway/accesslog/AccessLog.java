@@ -117,7 +117,7 @@ public final class AccessLog implements AccessLogControl {
 
   /** Hands a finished record over (any thread; never blocks). */
   public void submit(AccessRecord r) {
-    if (writer != null && (lines || spans != null && r.sampled()) && !queue.offer(r)) {
+    if (writer != null && (lines || (spans != null && r.sampled())) && !queue.offer(r)) {
       dropped.increment();
     }
   }
@@ -173,6 +173,8 @@ public final class AccessLog implements AccessLogControl {
     }
   }
 
+  // written and failed have one writer, this thread; other threads only read them
+  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void run() {
     long pending = 0;
     while (true) {
@@ -237,6 +239,7 @@ public final class AccessLog implements AccessLogControl {
   }
 
   /** Flushes; the lines of the batch count as written, or as lost when the flush failed. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // as in run(): one writer
   private long flush(long pending) {
     if (pending == 0) {
       return 0;

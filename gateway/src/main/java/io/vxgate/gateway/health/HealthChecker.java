@@ -276,7 +276,7 @@ public final class HealthChecker {
         .compose(
             resp -> {
               int status = resp.statusCode();
-              if (!config.accepts(status) || bodyPattern == null && bodyText == null) {
+              if (!config.accepts(status) || (bodyPattern == null && bodyText == null)) {
                 return resp.end()
                     .compose(
                         v ->

@@ -142,7 +142,7 @@ public record Authority(String host, int port) {
   }
 
   private static boolean hex(char c) {
-    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /** RFC 3986 reg-name characters but {@code %}: unreserved and sub-delims. */

@@ -163,7 +163,7 @@ public final class BodyDecoder {
     lineLength -= 2;
     for (int i = 0; i < lineLength; i++) {
       int c = line[i] & 0xff;
-      if (c < 0x20 && c != '\t' || c == 0x7f) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
         throw new Http1Exception(errorStatus, "a control character in a chunk line");
       }
     }

@@ -282,7 +282,7 @@ public final class HeadParser {
     }
     for (int i = start; i < end; i++) {
       int c = buf[i] & 0xff;
-      if (c < 0x20 && c != '\t' || c == 0x7f) {
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
         throw new Http1Exception(request ? 400 : 502, "a control character in a field value");
       }
     }
@@ -346,7 +346,7 @@ public final class HeadParser {
   }
 
   private ResponseHead statusLine(int end, HeaderFields fields) throws Http1Exception {
-    if (end < 12 || buf[8] != ' ' || end > 12 && buf[12] != ' ') {
+    if (end < 12 || buf[8] != ' ' || (end > 12 && buf[12] != ' ')) {
       throw new Http1Exception(502, "invalid status line");
     }
     int version = version(0, 8);
@@ -364,7 +364,7 @@ public final class HeadParser {
     if (end > 13) {
       for (int i = 13; i < end; i++) {
         int c = buf[i] & 0xff;
-        if (c < 0x20 && c != '\t' || c == 0x7f) {
+        if ((c < 0x20 && c != '\t') || c == 0x7f) {
           throw new Http1Exception(502, "a control character in the reason phrase");
         }
       }

@@ -106,6 +106,8 @@ public record RequestFraming(Kind kind, long length, int status) {
   }
 
   /** Whether a Transfer-Encoding list names chunked, but not as its last coding. */
+  // String.split drops trailing empty elements, as an HTTP list may end with one (RFC 9110 5.6.1)
+  @SuppressWarnings("StringSplitter")
   private static boolean chunkedNotLast(String te) {
     String[] codings = te.split(",");
     for (int i = 0; i < codings.length - 1; i++) {

@@ -19,6 +19,7 @@ final class XxHash64 {
     int i = 0;
     long h;
     if (n >= 16) { // 32-byte stripes
+      @SuppressWarnings("ConstantOverflow") // xxHash64 adds modulo 2^64
       long v1 = P1 + P2;
       long v2 = P2;
       long v3 = 0;

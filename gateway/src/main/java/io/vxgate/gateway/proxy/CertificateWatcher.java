@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -37,7 +36,7 @@ public final class CertificateWatcher {
 
   private final Vertx vertx;
   private final Supplier<List<Listener>> listeners;
-  private final Map<Listener, State> states = new IdentityHashMap<>();
+  private final IdentityHashMap<Listener, State> states = new IdentityHashMap<>();
   private long timer = -1;
   private volatile boolean closed;
 

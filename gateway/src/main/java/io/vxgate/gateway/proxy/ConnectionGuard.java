@@ -248,7 +248,7 @@ final class ConnectionGuard {
     long left = deadline() - System.nanoTime();
     if (left > 1_000_000) {
       arm(Math.min(left, headerTimeoutNanos));
-    } else if (phase == Phase.HEADERS || phase == Phase.BODY && !responseStarted) {
+    } else if (phase == Phase.HEADERS || (phase == Phase.BODY && !responseStarted)) {
       closed = true;
       front.timedOut(REQUEST_TIMEOUT);
     } else {

@@ -529,7 +529,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     OriginConnection c = origin;
     origin = null;
     // Reusable only once the whole request went out (an origin may answer before reading it).
-    if (hasBody && (!bodyEnded || bufferedBody != null && bufferedBody.sending())) {
+    if (hasBody && (!bodyEnded || (bufferedBody != null && bufferedBody.sending()))) {
       c.close();
     } else {
       c.release();
@@ -698,7 +698,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
     java.util.List<String> codings = new java.util.ArrayList<>();
     for (String v : h.getAll("Transfer-Encoding")) {
-      for (String coding : v.split(",")) {
+      for (String coding : v.split(",", -1)) {
         String c = coding.trim();
         if (!c.isEmpty()) {
           codings.add(c);

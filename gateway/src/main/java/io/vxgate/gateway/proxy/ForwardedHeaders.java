@@ -45,6 +45,8 @@ public final class ForwardedHeaders {
    * The client address: the peer, or, behind trusted proxies, the right-most untrusted address of
    * the incoming X-Forwarded-For chain (an unparsable entry stops the walk and is not believed).
    */
+  // String.split drops trailing empty elements, as an HTTP list may end with one (RFC 9110 5.6.1)
+  @SuppressWarnings("StringSplitter")
   public String realIp(String incoming, String peer, boolean peerTrusted) {
     if (!peerTrusted || incoming == null || incoming.isBlank()) {
       return peer;

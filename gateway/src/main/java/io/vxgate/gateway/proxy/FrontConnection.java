@@ -22,6 +22,7 @@ import io.vxgate.gateway.upstream.UpstreamSelector;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +178,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     String rawPath = http2() && !http2RequestLine(req) ? null : pathOf(uri, q);
     String path = rawPath == null ? null : PathNormalizer.normalize(rawPath);
     Authority authority = authority(req);
-    if (path == null || authority == INVALID || authority == null && req.version() != 10) {
+    if (path == null || invalid(authority) || (authority == null && req.version() != 10)) {
       reject(s, r, 400, Termination.REFUSED_BAD_REQUEST, true);
       return;
     }
@@ -306,6 +307,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /**
    * This connection's sticky table of an upstream in snapshot {@code s}, rebuilt when s changed.
    */
+  // the tables are kept per snapshot instance: comparing snapshots by value would cost a walk of
+  // the whole config on every request
+  @SuppressWarnings("ReferenceEquality")
   private StickySessions.Table stickyTable(ProxySnapshot s, String upstream) {
     if (s != stickySnapshot) {
       Map<String, StickySessions.Table> tables = new HashMap<>();
@@ -334,7 +338,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       return lastAuthority;
     }
     Authority a = effectiveAuthority(req);
-    if (host != null && a != INVALID && schemeLength(req.target()) < 0) {
+    if (host != null && !invalid(a) && schemeLength(req.target()) < 0) {
       lastHost = host;
       lastAuthority = a;
     }
@@ -343,6 +347,12 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   /** Marks a request whose authority is ambiguous or invalid. */
   static final Authority INVALID = new Authority("invalid", 0);
+
+  /** Whether {@code a} is the {@link #INVALID} mark (not a host that happens to equal it). */
+  @SuppressWarnings("ReferenceEquality") // the mark is one instance
+  private static boolean invalid(@Nullable Authority a) {
+    return a == INVALID;
+  }
 
   /**
    * The effective authority of a request (RFC 9112 section 3.2.2): that of an absolute-form target
@@ -385,7 +395,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   private void redirectToHttps(ProxySnapshot s, RequestHead req, AccessRecord r) {
     Authority authority = effectiveAuthority(req);
-    String host = authority == null || authority == INVALID ? "localhost" : authority.host();
+    String host = authority == null || invalid(authority) ? "localhost" : authority.host();
     int port = config.redirectHttps();
     String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.target();
     HeaderFields h = new HeaderFields(4);

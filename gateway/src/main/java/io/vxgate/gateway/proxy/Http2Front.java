@@ -5,12 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -39,6 +40,10 @@ import java.util.concurrent.TimeUnit;
  * it, streams that announce a body and never send it would each hold an origin connection.
  */
 final class Http2Front extends FrontConnection {
+  /** The fields come from our own strict HTTP/1 parser: Netty does not check them again. */
+  private static final HttpHeadersFactory UNVALIDATED =
+      DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+
   private final long bodyTimeoutNanos;
 
   /** When the last piece of the request body arrived (System.nanoTime). */
@@ -158,7 +163,7 @@ final class Http2Front extends FrontConnection {
   }
 
   private static HttpHeaders headers(HeaderFields fields) {
-    HttpHeaders h = new DefaultHttpHeaders(false);
+    HttpHeaders h = UNVALIDATED.newHeaders();
     for (int i = 0; i < fields.size(); i++) {
       String name = fields.name(i).toLowerCase(Locale.ROOT);
       switch (name) {

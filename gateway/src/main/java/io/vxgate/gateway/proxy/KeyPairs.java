@@ -2,6 +2,7 @@ package io.vxgate.gateway.proxy;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -20,7 +21,8 @@ import javax.net.ssl.X509KeyManager;
  * its key (or the reverse, half-way through a renewal) is refused before it reaches a handshake.
  */
 final class KeyPairs {
-  private static final byte[] CHALLENGE = "vxgate key pair check".getBytes();
+  private static final byte[] CHALLENGE =
+      "vxgate key pair check".getBytes(StandardCharsets.US_ASCII);
 
   private KeyPairs() {}
 
@@ -82,7 +84,7 @@ final class KeyPairs {
           case "Ed448" -> "Ed448";
           default -> null;
         };
-    if (alg == null || !key.getAlgorithm().equals(pub.getAlgorithm()) && !alg.startsWith("Ed")) {
+    if (alg == null || (!key.getAlgorithm().equals(pub.getAlgorithm()) && !alg.startsWith("Ed"))) {
       return false;
     }
     try {

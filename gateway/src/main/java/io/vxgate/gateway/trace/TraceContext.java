@@ -98,7 +98,7 @@ public final class TraceContext {
 
   /** The 2 hex digits at {@code at} (checked before). */
   static long hex2(String s, int at) {
-    return digit(s.charAt(at)) << 4 | digit(s.charAt(at + 1));
+    return ((long) digit(s.charAt(at)) << 4) | digit(s.charAt(at + 1));
   }
 
   private static int digit(char c) {

@@ -394,7 +394,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
         }
       }
     }
-    if (chunked > 1 || chunked == 1 && !last) {
+    if (chunked > 1 || (chunked == 1 && !last)) {
       throw new Http1Exception(502, "chunked named twice or not last in Transfer-Encoding");
     }
     return last ? BodyDecoder.Framing.CHUNKED : BodyDecoder.Framing.UNTIL_CLOSE;
@@ -405,7 +405,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
     long value = -1;
     for (int i = f.indexOf("Content-Length", 0); i >= 0; i = f.indexOf("Content-Length", i + 1)) {
       long n = HeaderFields.parseLength(f.value(i).trim());
-      if (n < 0 || value >= 0 && n != value) {
+      if (n < 0 || (value >= 0 && n != value)) {
         throw new Http1Exception(502, "invalid Content-Length");
       }
       value = n;
