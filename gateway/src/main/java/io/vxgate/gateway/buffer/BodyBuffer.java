@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request or response body held by the gateway (docs/architecture.md#buffering): parts stay in
@@ -80,7 +81,7 @@ public final class BodyBuffer {
   private final List<Reader> readers = new ArrayList<>(2);
 
   /** Null until the first write (which opens it) completed. */
-  private FileChannel file;
+  private @Nullable FileChannel file;
 
   private long queued;
 
@@ -276,7 +277,8 @@ public final class BodyBuffer {
     }
   }
 
-  private void writeDone(FileChannel ch, List<ByteBuf> batch, long n, IOException error) {
+  private void writeDone(
+      @Nullable FileChannel ch, List<ByteBuf> batch, long n, @Nullable IOException error) {
     inFlight--;
     writing = 0;
     batch.forEach(ByteBuf::release);
@@ -327,7 +329,7 @@ public final class BodyBuffer {
   /** Reads a buffer's parts in order. Confined to the buffer's event loop. */
   public final class Reader {
     /** The segments a replay goes through; null: a consumer, which takes them off the buffer. */
-    private final Object[] replay;
+    private final Object @Nullable [] replay;
 
     private int index;
 
@@ -335,17 +337,17 @@ public final class BodyBuffer {
     private long pos = -1;
 
     /** A part read from the file, not yet handed out. */
-    private ByteBuf ahead;
+    private @Nullable ByteBuf ahead;
 
     private boolean reading;
     private boolean closed;
 
-    private Reader(Object[] replay) {
+    private Reader(Object @Nullable [] replay) {
       this.replay = replay;
       readers.add(this);
     }
 
-    private Object current() {
+    private @Nullable Object current() {
       if (replay == null) {
         return segments.peekFirst();
       }
@@ -366,7 +368,7 @@ public final class BodyBuffer {
      * {@link #done()}), the next part is still to come, or it is being read from the temp file
      * ({@link Listener#onBufferReadable()} follows).
      */
-    public ByteBuf poll() {
+    public @Nullable ByteBuf poll() {
       if (released || closed) {
         return null;
       }
@@ -437,11 +439,12 @@ public final class BodyBuffer {
 
     private void startRead(FileRange r) {
       long available = Math.min(r.end, written) - pos;
-      if (reading || available <= 0) {
-        return; // (a write in flight brings the rest: writeDone reports it)
+      FileChannel ch = file;
+      if (reading || available <= 0 || ch == null) {
+        return; // (a write in flight brings the rest, and the file with the first: writeDone
+        // reports it)
       }
       int n = (int) Math.min(available, READ_CHUNK);
-      FileChannel ch = file;
       ByteBuf buf = alloc.directBuffer(n, n);
       ByteBuffer target = buf.nioBuffer(0, n);
       node.forceReserve(n);
@@ -474,7 +477,7 @@ public final class BodyBuffer {
       }
     }
 
-    private void readDone(ByteBuf buf, int n, IOException error) {
+    private void readDone(ByteBuf buf, int n, @Nullable IOException error) {
       inFlight--;
       reading = false;
       if (released || closed || error != null) {
@@ -552,7 +555,7 @@ public final class BodyBuffer {
     }
   }
 
-  private static void closeQuietly(FileChannel ch) {
+  private static void closeQuietly(@Nullable FileChannel ch) {
     if (ch != null) {
       try {
         ch.close();

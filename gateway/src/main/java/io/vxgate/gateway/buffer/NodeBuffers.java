@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +44,7 @@ public final class NodeBuffers implements AutoCloseable {
   private final Path dir;
   private final long memoryBudget;
   private final Executor io;
-  private final ExecutorService ownedIo;
+  private final @Nullable ExecutorService ownedIo;
   private final AtomicLong memory = new AtomicLong();
   private final AtomicLong disk = new AtomicLong();
   private final LongAdder spills = new LongAdder();
@@ -62,7 +63,7 @@ public final class NodeBuffers implements AutoCloseable {
     this(dir, memoryBudget, io, null);
   }
 
-  private NodeBuffers(Path dir, long memoryBudget, Executor io, ExecutorService owned) {
+  private NodeBuffers(Path dir, long memoryBudget, Executor io, @Nullable ExecutorService owned) {
     this.dir = requireNonNull(dir, "dir");
     if (memoryBudget < 0) {
       throw new IllegalArgumentException("memoryBudget: " + memoryBudget + " (expected: >= 0)");

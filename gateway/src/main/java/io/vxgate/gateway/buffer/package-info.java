@@ -4,4 +4,7 @@
  * io.vxgate.gateway.buffer.NodeBuffers} what all of a node's buffers share (memory budget, temp
  * directory, the executor that does every file operation off the event loops).
  */
+@NullMarked
 package io.vxgate.gateway.buffer;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import io.vxgate.config.GeoIpConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ public interface CountryResolver {
    * The upper-case ISO 3166-1 alpha-2 code of the country of {@code address}, or null when unknown
    * (null address, address not in the database, database without that record).
    */
-  String country(InetAddress address);
+  @Nullable String country(@Nullable InetAddress address);
 
   /** Knows no country: every {@code country} match fails. */
   static CountryResolver none() {
@@ -34,10 +35,8 @@ public interface CountryResolver {
    * returned, so routes with {@code country} do not match and the node keeps serving the others.
    * The returned {@link GeoIp} is not closed when a later config replaces it: requests of the old
    * config may still use it, and its memory map is released when it is garbage collected.
-   *
-   * @param config nullable
    */
-  static CountryResolver forConfig(GeoIpConfig config) {
+  static CountryResolver forConfig(@Nullable GeoIpConfig config) {
     if (config == null) {
       return none();
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Country lookups in a MaxMind DB (GeoIP2 or GeoLite2 Country or City, or a compatible database
@@ -57,7 +58,7 @@ public final class GeoIp implements CountryResolver, Closeable {
 
   /** {@inheritDoc} A lookup that fails (corrupt data, IPv6 in an IPv4 database) gives null. */
   @Override
-  public String country(InetAddress address) {
+  public @Nullable String country(@Nullable InetAddress address) {
     if (address == null) {
       return null;
     }

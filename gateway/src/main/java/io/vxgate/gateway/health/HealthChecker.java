@@ -29,6 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,18 +81,21 @@ public final class HealthChecker {
   private final String timeoutReason;
 
   /** What {@code expect.body} asks for: a regular expression, or (when null) {@link #bodyText}. */
-  private final Pattern bodyPattern;
+  private final @Nullable Pattern bodyPattern;
 
   /** The text the body must contain; null when there is no body check or it is a pattern. */
-  private final String bodyText;
+  private final @Nullable String bodyText;
 
-  private final RequestOptions request;
+  private final @Nullable RequestOptions request;
 
   private volatile boolean running;
   private volatile long timerId = -1;
-  private Context context;
-  private HttpClient httpClient;
-  private NetClient netClient;
+  private @Nullable Context context;
+
+  /** Set by {@link #start()}: the client of HTTP checks, else of TCP checks. */
+  private @Nullable HttpClient httpClient;
+
+  private @Nullable NetClient netClient;
 
   /**
    * @param target the server to check
@@ -170,7 +174,8 @@ public final class HealthChecker {
     if (context != null) {
       throw new IllegalStateException("already started: " + target);
     }
-    context = vertx.getOrCreateContext();
+    Context context = vertx.getOrCreateContext();
+    this.context = context;
     int connectTimeout = (int) Math.min(Integer.MAX_VALUE, timeoutMs);
     if (config.type() == HealthCheckConfig.Type.HTTP) {
       httpClient =
@@ -238,7 +243,7 @@ public final class HealthChecker {
               boolean ok = failure == null;
               ActiveHealth.Transition t = health.record(ok);
               if (t != ActiveHealth.Transition.NONE) {
-                String why = ok ? reason : failure.getMessage();
+                String why = ok ? reason : String.valueOf(failure.getMessage());
                 LOG.info("health {} {}: {}", target, t, why);
                 listener.onTransition(ok, why);
               }
@@ -250,8 +255,14 @@ public final class HealthChecker {
   Future<String> check() {
     Promise<String> result = Promise.promise();
     long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(timeoutReason));
+    HttpClient http = httpClient;
+    NetClient net = netClient;
     Future<String> attempt =
-        config.type() == HealthCheckConfig.Type.HTTP ? httpCheck(result) : tcpCheck();
+        http != null
+            ? httpCheck(http, result)
+            : net != null
+                ? tcpCheck(net)
+                : Future.failedFuture(new IllegalStateException("not started: " + target));
     attempt.onComplete(
         (ok, err) -> {
           vertx.cancelTimer(timer);
@@ -264,7 +275,7 @@ public final class HealthChecker {
     return result.future();
   }
 
-  private Future<String> httpCheck(Promise<String> result) {
+  private Future<String> httpCheck(HttpClient httpClient, Promise<String> result) {
     return httpClient
         .request(new RequestOptions(request))
         .compose(
@@ -321,7 +332,7 @@ public final class HealthChecker {
     return done.future();
   }
 
-  private Future<String> tcpCheck() {
+  private Future<String> tcpCheck(NetClient netClient) {
     return netClient
         .connect(target.port(), target.host())
         .compose(
@@ -334,7 +345,7 @@ public final class HealthChecker {
   private String reason(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof CheckFailure) {
-        return t.getMessage();
+        return String.valueOf(t.getMessage());
       }
       if (t instanceof ConnectTimeoutException || t instanceof TimeoutException) {
         return timeoutReason;

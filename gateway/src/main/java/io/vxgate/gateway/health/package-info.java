@@ -8,4 +8,7 @@
  * <p>The state machines read time only through an injected {@link io.vxgate.util.Ticker}; their
  * read side is a single volatile read so the request path never locks.
  */
+@NullMarked
 package io.vxgate.gateway.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,8 @@ package io.vxgate.gateway.http1;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request's authority ({@code host[:port]}, RFC 9110 section 7.2) in the one form routing, TLS
  * name lookup and the origin all see: the host in lower case with one trailing dot removed, the
@@ -24,7 +26,7 @@ public record Authority(String host, int port) {
    * invalid: empty, userinfo ({@code @}), a path, whitespace, a name of only a dot, or two dots in
    * a row.
    */
-  public static Authority parse(String text) {
+  public static @Nullable Authority parse(String text) {
     int n = text.length();
     if (n == 0) {
       return null;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads one HTTP/1 message head (request or status line, header fields, empty line) from a byte
@@ -26,8 +27,8 @@ public final class HeadParser {
 
   private int lines;
   private boolean started;
-  private RequestHead requestHead;
-  private ResponseHead responseHead;
+  private @Nullable RequestHead requestHead;
+  private @Nullable ResponseHead responseHead;
 
   /**
    * @param request whether it reads requests (else responses)
@@ -122,11 +123,13 @@ public final class HeadParser {
     }
   }
 
-  public RequestHead request() {
+  /** The request head read, or null until one is complete. */
+  public @Nullable RequestHead request() {
     return requestHead;
   }
 
-  public ResponseHead response() {
+  /** The response head read, or null until one is complete. */
+  public @Nullable ResponseHead response() {
     return responseHead;
   }
 

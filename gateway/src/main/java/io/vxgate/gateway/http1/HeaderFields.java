@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The header fields of one HTTP/1 message head, in order, as the parser found them (names keep
@@ -128,7 +129,7 @@ public final class HeaderFields {
   }
 
   /** The first value of {@code name}, or null. */
-  public String get(CharSequence name) {
+  public @Nullable String get(CharSequence name) {
     int i = indexOf(name, 0);
     return i < 0 ? null : values[i];
   }

@@ -65,13 +65,13 @@ public record RequestFraming(Kind kind, long length, int status) {
    * @param version 10 or 11 (HTTP/1.0 or HTTP/1.1)
    */
   public static RequestFraming of(HeaderFields fields, int version) {
-    int teLines = fields.count("Transfer-Encoding");
+    String te = fields.get("Transfer-Encoding");
     String cl = fields.get("Content-Length");
-    if (teLines > 0) {
-      if (teLines > 1 || version == 10 || cl != null) {
+    if (te != null) {
+      if (fields.count("Transfer-Encoding") > 1 || version == 10 || cl != null) {
         return BAD_REQUEST;
       }
-      String te = fields.get("Transfer-Encoding").trim();
+      te = te.trim();
       if (te.equalsIgnoreCase("chunked")) {
         return CHUNKED;
       }

@@ -4,19 +4,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** A status line and its header fields. */
 public final class ResponseHead {
   private final int status;
-  private String reason;
+  private @Nullable String reason;
   private int version;
   private final HeaderFields fields;
 
   /**
    * @param version 10 or 11
-   * @param reason nullable: the standard phrase of {@code status}
+   * @param reason null: the standard phrase of {@code status}
    */
-  public ResponseHead(int version, int status, String reason, HeaderFields fields) {
+  public ResponseHead(int version, int status, @Nullable String reason, HeaderFields fields) {
     this.version = version;
     this.status = status;
     this.reason = reason;

@@ -6,6 +6,7 @@ import io.vxgate.config.BalanceConfig;
 import io.vxgate.util.Ticker;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks one server of a fixed list for a request. One implementation per {@code balance:} value.
@@ -21,7 +22,7 @@ public interface Balancer {
    * Picks an available server not yet tried by this request; when every available server was tried,
    * an available one that was tried may be returned. Returns null when no server is available.
    */
-  Endpoint pick(PickContext ctx);
+  @Nullable Endpoint pick(PickContext ctx);
 
   /**
    * Builds the balancer for {@code config} over {@code servers}.

@@ -6,6 +6,7 @@ import io.vxgate.util.Ticker;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code source}, {@code uri}, {@code header:NAME}, {@code cookie:NAME}: a Ketama-style consistent
@@ -62,7 +63,7 @@ final class HashBalancer implements Balancer {
   }
 
   @Override
-  public Endpoint pick(PickContext ctx) {
+  public @Nullable Endpoint pick(PickContext ctx) {
     CharSequence key = ctx.hashKey();
     if (key == null) {
       return fallback.pick(ctx);

@@ -1,5 +1,7 @@
 package io.vxgate.gateway.lb;
 
+import org.jspecify.annotations.Nullable;
+
 /** What a balancer may know about the request it picks a server for. */
 public interface PickContext {
 
@@ -7,7 +9,7 @@ public interface PickContext {
    * The key hashing balancers hash (client address, URI, header or cookie value), or null when the
    * request has none; hashing balancers then fall back to round robin, as HAProxy does.
    */
-  CharSequence hashKey();
+  @Nullable CharSequence hashKey();
 
   /**
    * Whether this request already tried {@code e} (retries go to another server when one is

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vxgate.util.Ticker;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code random}: the power of two choices. Draws two distinct available, untried servers at
@@ -33,7 +34,7 @@ final class RandomBalancer implements Balancer {
   }
 
   @Override
-  public Endpoint pick(PickContext ctx) {
+  public @Nullable Endpoint pick(PickContext ctx) {
     long now = ticker.nanoTime();
     int n = collect(ctx, now, true);
     if (n == 0) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.vxgate.util.Ticker;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code roundrobin}: nginx's smooth weighted round robin ({@code ngx_http_upstream_get_peer}).
@@ -34,7 +35,7 @@ final class RoundRobinBalancer implements Balancer {
   }
 
   @Override
-  public Endpoint pick(PickContext ctx) {
+  public @Nullable Endpoint pick(PickContext ctx) {
     long now = ticker.nanoTime();
     int best = pick(ctx, now, true);
     if (best < 0) {

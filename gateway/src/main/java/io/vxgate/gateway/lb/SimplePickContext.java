@@ -1,6 +1,8 @@
 package io.vxgate.gateway.lb;
 
-record SimplePickContext(CharSequence hashKey) implements PickContext {
+import org.jspecify.annotations.Nullable;
+
+record SimplePickContext(@Nullable CharSequence hashKey) implements PickContext {
   static final SimplePickContext EMPTY = new SimplePickContext(null);
 
   @Override

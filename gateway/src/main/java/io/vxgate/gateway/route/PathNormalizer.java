@@ -1,5 +1,7 @@
 package io.vxgate.gateway.route;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Normalises a request path before routing, so an ACL cannot be bypassed by encoding (the checks of
  * Envoy's {@code normalize_path}, {@code merge_slashes} and escaped-slash rejection).
@@ -23,7 +25,7 @@ public final class PathNormalizer {
   private PathNormalizer() {}
 
   /** Returns the normalised path, or null when the path is ambiguous or invalid (answer 400). */
-  public static String normalize(String rawPath) {
+  public static @Nullable String normalize(String rawPath) {
     if (rawPath == null || rawPath.isEmpty() || rawPath.charAt(0) != '/') {
       return null;
     }
@@ -90,7 +92,7 @@ public final class PathNormalizer {
   }
 
   /** Merges slashes and applies RFC 3986 dot-segment removal; null when climbing above root. */
-  private static String removeDotSegments(CharSequence path) {
+  private static @Nullable String removeDotSegments(CharSequence path) {
     String[] parts = path.toString().split("/", -1);
     String[] out = new String[parts.length];
     int n = 0;

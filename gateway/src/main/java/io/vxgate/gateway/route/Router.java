@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.vxgate.config.RouteConfig;
 import io.vxgate.gateway.geoip.CountryResolver;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ordered routes of one config version, compiled once; the first route whose matchers all hold
@@ -42,7 +43,7 @@ public final class Router {
   }
 
   /** The first matching route, or null (404). */
-  public Route route(RequestView request) {
+  public @Nullable Route route(RequestView request) {
     for (Route r : routes) {
       if (r.matches(request)) {
         return r;
