@@ -4,29 +4,27 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Vertx;
 import io.vxgate.config.TlsConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code tls.reload: watch} (docs/operations.md, "Rotating certificates"): polls the certificate
  * and key files of the watching TLS listeners every {@link #PERIOD}, on a worker thread (never an
- * event loop). A file counts as changed when its real path (a symlink swapped, as cert-manager's
- * {@code ..data} link or certbot's {@code live/} links), inode (a file renamed over it), size or
- * modification time differ. A change is loaded once the files have stayed the same for one more
- * period, so a renewal that writes the certificate and the key one after the other is seen as one
- * change; the pair is then loaded and checked ({@link Listener.Certificates#load}) and swapped in
- * for new handshakes, or refused with a log line, the old pair staying in force. A change is seen
- * within two periods, so in force within about 2-3 s.
+ * event loop). The files are compared with how they were when the listener's certificates in force
+ * were read ({@link Listener.Certificates#files}, so a change made right after the node started or
+ * reloaded is not taken for the baseline); a file counts as changed when its {@link FileStamp}
+ * differs. A change is loaded once the files have stayed the same for one more period, so a renewal
+ * that writes the certificate and the key one after the other is seen as one change; the pair is
+ * then loaded and checked ({@link Listener.Certificates#load}) and swapped in for new handshakes,
+ * or refused with a log line, the old pair staying in force until the files change again. A change
+ * is seen within two periods, so in force within about 2-3 s.
  */
 public final class CertificateWatcher {
   private static final Logger log = LoggerFactory.getLogger(CertificateWatcher.class);
@@ -40,15 +38,20 @@ public final class CertificateWatcher {
   private long timer = -1;
   private volatile boolean closed;
 
-  /** What was last seen of one listener's files: in force, and changed but not yet loaded. */
+  /**
+   * One listener's files: the certificates they were compared for, the files judged in force, a
+   * change seen but not yet loaded.
+   */
   private static final class State {
-    List<String> paths;
-    List<Stamp> inForce;
-    List<Stamp> pending;
-  }
+    final Listener.Certificates basis;
+    List<FileStamp> inForce;
+    @Nullable List<FileStamp> pending;
 
-  /** One file as seen on disk; null fields when it cannot be read. */
-  private record Stamp(String realPath, Object inode, long size, long modified) {}
+    State(Listener.Certificates basis) {
+      this.basis = basis;
+      this.inForce = basis.files();
+    }
+  }
 
   /**
    * @param listeners the node's listeners now (those whose TLS settings say {@code watch} are
@@ -86,30 +89,27 @@ public final class CertificateWatcher {
       return;
     }
     List<Listener> now = listeners.get();
-    states.keySet().retainAll(new java.util.HashSet<>(now));
+    states.keySet().retainAll(new HashSet<>(now));
     for (Listener l : now) {
       TlsConfig tls = l.config().tls();
-      if (tls == null || !tls.watch()) {
+      Listener.Certificates current = l.certificates();
+      if (tls == null || !tls.watch() || current == null) {
         states.remove(l);
         continue;
       }
-      List<String> paths = paths(tls);
-      List<Stamp> seen = stamps(paths);
       State s = states.get(l);
-      if (s == null || !s.paths.equals(paths)) {
-        // new, or its files were changed by a reload, which loaded them: the baseline
-        s = new State();
-        s.paths = paths;
-        s.inForce = seen;
+      if (s == null || s.basis != current) {
+        // new, or loaded again (a reload, or this watcher): compare with what was read
+        s = new State(current);
         states.put(l, s);
-        continue;
       }
+      List<FileStamp> seen = FileStamp.of(paths(tls));
       if (seen.equals(s.inForce)) {
         s.pending = null;
       } else if (!seen.equals(s.pending)) {
         s.pending = seen; // changed: load when it has stayed so for one more period
       } else {
-        s.inForce = seen;
+        s.inForce = seen; // refused or loaded, not tried again until the files change again
         s.pending = null;
         load(l, tls);
       }
@@ -136,28 +136,10 @@ public final class CertificateWatcher {
     }
   }
 
-  private static List<String> paths(TlsConfig tls) {
+  /** The files of {@code tls}: each pair's certificate, then its key. */
+  static List<String> paths(TlsConfig tls) {
     List<String> out = new ArrayList<>();
     tls.certificates().forEach(c -> out.addAll(List.of(c.cert(), c.key())));
     return out;
-  }
-
-  private static List<Stamp> stamps(List<String> paths) {
-    List<Stamp> out = new ArrayList<>();
-    for (String p : paths) {
-      out.add(stamp(Path.of(p)));
-    }
-    return out;
-  }
-
-  private static Stamp stamp(Path p) {
-    try {
-      Path real = p.toRealPath();
-      BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);
-      Object inode = a.fileKey();
-      return new Stamp(real.toString(), inode, a.size(), a.lastModifiedTime().toMillis());
-    } catch (IOException | RuntimeException e) {
-      return new Stamp(Objects.toString(p), null, -1, -1);
-    }
   }
 }

@@ -479,10 +479,21 @@ public final class Listener {
   public static final class Certificates {
     private final Mapping<String, SslContext> mapping;
     private final List<X509Certificate> leaves;
+    private final List<FileStamp> files;
 
-    private Certificates(Mapping<String, SslContext> mapping, List<X509Certificate> leaves) {
+    private Certificates(
+        Mapping<String, SslContext> mapping, List<X509Certificate> leaves, List<FileStamp> files) {
       this.mapping = mapping;
       this.leaves = List.copyOf(leaves);
+      this.files = files;
+    }
+
+    /**
+     * The certificate and key files as they were on disk just before they were read (each pair's
+     * certificate, then its key): what {@link CertificateWatcher} compares the disk with.
+     */
+    List<FileStamp> files() {
+      return files;
     }
 
     /** The leaf certificate of each pair, in the order of the config. */
@@ -497,6 +508,7 @@ public final class Listener {
      * @throws IllegalStateException naming the file and what is wrong
      */
     public static Certificates load(Vertx vertx, TlsConfig tls) {
+      List<FileStamp> files = FileStamp.of(CertificateWatcher.paths(tls));
       List<SslContext> contexts = new ArrayList<>();
       List<Set<String>> names = new ArrayList<>();
       List<X509Certificate> leaves = new ArrayList<>();
@@ -517,7 +529,7 @@ public final class Listener {
       // The SNI name normalised as a Host is (Authority.normalizeName): "Example.COM." is
       // example.com.
       return new Certificates(
-          name -> byName.map(name == null ? null : Authority.normalizeName(name)), leaves);
+          name -> byName.map(name == null ? null : Authority.normalizeName(name)), leaves, files);
     }
   }
 
