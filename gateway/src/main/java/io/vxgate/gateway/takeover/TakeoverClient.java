@@ -38,13 +38,21 @@ import java.util.concurrent.TimeUnit;
 public final class TakeoverClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final EpollDomainSocketChannel ch;
-  private final BlockingQueue<Object> in = new LinkedBlockingQueue<>();
+
+  /** What the running node sent: lines, then descriptors, then {@link #CLOSED} at the end. */
+  private final BlockingQueue<Object> in;
+
   private final Duration timeout;
   private JsonObject manifest;
 
-  private TakeoverClient(EventLoopGroup group, EpollDomainSocketChannel ch, Duration timeout) {
+  private TakeoverClient(
+      EventLoopGroup group,
+      EpollDomainSocketChannel ch,
+      BlockingQueue<Object> in,
+      Duration timeout) {
     this.group = group;
     this.ch = ch;
+    this.in = in;
     this.timeout = timeout;
   }
 
@@ -94,26 +102,7 @@ public final class TakeoverClient implements AutoCloseable {
       if (ch.peerCredentials().uid() != TakeoverSocket.uid()) {
         throw new IOException(path + " belongs to another user");
       }
-      TakeoverClient c = new TakeoverClient(group, ch, timeout);
-      c.in.addAll(queue);
-      queue.clear();
-      // the handler keeps feeding its own queue: hand it over
-      ch.pipeline()
-          .replace(
-              ch.pipeline().last(),
-              "in",
-              new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                  c.in.add(msg);
-                }
-
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                  c.in.add(CLOSED);
-                }
-              });
-      c.in.addAll(queue);
+      TakeoverClient c = new TakeoverClient(group, ch, queue, timeout);
       c.manifest =
           c.ask(
               new JsonObject()
