@@ -114,28 +114,13 @@ final class HealthCheckSection {
 
   /** A status list as text ({@code 200,204,300-399}) or as a YAML list; null when invalid. */
   private static @Nullable List<StatusRange> statuses(Cursor c, String expected) {
-    List<String> parts = new ArrayList<>();
-    if (c.raw() instanceof List) {
-      for (Cursor item : c.items(expected)) {
-        String s = item.text(expected);
-        if (s == null) {
-          if (!item.present()) {
-            item.missing(expected);
-          }
-          return null;
-        }
-        parts.add(s);
-      }
-      if (parts.isEmpty()) {
-        c.error(expected);
-        return null;
-      }
-    } else {
-      String s = c.text(expected);
-      if (s == null) {
-        return null;
-      }
-      parts.add(s);
+    List<String> parts = Values.texts(c, expected);
+    if (parts == null) {
+      return null;
+    }
+    if (parts.isEmpty()) {
+      c.error(expected);
+      return null;
     }
     List<StatusRange> out = new ArrayList<>();
     for (String part : parts) {

@@ -77,26 +77,10 @@ final class TlsSection {
     return new TlsConfig(certs, protocols, ciphers, ciphersuites, tickets, watch);
   }
 
-  /**
-   * The words of a value written as one text ({@code "TLSv1.2 TLSv1.3"}, {@code "A:B"}) or as a
-   * YAML list; null (reported) when it is neither.
-   */
+  /** The words of a value written as one text ({@code "A:B"}, {@code "A B"}) or as a YAML list. */
   private static @Nullable String words(Cursor c, String expected) {
-    if (!(c.raw() instanceof List)) {
-      return c.text(expected);
-    }
-    List<String> parts = new ArrayList<>();
-    for (Cursor item : c.items(expected)) {
-      String s = item.text(expected);
-      if (s == null) {
-        if (!item.present()) {
-          item.missing(expected);
-        }
-        return null;
-      }
-      parts.add(s);
-    }
-    return String.join(":", parts);
+    List<String> texts = Values.texts(c, expected);
+    return texts == null ? null : String.join(":", texts);
   }
 
   // String.split drops trailing empty words: a trailing separator adds none

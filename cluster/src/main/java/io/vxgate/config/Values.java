@@ -63,6 +63,29 @@ final class Values {
     return true;
   }
 
+  /**
+   * A value written as one text or as a YAML list of texts: the texts, or null when it is neither
+   * (reported with {@code expected}).
+   */
+  static @Nullable List<String> texts(Cursor c, String expected) {
+    if (!(c.raw() instanceof List)) {
+      String s = c.text(expected);
+      return s == null ? null : List.of(s);
+    }
+    List<String> out = new ArrayList<>();
+    for (Cursor item : c.items(expected)) {
+      String s = item.text(expected);
+      if (s == null) {
+        if (!item.present()) {
+          item.missing(expected);
+        }
+        return null;
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
   /** A mapping of header names to values, in order; bad names and values are reported. */
   static Map<String, String> headerFields(Cursor c) {
     Map<String, String> out = new LinkedHashMap<>();

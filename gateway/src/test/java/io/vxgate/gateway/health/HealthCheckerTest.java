@@ -109,8 +109,8 @@ class HealthCheckerTest {
   void sendsTheMethodHostAndHeadersOfTheConfig() {
     HealthChecker checker =
         start(
-            with(
-                http(200, 299),
+            http(
+                HealthCheckConfig.Expect.range(200, 299),
                 "HEAD",
                 "app.example:8080",
                 Map.of("X-Probe", "1", "User-Agent", "lb")),
@@ -335,22 +335,9 @@ class HealthCheckerTest {
         expectMax);
   }
 
-  private static HealthCheckConfig with(
-      HealthCheckConfig c, String method, String host, Map<String, String> headers) {
-    return new HealthCheckConfig(
-        c.type(),
-        c.path(),
-        c.interval(),
-        c.timeout(),
-        c.rise(),
-        c.fall(),
-        c.expect(),
-        method,
-        host,
-        new java.util.TreeMap<>(headers));
-  }
-
-  private static HealthCheckConfig expect(HealthCheckConfig.Expect expect) {
+  /** An HTTP check of /health with these settings. */
+  private static HealthCheckConfig http(
+      HealthCheckConfig.Expect expect, String method, String host, Map<String, String> headers) {
     HealthCheckConfig c = http(100, 599);
     return new HealthCheckConfig(
         c.type(),
@@ -360,9 +347,13 @@ class HealthCheckerTest {
         c.rise(),
         c.fall(),
         expect,
-        c.method(),
-        null,
-        Map.of());
+        method,
+        host,
+        new java.util.TreeMap<>(headers));
+  }
+
+  private static HealthCheckConfig expect(HealthCheckConfig.Expect expect) {
+    return http(expect, "GET", null, Map.of());
   }
 
   /** Status ranges from pairs of bounds. */
