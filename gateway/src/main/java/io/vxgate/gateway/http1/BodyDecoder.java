@@ -187,14 +187,78 @@ public final class BodyDecoder {
     if (i == 0) {
       throw new Http1Exception(errorStatus, "invalid chunk size");
     }
-    int j = i;
-    while (j < lineLength && (line[j] == ' ' || line[j] == '\t')) {
-      j++;
-    }
-    if (j < lineLength && line[j] != ';') {
-      throw new Http1Exception(errorStatus, "invalid chunk size");
+    if (!extensions(i)) {
+      throw new Http1Exception(errorStatus, "invalid chunk size or extension");
     }
     return size;
+  }
+
+  /**
+   * Whether {@code line} from {@code i} is a valid list of chunk extensions (RFC 9112 section
+   * 7.1.1): {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )}. They are
+   * dropped, but a parser that reads them differently (a quote, a bare CR) is how a chunk is
+   * smuggled.
+   */
+  private boolean extensions(int i) {
+    int n = lineLength;
+    i = skipWhitespace(i);
+    while (i < n) {
+      if (line[i] != ';') {
+        return false;
+      }
+      i = skipWhitespace(i + 1);
+      int name = i;
+      while (i < n && Tokens.isTokenChar(line[i])) {
+        i++;
+      }
+      if (i == name) {
+        return false;
+      }
+      i = skipWhitespace(i);
+      if (i < n && line[i] == '=') {
+        i = skipWhitespace(i + 1);
+        int value = i;
+        if (i < n && line[i] == '"') {
+          i = quotedStringEnd(i + 1);
+          if (i < 0) {
+            return false;
+          }
+        } else {
+          while (i < n && Tokens.isTokenChar(line[i])) {
+            i++;
+          }
+          if (i == value) {
+            return false;
+          }
+        }
+        i = skipWhitespace(i);
+      }
+    }
+    return true;
+  }
+
+  private int skipWhitespace(int i) {
+    while (i < lineLength && (line[i] == ' ' || line[i] == '\t')) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The index after the closing quote of a quoted-string whose content starts at {@code i}. */
+  private int quotedStringEnd(int i) {
+    while (i < lineLength) {
+      int c = line[i] & 0xff;
+      if (c == '"') {
+        return i + 1;
+      }
+      if (c == '\\') {
+        if (++i == lineLength) {
+          return -1;
+        }
+      }
+      i++;
+    }
+    return -1;
   }
 
   private void checkTrailer() throws Http1Exception {

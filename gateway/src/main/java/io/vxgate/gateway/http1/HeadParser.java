@@ -149,7 +149,7 @@ public final class HeadParser {
       byte b = buf[pos];
       if (b == ' ' || b == '\t') {
         if (fields.size() == 0) {
-          throw new Http1Exception(400, "a continuation line without a field");
+          throw new Http1Exception(request ? 400 : 502, "a continuation line without a field");
         }
         String more = trimmedValue(pos, e);
         int last = fields.size() - 1;
@@ -163,12 +163,13 @@ public final class HeadParser {
             break;
           }
           if (!Tokens.isTokenChar(buf[i])) {
-            throw new Http1Exception(400, "invalid field name");
+            throw new Http1Exception(request ? 400 : 502, "invalid field name");
           }
         }
         if (colon <= pos) {
           throw new Http1Exception(
-              400, colon < 0 ? "a field line without a colon" : "an empty field name");
+              request ? 400 : 502,
+              colon < 0 ? "a field line without a colon" : "an empty field name");
         }
         fields.add(name(pos, colon), trimmedValue(colon + 1, e));
       }

@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BodyDecoderTest {
   private final StringBuilder seen = new StringBuilder();
@@ -46,6 +48,36 @@ class BodyDecoderTest {
       assertThat(seen).as("split at %d", split).hasToString("hello world");
       assertThat(b.toString(StandardCharsets.US_ASCII)).isEqualTo("NEXT");
     }
+  }
+
+  /** Chunk extensions as RFC 9112 7.1.1 writes them pass (and are dropped); anything else: 400. */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          5;a                  | true
+          5;a=b                | true
+          5 ; a = b ; c        | true
+          '5;a="q;\\"x"'     | true
+          5;a=                 | false
+          5;                   | false
+          5;ac/                | false
+          5;a=b/c              | false
+          '5;a="open'          | false
+          5 x                  | false
+          """)
+  void chunkExtensions(String sizeLine, boolean valid) throws Exception {
+    BodyDecoder d = new BodyDecoder(400, 1024);
+    d.start(BodyDecoder.Framing.CHUNKED, -1);
+    ByteBuf in = bytes(sizeLine + "\r\nhello\r\n0\r\n\r\n");
+    if (valid) {
+      assertThat(d.decode(in, sink)).isTrue();
+      assertThat(seen).hasToString("hello");
+    } else {
+      assertThatThrownBy(() -> d.decode(in, sink)).isInstanceOf(Http1Exception.class);
+    }
+    in.release();
   }
 
   @Test
