@@ -22,6 +22,7 @@ import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * RequestHead} (the {@code :authority} arrives as Host) and goes the same way as an HTTP/1.x one;
  * the response goes back through the codec, which frames it. Connection-specific fields never cross
  * (HTTP/2 forbids them). One request per stream; closing the stream resets it.
+ *
+ * <p>A request starts at the end of the read pass that brought its HEADERS: a stream reset in the
+ * same pass (rapid reset) costs no origin request and no origin connection.
  *
  * <p>A request body must keep coming: two DATA frames of a stream may be at most {@code
  * request-body-timeout} apart (nginx's {@code client_body_timeout}), else the stream gets {@code
@@ -50,6 +54,16 @@ final class Http2Front extends FrontConnection {
   private long lastBodyAt;
 
   private ScheduledFuture<?> bodyTimer;
+
+  /** A request read in this read pass, started at its end ({@link #channelReadComplete}). */
+  private RequestHead deferred;
+
+  private int deferredFraming;
+  private long deferredLength;
+  private long deferredArrival;
+
+  /** Body parts read before the deferred request started. */
+  private ArrayDeque<HttpContent> early;
 
   Http2Front(Listener listener) {
     super(listener);
@@ -94,11 +108,20 @@ final class Http2Front extends FrontConnection {
         lastBodyAt = System.nanoTime();
         armBodyTimer(bodyTimeoutNanos);
       }
-      onRequest(
-          new RequestHead(method, r.uri(), 11, fields),
-          framing,
-          length,
-          listener.ticker().nanoTime());
+      // Started at the end of this read pass: a stream the client resets in the same pass (rapid
+      // reset, CVE-2023-44487) never reaches an origin.
+      deferred = new RequestHead(method, r.uri(), 11, fields);
+      deferredFraming = framing;
+      deferredLength = length;
+      deferredArrival = listener.ticker().nanoTime();
+      return;
+    }
+    if (msg instanceof HttpContent c && requestOpen && deferred != null) {
+      // Body read in the pass of its HEADERS: passed on once the request started.
+      if (early == null) {
+        early = new ArrayDeque<>(2);
+      }
+      early.add(c);
       return;
     }
     if (msg instanceof HttpContent c && requestOpen) {
@@ -119,6 +142,24 @@ final class Http2Front extends FrontConnection {
       return;
     }
     ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    RequestHead r = deferred;
+    if (r != null) {
+      deferred = null;
+      if (channel.isActive()) {
+        onRequest(r, deferredFraming, deferredLength, deferredArrival);
+      }
+      ArrayDeque<HttpContent> body = early;
+      early = null;
+      HttpContent c;
+      while (body != null && (c = body.poll()) != null) {
+        channelRead(ctx, c);
+      }
+    }
+    ctx.fireChannelReadComplete();
   }
 
   private void armBodyTimer(long nanos) {
@@ -254,6 +295,11 @@ final class Http2Front extends FrontConnection {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    ArrayDeque<HttpContent> body = early;
+    early = null;
+    if (body != null) {
+      body.forEach(ReferenceCountUtil::release);
+    }
     cancelBodyTimer();
     clientGone(0, Termination.CLIENT_CLOSED);
     ctx.fireChannelInactive();

@@ -76,6 +76,17 @@ public final class Listener {
   /** Concurrent streams per HTTP/2 connection (nginx's http2_max_concurrent_streams). */
   static final int MAX_CONCURRENT_STREAMS = 128;
 
+  /**
+   * RST_STREAM frames an HTTP/2 connection may send per {@link #RESET_WINDOW_SECONDS} before it
+   * gets a GOAWAY (ENHANCE_YOUR_CALM); Netty's default is 200 per 30 s.
+   */
+  static final int MAX_RESETS = 100;
+
+  static final int RESET_WINDOW_SECONDS = 10;
+
+  /** Control frames (PING and SETTINGS acks...) queued for a peer that does not read them. */
+  static final int MAX_QUEUED_CONTROL_FRAMES = 1000;
+
   static final String CODEC = "codec";
   static final String FRONT = "front";
 
@@ -389,6 +400,11 @@ public final class Listener {
                     .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
                     .maxHeaderListSize(Math.max(config.maxHeaderSize(), 4096)))
             .validateHeaders(true)
+            // Floods (docs/reliability.md#http2-attacks): resets (rapid reset), control frames
+            // queued for a peer that does not read, DATA frames without data.
+            .decoderEnforceMaxRstFramesPerWindow(MAX_RESETS, RESET_WINDOW_SECONDS)
+            .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
+            .decoderEnforceMaxConsecutiveEmptyDataFrames(2)
             .build();
     // An HTTP/2 connection with no frame either way for the keep-alive timeout is closed (GOAWAY);
     // without keep-alive, it serves one stream and is given the header timeout to send it.
@@ -399,6 +415,7 @@ public final class Listener {
     // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
     // flushes become one TLS record batch and one write instead of one per stream.
     p.addLast("flush", new FlushConsolidationHandler(256, true));
+    p.addLast("h2-budget", new Http2FrameBudget());
     p.addLast("h2", codec);
     p.addLast(
         "idle-close",

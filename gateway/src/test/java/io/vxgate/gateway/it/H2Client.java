@@ -104,8 +104,11 @@ final class H2Client implements AutoCloseable {
     volatile long reset = -1;
   }
 
-  private H2Client(SSLSocket socket) throws IOException {
+  private final int port;
+
+  private H2Client(SSLSocket socket, int port) throws IOException {
     this.socket = socket;
+    this.port = port;
     this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
     this.in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
   }
@@ -144,7 +147,7 @@ final class H2Client implements AutoCloseable {
       s.close();
       throw new IOException("no h2: " + s.getApplicationProtocol());
     }
-    H2Client c = new H2Client(s);
+    H2Client c = new H2Client(s, port);
     c.out.write(PREFACE);
     ByteBuf b = Unpooled.buffer();
     for (int i = 0; i + 1 < settings.length; i += 2) {
@@ -186,6 +189,17 @@ final class H2Client implements AutoCloseable {
     } finally {
       b.release();
     }
+  }
+
+  /** The server's port. */
+  int port() {
+    return port;
+  }
+
+  /** Sends one HEADERS frame with an encoded block as it is; not flushed. */
+  void headers(int stream, Http2Headers ignored, boolean endStream, byte[] block)
+      throws IOException {
+    frame(HEADERS, END_HEADERS | (endStream ? END_STREAM : 0), stream, block);
   }
 
   /** Sends one HEADERS frame with the whole block; not flushed. */

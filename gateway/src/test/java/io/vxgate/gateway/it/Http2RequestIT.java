@@ -147,6 +147,19 @@ class Http2RequestIT {
     }
   }
 
+  /** The last stream ids: the request is answered, then a graceful GOAWAY ends the connection. */
+  @Test
+  void aClientAtTheEndOfTheStreamIdsGetsAGracefulGoAway() throws Exception {
+    try (H2Client c = H2Client.connect(tls, "a.test")) {
+      int last = 0x7fffffff;
+      c.headers(last, H2Client.request("GET", "a.test", "/last"), true);
+      c.flush();
+      assertThat(c.await(last, WAIT).status()).isEqualTo(200);
+      assertThat(c.closedWithin(WAIT)).as("closed").isTrue();
+      assertThat(c.goAway()).as("GOAWAY {last stream, NO_ERROR}").containsExactly(last, 0);
+    }
+  }
+
   @Test
   void theOriginGetsTheNormalisedAuthority() throws Exception {
     try (H2Client c = H2Client.connect(tls, "a.test")) {
