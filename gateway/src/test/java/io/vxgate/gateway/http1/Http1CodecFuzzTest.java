@@ -53,7 +53,7 @@ public class Http1CodecFuzzTest {
    * A request head and body, in pieces as they might arrive: parsed, framed, and, when the gateway
    * would forward it, written as the gateway writes it and re-parsed by Netty.
    */
-  @FuzzTest(maxDuration = "10s")
+  @FuzzTest(maxDuration = "8s")
   void request(FuzzedDataProvider data) throws Exception {
     int split = data.consumeInt(1, 64);
     byte[] input = data.consumeRemainingAsBytes();
@@ -146,7 +146,7 @@ public class Http1CodecFuzzTest {
   }
 
   /** A response head from an origin: parsed, and when valid, Netty reads the same. */
-  @FuzzTest(maxDuration = "6s")
+  @FuzzTest(maxDuration = "5s")
   void response(FuzzedDataProvider data) throws Exception {
     int split = data.consumeInt(1, 64);
     byte[] input = data.consumeRemainingAsBytes();
@@ -190,7 +190,7 @@ public class Http1CodecFuzzTest {
    * A chunked body (or one of a length): what the decoder accepts as a complete body, Netty's
    * strict decoder reads to the same bytes.
    */
-  @FuzzTest(maxDuration = "6s")
+  @FuzzTest(maxDuration = "5s")
   void body(FuzzedDataProvider data) throws Exception {
     boolean chunked = data.consumeBoolean();
     int length = data.consumeInt(0, 1000);

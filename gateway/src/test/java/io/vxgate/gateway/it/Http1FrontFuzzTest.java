@@ -95,7 +95,7 @@ class Http1FrontFuzzTest {
     }
   }
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "12s")
   void front(byte[] input) throws Exception {
     // The test talks to the node over loopback on purpose (Jazzer flags connections as SSRF).
     try (var allowed = BugDetectors.allowNetworkConnections();
