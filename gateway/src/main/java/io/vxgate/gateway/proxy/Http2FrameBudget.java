@@ -126,7 +126,7 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
   }
 
   private boolean resetAllowed() {
-    return ++resetsSent <= MAX_RESETS_SENT || newWindow() && ++resetsSent <= MAX_RESETS_SENT;
+    return ++resetsSent <= MAX_RESETS_SENT || (newWindow() && ++resetsSent <= MAX_RESETS_SENT);
   }
 
   private void goAway(ChannelHandlerContext ctx) {
@@ -155,7 +155,8 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
         header[headerFill++] = in.getByte(i++);
         if (headerFill == 9) {
           headerFill = 0;
-          payloadLeft = (header[0] & 0xffL) << 16 | (header[1] & 0xff) << 8 | header[2] & 0xff;
+          payloadLeft =
+              ((header[0] & 0xffL) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
           if (!count(header[3] & 0xff, header[4] & 0xff)) {
             return false;
           }
@@ -171,14 +172,14 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
         if ((flags & ACK) != 0) {
           return true;
         }
-        return ++control <= MAX_CONTROL || newWindow() && ++control <= MAX_CONTROL;
+        return ++control <= MAX_CONTROL || (newWindow() && ++control <= MAX_CONTROL);
       }
       case PRIORITY -> {
-        return ++priority <= MAX_PRIORITY || newWindow() && ++priority <= MAX_PRIORITY;
+        return ++priority <= MAX_PRIORITY || (newWindow() && ++priority <= MAX_PRIORITY);
       }
       case HEADERS -> {
-        int stream = (header[5] & 0x7f) << 24 | (header[6] & 0xff) << 16;
-        stream |= (header[7] & 0xff) << 8 | header[8] & 0xff;
+        int stream = ((header[5] & 0x7f) << 24) | ((header[6] & 0xff) << 16);
+        stream |= ((header[7] & 0xff) << 8) | (header[8] & 0xff);
         if (stream > lastStream) {
           lastStream = stream;
           if (++streams >= MAX_STREAMS || stream >= LAST_STREAMS) {
