@@ -33,9 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin commands (SPEC 4), shared by the event-bus consumers and the HTTP API. Every change
- * builds the new cluster-wide config, validates it together with this node's node-local sections
- * exactly like a config file ({@link ConfigJson#fromJson}), and writes it with {@link
+ * The admin commands (docs/admin.md), shared by the event-bus consumers and the HTTP API. Every
+ * change builds the new cluster-wide config, validates it together with this node's node-local
+ * sections exactly like a config file ({@link ConfigJson#fromJson}), and writes it with {@link
  * ConfigStore#compareAndSet}; a write that lost a race is re-read, re-applied and retried once.
  * Replies are {@code {ok: true, version, ...}} or {@code {ok: false, code, errors: [...]}} with
  * {@code code} 400 (invalid), 401 (refused), 404 (no such thing) or 409 (stale version).
@@ -55,7 +55,7 @@ public final class AdminCommands {
   /** Per server and node: health flags and why the server is out ({@code GET /api/upstreams}). */
   public static final String UPSTREAMS = "vxgate.admin.upstreams";
 
-  /** Beyond SPEC 4: the history and rollback of the HTTP API, on the event bus too. */
+  /** Beyond the first admin API: the history and rollback of the HTTP API, on the event bus too. */
   public static final String CONFIG_HISTORY = "vxgate.admin.config.history";
 
   public static final String CONFIG_ROLLBACK = "vxgate.admin.config.rollback";

@@ -153,7 +153,8 @@ public final class Main {
         DemoOrigins.start(vertx, "127.0.0.1", 9001, 9002, 9003).await();
         log.atInfo().addKeyValue("ports", "9001,9002,9003").log("demo origins started");
       }
-      // SPEC 3: a file given with --config seeds only an empty cluster (or with --force-config);
+      // docs/cluster.md, seeding rule: a file given with --config seeds only an empty cluster (or
+      // with --force-config);
       // a standalone node always runs its own config.
       boolean standalone = config.cluster().standalone();
       boolean seed = standalone || (a.config != null && SharedConfig.present(config));
@@ -217,7 +218,8 @@ public final class Main {
                   }
                   log.atInfo().addKeyValue("exit", code).log("stopped");
                   stopped.countDown();
-                  // SPEC 1: a drained node exits 0. After a signal the JVM would report 143, so
+                  // docs/operations.md: a drained node exits 0. After a signal the JVM would report
+                  // 143, so
                   // end here, once every request finished and the node left the cluster.
                   Runtime.getRuntime().halt(code);
                 },

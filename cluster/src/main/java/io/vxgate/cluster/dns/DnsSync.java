@@ -31,8 +31,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS sync on one node (SPEC section 3): keeps the A/AAAA records of {@code dns-sync.name} equal to
- * the advertise addresses of the cluster's <b>ready</b> members.
+ * DNS sync on one node (docs/operations.md, "Behind DNS"): keeps the A/AAAA records of {@code
+ * dns-sync.name} equal to the advertise addresses of the cluster's <b>ready</b> members.
  *
  * <ul>
  *   <li><b>Readiness.</b> A node publishes its address in the cluster map {@value #READY_MAP}

@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * flight finish on the old one). A version that does not validate with this node's local sections
  * is logged and skipped; the node keeps serving the previous one.
  *
- * <p>Seeding (SPEC 3): with {@code seed}, this node's cluster-wide sections are written only when
- * the cluster has no config yet, or over the current one with {@code force} ({@code
- * --force-config}). Otherwise the node takes the cluster's config; when the cluster has none
- * either, it starts on its own file's sections and applies the first version that arrives.
+ * <p>Seeding (docs/cluster.md, "Seeding rule"): with {@code seed}, this node's cluster-wide
+ * sections are written only when the cluster has no config yet, or over the current one with {@code
+ * force} ({@code --force-config}). Otherwise the node takes the cluster's config; when the cluster
+ * has none either, it starts on its own file's sections and applies the first version that arrives.
  *
  * <p>Server operator states ({@link AdminStates}) travel with the config versions and are applied
  * with them. {@link NodeExtension}s found on the class path (the admin API) configure the Vert.x
