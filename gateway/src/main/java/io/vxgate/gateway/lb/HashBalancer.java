@@ -30,7 +30,8 @@ final class HashBalancer implements Balancer {
   private final int[] owner; // owner[p]: index in servers of the point ring[p]
   private final Ticker ticker;
   private final Balancer fallback;
-  // Scratch (the balancer is confined to one event loop): seen[s] == pickId when server s was
+  // Scratch (a balancer makes one pick at a time: its UpstreamSelector's pick is synchronized):
+  // seen[s] == pickId when server s was
   // already looked at by this pick, so each server's state is read at most once per pick.
   private final long[] seen;
   private long pickId;

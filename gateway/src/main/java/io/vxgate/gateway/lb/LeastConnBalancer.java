@@ -20,7 +20,8 @@ final class LeastConnBalancer implements Balancer {
   private final Endpoint[] servers;
   private final int[] current;
   private final Ticker ticker;
-  // Scratch for one pick (the balancer is confined to one event loop): each candidate's effective
+  // Scratch for one pick (a balancer makes one pick at a time: its UpstreamSelector's pick is
+  // synchronized): each candidate's effective
   // weight (0 = not a candidate) and in-flight count, read once so the live values cannot change
   // between the search and the tie-break.
   private final int[] weight;

@@ -20,7 +20,8 @@ final class RandomBalancer implements Balancer {
   private final Endpoint[] servers;
   private final Ticker ticker;
   private final RandomGenerator random;
-  // Scratch for one pick (the balancer is confined to one event loop): candidate indices and the
+  // Scratch for one pick (a balancer makes one pick at a time: its UpstreamSelector's pick is
+  // synchronized): candidate indices and the
   // running sum of their effective weights.
   private final int[] candidate;
   private final int[] cumulative;

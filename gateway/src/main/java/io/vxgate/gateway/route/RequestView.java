@@ -4,8 +4,9 @@ import io.vertx.core.http.HttpMethod;
 import java.net.InetAddress;
 
 /**
- * The parts of a request that route matchers read. The proxy adapts a Vert.x request to this view
- * after normalising the path, so matchers are testable without sockets.
+ * The parts of a request that route matchers read. The proxy's {@code RequestInfo} adapts a request
+ * head parsed by the gateway's own HTTP/1 codec (or an HTTP/2 stream's headers) to this view after
+ * normalising the path and the authority, so matchers are testable without sockets.
  */
 public interface RequestView {
 
