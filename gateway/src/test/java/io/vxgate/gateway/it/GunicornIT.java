@@ -41,8 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  * 16 KiB/s down); the tests watch them with Awaitility.
  */
 class GunicornIT {
-  /** A fast request must be answered within this while slow clients hold the line. */
+  /**
+   * A fast request must be answered within this while slow clients hold the line: every one on a
+   * quiet machine; on a shared 2-core machine one in twenty may be late by a scheduler stall, never
+   * by {@link #HELD_MS}, which a fast request waiting for a worker held by a slow client would
+   * take.
+   */
   private static final long FAST_MS = 100;
+
+  private static final long HELD_MS = 1500;
 
   private static final int UPLOAD = 256 * 1024;
   private static final int BIG = 32 * 1024 * 1024;
@@ -118,7 +125,7 @@ class GunicornIT {
     List<SlowUpload> uploads = startUploads();
     // Fast GETs while every upload is still arriving: none waits for a worker.
     List<Long> latencies = fastGets(Duration.ofSeconds(3));
-    assertThat(latencies).hasSizeGreaterThan(10).allMatch(ms -> ms < FAST_MS);
+    assertFast(latencies);
     assertThat(uploads).allMatch(u -> u.sent.get() < UPLOAD);
     // The rest of each body at once: Gunicorn gets every byte.
     uploads.forEach(SlowUpload::hurry);
@@ -157,7 +164,7 @@ class GunicornIT {
     long freedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     System.out.println("GunicornIT: 8 x 32 MiB read from Gunicorn in " + freedMs + " ms");
     List<Long> latencies = fastGets(Duration.ofSeconds(2));
-    assertThat(latencies).hasSizeGreaterThan(10).allMatch(ms -> ms < FAST_MS);
+    assertFast(latencies);
     assertThat(reads).as("still reading").allMatch(r -> r.received.get() < BIG);
     assertThat(h.node.buffers().diskBytes()).as("held in temp files").isPositive();
     closeSlowClients();
@@ -338,6 +345,14 @@ class GunicornIT {
       c.close();
     }
     return out;
+  }
+
+  /** The fast GETs' times: 95% under {@link #FAST_MS}, none near {@link #HELD_MS}. */
+  private static void assertFast(List<Long> latencies) {
+    assertThat(latencies).hasSizeGreaterThan(10).allMatch(ms -> ms < HELD_MS);
+    List<Long> sorted = latencies.stream().sorted().toList();
+    long p95 = sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1);
+    assertThat(p95).as("95th percentile of %s", latencies).isLessThan(FAST_MS);
   }
 
   /** One GET / on a new connection: its time in ms. */
