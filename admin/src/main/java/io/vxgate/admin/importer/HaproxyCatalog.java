@@ -77,16 +77,19 @@ final class HaproxyCatalog {
         "h1-case-adjust-file",
         "stats");
     ignored(
-        "logging (vxgate logs through slf4j; access logs: docs/operations.md)",
+        "no translated frontend logs with it",
         "log",
         "log-format",
+        "capture",
+        "option httplog",
+        "option httpslog",
+        "option tcplog");
+    ignored(
+        "a logging detail vxgate does not have (its access log: docs/operations.md)",
         "log-format-sd",
         "error-log-format",
         "log-tag",
         "log-send-hostname",
-        "capture",
-        "option httplog",
-        "option tcplog",
         "option dontlognull",
         "option log-separate-errors",
         "option logasap",

@@ -75,14 +75,20 @@ final class HaproxyTranslator {
     }
     HaproxyFrontends frontends = new HaproxyFrontends(report, used::add, backends, baseDir, global);
     List<HaproxyFrontends.Routes> routes = new ArrayList<>();
+    List<HaproxyProxy> served = new ArrayList<>();
     for (HaproxyProxy p : proxies) {
       if (p.frontendSide()) {
+        int listeners = out.listeners().size();
         HaproxyFrontends.Routes r = frontends.write(p, out);
         if (r != null) {
           routes.add(r);
         }
+        if (out.listeners().size() > listeners) {
+          served.add(p);
+        }
       }
     }
+    new HaproxyAccessLog(report, used::add).write(sections, served, out);
     for (int i = 0; i < routes.size(); i++) {
       HaproxyFrontends.Routes r = routes.get(i);
       monitorUri(r.proxy());

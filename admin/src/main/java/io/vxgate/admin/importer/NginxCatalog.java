@@ -46,14 +46,13 @@ final class NginxCatalog {
         "load_module",
         "ssl_engine");
     ignored(
-        "logging (vxgate logs through slf4j; access logs: docs/operations.md)",
+        "nginx's own log (vxgate's: docs/operations.md)",
         "error_log",
-        "access_log",
-        "log_format",
         "log_not_found",
         "log_subrequest",
         "open_log_file_cache",
         "rewrite_log");
+    ignored("no translated access_log uses it", "log_format");
     ignored(
         "socket and file I/O tuning that vxgate does itself",
         "sendfile",

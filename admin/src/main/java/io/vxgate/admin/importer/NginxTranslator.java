@@ -89,6 +89,7 @@ final class NginxTranslator {
       }
     }
     new NginxListeners(report, used::add, proxy, baseDir).write(servers, out);
+    new NginxAccessLog(report, used::add).write(httpScope, servers, out);
     routes();
     upstreams.write(out, new Names());
     if (conditions.geoipDatabase() != null

@@ -18,6 +18,7 @@ final class Output {
   private final Set<String> trustedProxies = new LinkedHashSet<>();
   private final Map<Integer, String> errorPages = new LinkedHashMap<>();
   private String geoip;
+  private Block accessLog;
   private boolean noListeners;
 
   /** Writes {@code listeners: []} when no listener could be translated (not vxgate's default). */
@@ -62,6 +63,14 @@ final class Output {
     errorPages.putIfAbsent(status, file);
   }
 
+  /** The node's access log: its format and destination, with the comment naming its source. */
+  void accessLog(LogFormat format, LogDestination to, String comment) {
+    Yaml.YMap body = new Yaml.YMap();
+    format.write(body);
+    to.write(body);
+    this.accessLog = new Block("access-log", body, comment);
+  }
+
   void geoip(String database) {
     this.geoip = database;
   }
@@ -78,6 +87,9 @@ final class Output {
         l.add(b.body(), b.comment());
       }
       root.put("listeners", l);
+    }
+    if (accessLog != null) {
+      root.put("access-log", accessLog.body(), accessLog.comment());
     }
     if (!trustedProxies.isEmpty()) {
       root.put("trusted-proxies", Yaml.YList.of(List.copyOf(trustedProxies)));

@@ -157,7 +157,9 @@ final class Yaml {
 
   private static void value(StringBuilder sb, Object v, String indent) {
     String flow = flow(v);
-    if (flow != null && indent.length() + flow.length() < WIDTH) {
+    boolean collection = v instanceof YMap || v instanceof YList;
+    if (flow != null && (indent.length() + flow.length() < WIDTH || !collection)) {
+      // a long scalar stays on its key's line: YAML has no better place for it
       sb.append(' ').append(flow).append('\n');
       return;
     }
@@ -166,10 +168,8 @@ final class Yaml {
     if (v instanceof YMap m) {
       sb.append(inner);
       block(sb, m, inner);
-    } else if (v instanceof YList l) {
-      items(sb, l, inner);
     } else {
-      throw new IllegalStateException("scalar too long for flow: " + v);
+      items(sb, (YList) v, inner);
     }
   }
 
