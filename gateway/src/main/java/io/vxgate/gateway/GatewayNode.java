@@ -13,7 +13,6 @@ import io.vxgate.config.Cidr;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.config.HostPort;
 import io.vxgate.config.ListenerConfig;
-import io.vxgate.config.TracingConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.buffer.NodeBuffers;
@@ -25,7 +24,6 @@ import io.vxgate.gateway.proxy.Listener;
 import io.vxgate.gateway.proxy.ProxySnapshot;
 import io.vxgate.gateway.proxy.UpstreamClients;
 import io.vxgate.gateway.route.Router;
-import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.upstream.HealthRegistry;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.Upstream;
@@ -72,8 +70,7 @@ public final class GatewayNode {
   /** Sockets taken over at start, by listener name, until their listener serves them. */
   private final Map<String, List<ServerChannel>> adopted = new HashMap<>();
 
-  private AccessLog accessLog = AccessLog.OFF;
-  private TraceContext traces = new TraceContext(TracingConfig.DEFAULT);
+  private AccessLog accessLog;
   private volatile ProxySnapshot snapshot;
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
   private NodeBuffers buffers;
@@ -153,7 +150,6 @@ public final class GatewayNode {
     node.metrics = requireNonNull(metrics, "metrics");
     node.adopted.putAll(adopted);
     node.accessLog = AccessLog.start(config.accessLog(), config.tracing(), config.node().id());
-    node.traces = new TraceContext(config.tracing());
     BufferingConfig.NodeLimits limits = config.buffering();
     Path dir =
         limits.tempDir() != null
@@ -211,8 +207,7 @@ public final class GatewayNode {
     Listener listener;
     try {
       listener =
-          new Listener(
-              vertx, l, this::snapshot, connections, ticker, listenerLoops(), accessLog, traces);
+          new Listener(vertx, l, this::snapshot, connections, ticker, listenerLoops(), accessLog);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -495,7 +490,10 @@ public final class GatewayNode {
     return buffers;
   }
 
-  /** The node's access log ({@link AccessLog#OFF} when not configured). */
+  /**
+   * The node's access log and span export (a reload replaces their settings in place: {@link
+   * AccessLog#switchTo}).
+   */
   public AccessLog accessLog() {
     return accessLog;
   }

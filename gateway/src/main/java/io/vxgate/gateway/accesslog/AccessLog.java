@@ -1,12 +1,18 @@
 package io.vxgate.gateway.accesslog;
 
+import static java.util.Objects.requireNonNull;
+
 import ch.qos.logback.core.ContextBase;
 import io.netty.util.internal.PlatformDependent;
 import io.vxgate.cluster.AccessLogControl;
 import io.vxgate.config.AccessLogConfig;
+import io.vxgate.config.ConfigError;
 import io.vxgate.config.TracingConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,6 +33,14 @@ import org.slf4j.LoggerFactory;
  * {@code tracing.otlp}), so a node that exports spans without an access log has the queue and the
  * writer too, fed only with sampled records.
  *
+ * <p>A reload replaces the destination, the format, the queue and the span export in place ({@link
+ * #prepare}, then {@link #switchTo}; docs/operations.md, "Reloading"). The new destination is
+ * opened first (a file that cannot be opened refuses the reload, and the old one stays); then the
+ * event loops hand their records to a new queue, while the writer writes what the old queue holds
+ * to the old destination, flushes and closes it, and goes on with the new one. So every line is
+ * written once and whole, to the destination in force when its request ended (a record handed to
+ * the old queue in the very instant of the switch goes to the new one).
+ *
  * <p>Logback's {@code AsyncAppender} is not the queue: it formats the message on the caller's
  * thread, takes a lock to enqueue, and drops silently when told never to block.
  */
@@ -36,75 +50,103 @@ public final class AccessLog implements AccessLogControl {
   /** How long the writer sleeps when the queue is empty (no event loop ever wakes it). */
   static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
+  /** How long the writer sleeps when nothing is logged or exported (a switch wakes it). */
+  static final long OFF_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /** Lines written without a flush at most, under a steady load that never empties the queue. */
   static final int FLUSH_EVERY = 1024;
 
-  /** No access log: {@link #enabled()} is false, {@link #submit} is never called. */
-  public static final AccessLog OFF = new AccessLog();
+  private final String node;
 
-  private final Queue<AccessRecord> queue;
-  private final Thread writer;
+  /** What the event loops hand records to: one volatile read per record. */
+  private volatile Intake intake = Intake.NONE;
 
-  /** Whether lines are written (else only spans are exported). */
-  private final boolean lines;
+  /** The setups the writer has yet to put in force, in order. */
+  private final Queue<Setup> switches = new ConcurrentLinkedQueue<>();
 
-  /** Null: no span export. */
-  private final Spans spans;
-
-  /** The destination: opened, used and closed by the writer thread only. */
-  private Sink sink;
+  /** Started with the first setup that logs or exports anything. */
+  private volatile Thread writer;
 
   private final LongAdder dropped = new LongAdder();
   private final AtomicReference<CompletableFuture<Boolean>> reopen = new AtomicReference<>();
-  private volatile boolean running;
+  private volatile boolean running = true;
   private volatile long written;
   private volatile long failed;
+
+  // The writer thread's own.
+  /** The setup in force: destination, format, span export. */
+  private Setup output = Setup.NONE;
+
+  /** The queue of the setup in force (null: none). */
+  private Queue<AccessRecord> queue;
+
+  /** The queue of the setup before it, for records handed over in the instant of the switch. */
+  private Queue<AccessRecord> retired;
+
   private String reported;
 
-  private AccessLog() {
-    queue = null;
-    writer = null;
-    lines = false;
-    spans = null;
-  }
-
-  private AccessLog(AccessLogConfig config, TracingConfig tracing, String node) {
-    lines = config != null;
-    spans = tracing.otlp() == null ? null : new Spans(tracing.otlp(), node);
-    queue =
-        PlatformDependent.newFixedMpscQueue(
-            config == null ? AccessLogConfig.DEFAULT_QUEUE : config.queue());
-    LineEncoder encoder = lines ? new LineEncoder(LineFormat.of(config, node)) : null;
-    running = true;
-    // The destination is opened by the writer: opening a file may block (a FIFO), a start must not.
-    writer =
-        new Thread(
-            () -> {
-              ContextBase context = new ContextBase();
-              context.setName("vxgate-access-log");
-              sink = lines ? Sink.of(config, encoder, node, context) : Sink.NONE;
-              report();
-              run();
-            },
-            "vxgate-access-log");
-    writer.setDaemon(true);
+  private AccessLog(String node) {
+    this.node = node;
   }
 
   /**
-   * Starts the access log of {@code config} and the span export of {@code tracing} (the writer
-   * thread, which opens the destination), or returns {@link #OFF} when there is neither.
+   * Starts the access log of {@code config} and the span export of {@code tracing}. The writer
+   * thread, which opens the destination, starts only when there is either; a reload may add them
+   * later ({@link #switchTo}).
    *
    * @param config nullable: no access log
    * @param node the node id (the {@code node} field, the syslog host name, the spans' service
    *     instance)
    */
   public static AccessLog start(AccessLogConfig config, TracingConfig tracing, String node) {
-    if (config == null && tracing.otlp() == null) {
-      return OFF;
-    }
-    AccessLog l = new AccessLog(config, tracing, node);
-    l.writer.start();
+    AccessLog l = new AccessLog(requireNonNull(node, "node"));
+    // The destination is opened by the writer: opening a file may block (a FIFO), a start must not.
+    l.switchTo(new Setup(config, requireNonNull(tracing, "tracing")));
     return l;
+  }
+
+  /**
+   * Opens the destination and the span export of {@code config} and {@code tracing} without putting
+   * them in force (a reload: blocks, so not on an event loop). The caller checks {@link
+   * Setup#errors}, then hands the setup to {@link #switchTo}, or gives it up with {@link
+   * Setup#close}.
+   *
+   * @param config nullable: no access log
+   */
+  public Setup prepare(AccessLogConfig config, TracingConfig tracing) {
+    Setup s = new Setup(config, requireNonNull(tracing, "tracing"));
+    s.open(node);
+    return s;
+  }
+
+  /**
+   * Puts {@code next} in force: new records go to its queue at once; the writer writes what the
+   * previous queue holds to the previous destination, flushes and closes it, then writes to {@code
+   * next}'s (docs/operations.md, "Reloading"). Never blocks.
+   */
+  public synchronized void switchTo(Setup next) {
+    requireNonNull(next, "next");
+    if (!running) {
+      next.close(false);
+      return;
+    }
+    Thread w = writer;
+    if (w == null && !next.intake.any()) {
+      // nothing logged before or now: nothing for a writer to do
+      intake = next.intake;
+      next.close(false);
+      return;
+    }
+    switches.add(next);
+    intake = next.intake;
+    if (w == null) {
+      w = new Thread(this::run, "vxgate-access-log");
+      w.setDaemon(true);
+      writer = w;
+      w.start();
+    } else {
+      LockSupport.unpark(w);
+    }
   }
 
   /**
@@ -112,12 +154,13 @@ public final class AccessLog implements AccessLogControl {
    * and spans show).
    */
   public boolean enabled() {
-    return writer != null;
+    return intake.any();
   }
 
   /** Hands a finished record over (any thread; never blocks). */
   public void submit(AccessRecord r) {
-    if (writer != null && (lines || (spans != null && r.sampled())) && !queue.offer(r)) {
+    Intake in = intake;
+    if (in.wants(r) && !in.queue().offer(r)) {
       dropped.increment();
     }
   }
@@ -146,7 +189,8 @@ public final class AccessLog implements AccessLogControl {
    */
   @Override
   public CompletableFuture<Boolean> reopen() {
-    if (writer == null) {
+    Thread w = writer;
+    if (w == null) {
       return CompletableFuture.completedFuture(false);
     }
     CompletableFuture<Boolean> f = new CompletableFuture<>();
@@ -155,95 +199,142 @@ public final class AccessLog implements AccessLogControl {
       // one reopen serves both
       f.whenComplete((v, t) -> earlier.complete(v));
     }
-    LockSupport.unpark(writer);
+    LockSupport.unpark(w);
     return f;
   }
 
   /** Writes what is queued, then stops the writer (at most 5 s). */
   public void close() {
-    if (writer == null || !running) {
+    Thread w;
+    synchronized (this) {
+      if (!running) {
+        return;
+      }
+      running = false;
+      w = writer;
+    }
+    if (w == null) {
       return;
     }
-    running = false;
-    LockSupport.unpark(writer);
+    LockSupport.unpark(w);
     try {
-      writer.join(5_000);
+      w.join(5_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  // written and failed have one writer, this thread; other threads only read them
-  @SuppressWarnings("NonAtomicVolatileUpdate")
   private void run() {
     long pending = 0;
     while (true) {
+      Setup next = switches.poll();
+      if (next != null) {
+        pending = apply(next, pending);
+        continue;
+      }
       if (reopen.get() != null) {
         pending = flush(pending);
         CompletableFuture<Boolean> f = reopen.getAndSet(null);
-        boolean file = sink.reopen();
+        boolean file = output.sink.reopen();
         report();
         if (file) {
           log.atInfo().log("access log reopened");
         }
         f.complete(file);
       }
-      AccessRecord r = queue.poll();
+      AccessRecord r = poll();
       if (r == null) {
         pending = flush(pending);
-        if (!running) {
+        if (!running && switches.isEmpty()) {
           break;
         }
-        sink.idle(System.nanoTime());
+        output.sink.idle(System.nanoTime());
         report();
-        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        LockSupport.parkNanos(output.intake.any() ? IDLE_PARK_NANOS : OFF_PARK_NANOS);
         continue;
       }
-      if (spans != null && r.sampled()) {
-        try {
-          spans.export(r);
-        } catch (RuntimeException e) {
-          log.debug("span not exported: {}", e.toString());
-        }
+      pending = write(r, pending);
+    }
+    output.close(true);
+  }
+
+  /**
+   * Puts {@code next} in force: what the queues hold is written with the setup in force, which is
+   * then flushed and closed; {@code next} is opened here when it was not yet (a start's).
+   */
+  private long apply(Setup next, long pending) {
+    pending = drain(retired, pending);
+    pending = drain(queue, pending);
+    flush(pending);
+    Setup old = output;
+    next.open(node);
+    output = next;
+    retired = queue;
+    queue = next.intake.queue();
+    old.close(false);
+    report();
+    return 0;
+  }
+
+  private long drain(Queue<AccessRecord> q, long pending) {
+    if (q != null) {
+      for (AccessRecord r = q.poll(); r != null; r = q.poll()) {
+        pending = write(r, pending);
       }
-      if (!lines) {
-        continue;
-      }
-      boolean wasOk = sink.failure == null;
-      boolean taken;
+    }
+    return pending;
+  }
+
+  private AccessRecord poll() {
+    AccessRecord r = queue == null ? null : queue.poll();
+    return r == null && retired != null ? retired.poll() : r;
+  }
+
+  /** Writes {@code r}'s line and exports its span; returns the lines written since the flush. */
+  // written and failed have one writer, this thread; other threads only read them
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  private long write(AccessRecord r, long pending) {
+    Setup o = output;
+    if (o.spans != null && r.sampled()) {
       try {
-        taken = sink.write(r);
+        o.spans.export(r);
       } catch (RuntimeException e) {
-        sink.failure = e.toString();
-        taken = false;
-      }
-      if (taken) {
-        pending++;
-      } else {
-        failed++;
-        if (wasOk) {
-          // the batch still buffered went down with it
-          failed += pending;
-          pending = 0;
-        }
-      }
-      report();
-      if (pending >= FLUSH_EVERY) {
-        pending = flush(pending);
+        log.debug("span not exported: {}", e.toString());
       }
     }
-    sink.stop();
-    if (spans != null) {
-      spans.close();
+    if (!o.intake.lines()) {
+      return pending;
     }
+    Sink sink = o.sink;
+    boolean wasOk = sink.failure == null;
+    boolean taken;
+    try {
+      taken = sink.write(r);
+    } catch (RuntimeException e) {
+      sink.failure = e.toString();
+      taken = false;
+    }
+    if (taken) {
+      pending++;
+    } else {
+      failed++;
+      if (wasOk) {
+        // the batch still buffered went down with it
+        failed += pending;
+        pending = 0;
+      }
+    }
+    report();
+    return pending >= FLUSH_EVERY ? flush(pending) : pending;
   }
 
   /** Flushes; the lines of the batch count as written, or as lost when the flush failed. */
-  @SuppressWarnings("NonAtomicVolatileUpdate") // as in run(): one writer
+  @SuppressWarnings("NonAtomicVolatileUpdate") // as in write(): one writer
   private long flush(long pending) {
     if (pending == 0) {
       return 0;
     }
+    Sink sink = output.sink;
     boolean before = sink.failure == null;
     sink.flush();
     if (before && sink.failure != null) {
@@ -264,10 +355,129 @@ public final class AccessLog implements AccessLogControl {
    * reopens and fails again, like a full disk, is one failure).
    */
   private void report() {
-    String now = sink.failure;
+    String now = output.sink.failure;
     if (now != null && reported == null) {
       log.atWarn().addKeyValue("reason", now).log("access log lines are lost");
       reported = now;
+    }
+  }
+
+  /**
+   * What the event loops hand records to: the queue of the setup in force, and whether lines or
+   * sampled spans are wanted. Swapped whole, so a record sees one setup.
+   *
+   * @param queue null when neither is wanted
+   */
+  private record Intake(Queue<AccessRecord> queue, boolean lines, boolean spans) {
+    static final Intake NONE = new Intake(null, false, false);
+
+    boolean any() {
+      return lines || spans;
+    }
+
+    boolean wants(AccessRecord r) {
+      return lines || (spans && r.sampled());
+    }
+  }
+
+  /**
+   * One access log section and span export: the format, the destination, the queue, the exporter
+   * ({@link AccessLog#prepare}, {@link AccessLog#switchTo}).
+   */
+  public static final class Setup {
+    static final Setup NONE = new Setup(null, TracingConfig.DEFAULT);
+
+    private final AccessLogConfig config;
+    private final TracingConfig tracing;
+    final Intake intake;
+
+    /** Null until opened. */
+    Sink sink;
+
+    /** Null: no export. */
+    Spans spans;
+
+    private String spansFailure;
+
+    private Setup(AccessLogConfig config, TracingConfig tracing) {
+      this.config = config;
+      this.tracing = tracing;
+      boolean lines = config != null;
+      boolean export = tracing.otlp() != null;
+      this.intake =
+          lines || export
+              ? new Intake(
+                  PlatformDependent.newFixedMpscQueue(
+                      config == null ? AccessLogConfig.DEFAULT_QUEUE : config.queue()),
+                  lines,
+                  export)
+              : Intake.NONE;
+      if (!intake.any()) {
+        sink = Sink.NONE;
+      }
+    }
+
+    /** Opens the destination and the exporter (blocking), once. */
+    void open(String node) {
+      if (sink != null) {
+        return;
+      }
+      if (tracing.otlp() != null) {
+        try {
+          spans = new Spans(tracing.otlp(), node);
+        } catch (RuntimeException e) {
+          spansFailure = String.valueOf(e.getMessage());
+        }
+      }
+      ContextBase context = new ContextBase();
+      context.setName("vxgate-access-log");
+      sink =
+          config == null
+              ? Sink.NONE
+              : Sink.of(config, new LineEncoder(LineFormat.of(config, node)), node, context);
+    }
+
+    /**
+     * What keeps this setup from being put in force, as config errors of {@code file}: a
+     * destination or an exporter that could not be opened. Empty: none.
+     */
+    public List<ConfigError> errors(String file) {
+      List<ConfigError> out = new ArrayList<>();
+      String why = sink == null ? null : sink.openFailure();
+      if (why != null) {
+        out.add(
+            new ConfigError(
+                file,
+                sink.key(),
+                sink.value(),
+                (sink instanceof Sink.FileSink
+                        ? "a file this node can open for appending"
+                        : "a syslog server this node can send to")
+                    + "; here: "
+                    + why));
+      }
+      if (spansFailure != null) {
+        out.add(
+            new ConfigError(
+                file,
+                "tracing.otlp",
+                tracing.otlp(),
+                "an OTLP/HTTP endpoint; here: " + spansFailure));
+      }
+      return out;
+    }
+
+    /**
+     * Stops the destination and the exporter ({@code wait}: for the exporter's last batch, at most
+     * 5 s).
+     */
+    public void close(boolean wait) {
+      if (sink != null) {
+        sink.stop();
+      }
+      if (spans != null) {
+        spans.close(wait);
+      }
     }
   }
 }

@@ -39,6 +39,11 @@ final class Rfc5424Appender extends SyslogAppenderBase<AccessRecord> {
     setCharset(StandardCharsets.UTF_8);
   }
 
+  /** The syslog server. */
+  HostPort server() {
+    return server;
+  }
+
   @Override
   public SyslogOutputStream createOutputStream() throws UnknownHostException, SocketException {
     out = new SyslogOutputStream(server.host(), server.port());

@@ -6,6 +6,7 @@ import ch.qos.logback.core.FileAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.recovery.RecoveryListener;
 import ch.qos.logback.core.recovery.ResilientFileOutputStream;
+import ch.qos.logback.core.status.Status;
 import ch.qos.logback.core.util.FileSize;
 import io.vxgate.config.AccessLogConfig;
 import java.io.IOException;
@@ -41,6 +42,24 @@ abstract class Sink {
 
   /** Writes what is buffered. */
   abstract void flush();
+
+  /**
+   * Why the destination could not be opened ({@code Not a directory}), or null when it is open;
+   * with the config path and value of the destination, for a reload's error.
+   */
+  String openFailure() {
+    return null;
+  }
+
+  /** The config key of the destination ({@code access-log.file}). */
+  String key() {
+    return "access-log.stdout";
+  }
+
+  /** The config value of the destination (the file's path). */
+  String value() {
+    return "true";
+  }
 
   /** Reopens a file at its path (after logrotate renamed it); false when there is no file. */
   boolean reopen() {
@@ -114,6 +133,8 @@ abstract class Sink {
   static final class FileSink extends StreamSink {
     static final long RETRY_NANOS = 5_000_000_000L;
     private final String path;
+    private final Context context;
+    private String openFailure;
     private long lastTry = System.nanoTime();
     private final RecoveryListener recovery =
         new RecoveryListener() {
@@ -131,6 +152,7 @@ abstract class Sink {
     FileSink(String path, LineEncoder encoder, Context context) {
       super(fileAppender(path), encoder, context);
       this.path = path;
+      this.context = context;
       opened();
     }
 
@@ -148,9 +170,43 @@ abstract class Sink {
           && appender.getOutputStream() instanceof ResilientFileOutputStream s) {
         s.addRecoveryListener(recovery);
         failure = null;
+        openFailure = null;
       } else {
-        failure = "cannot open " + path;
+        openFailure = reason();
+        failure = "cannot open " + path + ": " + openFailure;
       }
+    }
+
+    /**
+     * Why logback could not open the file, from its last error ({@code /x/a.log (Not a directory)}
+     * gives {@code Not a directory}).
+     */
+    private String reason() {
+      String why = "not opened";
+      for (Status s : context.getStatusManager().getCopyOfStatusList()) {
+        if (s.getLevel() == Status.ERROR) {
+          why = s.getThrowable() != null ? s.getThrowable().getMessage() : s.getMessage();
+        }
+      }
+      if (why != null && why.startsWith(path + " (") && why.endsWith(")")) {
+        why = why.substring(path.length() + 2, why.length() - 1);
+      }
+      return why == null ? "not opened" : why;
+    }
+
+    @Override
+    String openFailure() {
+      return openFailure;
+    }
+
+    @Override
+    String key() {
+      return "access-log.file";
+    }
+
+    @Override
+    String value() {
+      return path;
     }
 
     /**
@@ -196,13 +252,30 @@ abstract class Sink {
   /** A syslog server over UDP; a datagram that cannot be sent is reported by the appender. */
   static final class SyslogSink extends Sink {
     private final Rfc5424Appender appender;
+    private final String openFailure;
 
     SyslogSink(Rfc5424Appender appender, Context context) {
       this.appender = appender;
       appender.setContext(context);
       appender.setName("access-log-syslog");
       appender.start();
-      failure = appender.isStarted() ? null : "cannot open a UDP socket";
+      openFailure = appender.isStarted() ? null : "cannot open a UDP socket";
+      failure = openFailure;
+    }
+
+    @Override
+    String openFailure() {
+      return openFailure;
+    }
+
+    @Override
+    String key() {
+      return "access-log.syslog";
+    }
+
+    @Override
+    String value() {
+      return appender.server().toString();
     }
 
     @Override

@@ -137,9 +137,15 @@ final class Spans {
     return new String(c);
   }
 
-  /** Sends what is batched and stops (at most 5 s). */
-  void close() {
-    provider.shutdown().join(5, TimeUnit.SECONDS);
+  /**
+   * Sends what is batched and stops: waits at most 5 s with {@code wait}, else lets the SDK's
+   * threads finish on their own (a reload that replaced the exporter goes on at once).
+   */
+  void close(boolean wait) {
+    var done = provider.shutdown();
+    if (wait) {
+      done.join(5, TimeUnit.SECONDS);
+    }
   }
 
   /** The ids of the record being exported, for the SDK. */

@@ -24,6 +24,7 @@ import io.vxgate.cluster.dns.DnsSync;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
+import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.util.Ticker;
 import java.time.Duration;
@@ -431,7 +432,7 @@ public final class ClusteredNode implements NodeContext {
       errors.addAll(errorsOf(e));
       return Future.succeededFuture(refused(errors));
     }
-    List<LocalApplier> appliers = appliers(n);
+    List<LocalApplier> appliers = appliers(n, file.path());
     List<LocalApplier.Change> prepared = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (LocalApplier a : appliers) {
@@ -475,8 +476,12 @@ public final class ClusteredNode implements NodeContext {
     return r;
   }
 
-  /** The node-local sections a reload applies in place, one applier each. */
-  private List<LocalApplier> appliers(GatewayNode n) {
+  /**
+   * The node-local sections a reload applies in place, one applier each.
+   *
+   * @param file the config file (in errors)
+   */
+  private List<LocalApplier> appliers(GatewayNode n, String file) {
     return List.of(
         (before, after) ->
             // certificates are read and checked on a worker thread, not on an event loop
@@ -503,7 +508,48 @@ public final class ClusteredNode implements NodeContext {
                 java.util.Objects.equals(before.admin().token(), after.admin().token())
                     ? LocalApplier.Change.NONE
                     : LocalApplier.Change.report(List.of("admin.token: replaced"))),
-        this::prepareDnsSync);
+        this::prepareDnsSync,
+        (before, after) -> prepareAccessLog(n.accessLog(), file, before, after));
+  }
+
+  /**
+   * access-log, tracing: a changed section opens its new destination and exporter (on a worker
+   * thread; one that cannot be opened refuses the reload), and the access log switches to them
+   * between two lines (docs/operations.md, "Reloading"). {@code tracing.sample} takes effect with
+   * the snapshot.
+   */
+  private Future<LocalApplier.Change> prepareAccessLog(
+      AccessLog accessLog, String file, GatewayConfig before, GatewayConfig after) {
+    List<String> what = AccessLogChanges.of(before, after);
+    if (!AccessLogChanges.reopens(before, after)) {
+      return Future.succeededFuture(LocalApplier.Change.report(what));
+    }
+    return cluster
+        .vertx()
+        .executeBlocking(
+            () -> {
+              AccessLog.Setup s = accessLog.prepare(after.accessLog(), after.tracing());
+              List<io.vxgate.config.ConfigError> errors = s.errors(file);
+              if (!errors.isEmpty()) {
+                s.close(false);
+                throw new ConfigException(errors);
+              }
+              return s;
+            })
+        .map(
+            s ->
+                new LocalApplier.Change() {
+                  @Override
+                  public List<String> commit() {
+                    accessLog.switchTo(s);
+                    return what;
+                  }
+
+                  @Override
+                  public void abort() {
+                    s.close(false);
+                  }
+                });
   }
 
   /** dns-sync: a changed section restarts DNS sync with it (a removed one withdraws this node). */

@@ -51,13 +51,6 @@ final class LocalSections {
       // The node's buffers (budget, temp directory, its executor) are made once, at start.
       out.add("buffering");
     }
-    if (!java.util.Objects.equals(before.accessLog(), after.accessLog())) {
-      // The access log (its writer thread and destination) is made once, at start.
-      out.add("access-log");
-    }
-    if (!before.tracing().equals(after.tracing())) {
-      out.add("tracing");
-    }
     return out;
   }
 

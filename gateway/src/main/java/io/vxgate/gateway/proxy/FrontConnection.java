@@ -164,7 +164,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
         logged ? fields.get("User-Agent") : null,
         logged ? fields.get("Referer") : null,
         requestId);
-    listener.traces().begin(fields, r);
+    s.traces().begin(fields, r);
     if (framingStatus != 0) {
       reject(s, r, framingStatus, Termination.ofRefusal(framingStatus), true);
       return;

@@ -320,7 +320,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     response = Response.WAITING;
     ending = Ending.CLOSE;
     ProxySnapshot s = listener.snapshot();
-    AccessRecord r = unreadRequest();
+    AccessRecord r = unreadRequest(s);
     int sent = s.errorPages().send(this, status, r, true);
     if (!served) {
       ended(s, r, status, why, sent);
@@ -328,10 +328,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   }
 
   /** The record of a request whose head could not be read (what is known: its client). */
-  private AccessRecord unreadRequest() {
+  private AccessRecord unreadRequest(ProxySnapshot s) {
     AccessRecord r = record(headStarted ? headStart : lastReadNanos);
     r.head(listener.ticker().nanoTime(), null, null, 0, null, null, null, RequestIds.generate());
-    listener.traces().begin(NO_FIELDS, r);
+    s.traces().begin(NO_FIELDS, r);
     return r;
   }
 
@@ -635,9 +635,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
     boolean served = active != null;
     clientGone(answer != null ? 408 : 0, Termination.CLIENT_TIMEOUT);
     if (!served && answer != null && headStarted) {
+      ProxySnapshot s = listener.snapshot();
       ended(
-          listener.snapshot(),
-          unreadRequest(),
+          s,
+          unreadRequest(s),
           408,
           Termination.CLIENT_TIMEOUT,
           ConnectionGuard.TIMEOUT_BODY.length());

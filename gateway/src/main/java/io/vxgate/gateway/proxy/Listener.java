@@ -43,7 +43,6 @@ import io.vxgate.config.ListenerConfig;
 import io.vxgate.config.TlsConfig;
 import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.http1.Authority;
-import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.vertx.VertxNetty;
 import io.vxgate.util.Ticker;
 import java.net.StandardSocketOptions;
@@ -97,7 +96,6 @@ public final class Listener {
   private final Ticker ticker;
   private final List<EventLoop> loops;
   private final AccessLog accessLog;
-  private final TraceContext traces;
   private final boolean tls;
   private volatile String hsts;
   private volatile Certificates certificates;
@@ -110,8 +108,7 @@ public final class Listener {
   /**
    * @param connections the listener's open-connection count
    * @param loops the event loops that serve it (one server socket each)
-   * @param accessLog the node's access log ({@link AccessLog#OFF}: none)
-   * @param traces the node's trace context settings
+   * @param accessLog the node's access log
    */
   public Listener(
       Vertx vertx,
@@ -120,8 +117,7 @@ public final class Listener {
       AtomicInteger connections,
       Ticker ticker,
       List<EventLoop> loops,
-      AccessLog accessLog,
-      TraceContext traces) {
+      AccessLog accessLog) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.config = requireNonNull(config, "config");
     this.snapshots = requireNonNull(snapshots, "snapshots");
@@ -129,7 +125,6 @@ public final class Listener {
     this.ticker = requireNonNull(ticker, "ticker");
     this.loops = List.copyOf(loops);
     this.accessLog = requireNonNull(accessLog, "accessLog");
-    this.traces = requireNonNull(traces, "traces");
     this.tls = config.tls() != null;
     this.hsts = "max-age=" + config.hstsSeconds();
     this.certificates = tls ? Certificates.load(vertx, config.tls()) : null;
@@ -187,10 +182,6 @@ public final class Listener {
 
   AccessLog accessLog() {
     return accessLog;
-  }
-
-  TraceContext traces() {
-    return traces;
   }
 
   boolean tls() {

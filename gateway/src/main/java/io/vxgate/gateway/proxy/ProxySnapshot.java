@@ -10,6 +10,7 @@ import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.route.Router;
+import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import java.util.HashMap;
@@ -28,6 +29,8 @@ import java.util.Map;
  *     route's own keys over them), by route name
  * @param buffers nullable; the node's buffers (memory budget, temp files), the same in every
  *     snapshot of a node; null: nothing is buffered (snapshots built by tests of other parts)
+ * @param traces the trace context of the node's {@code tracing} section (node-local, but compiled
+ *     with the rest, so that a reload's sampling ratio takes effect with the snapshot)
  */
 public record ProxySnapshot(
     long version,
@@ -41,7 +44,8 @@ public record ProxySnapshot(
     Map<String, RetryPolicy> retryPolicies,
     Map<String, TimeoutsConfig> timeouts,
     Map<String, BufferingConfig> buffering,
-    NodeBuffers buffers) {
+    NodeBuffers buffers,
+    TraceContext traces) {
   public ProxySnapshot {
     requireNonNull(config, "config");
     requireNonNull(router, "router");
@@ -53,11 +57,12 @@ public record ProxySnapshot(
     retryPolicies = Map.copyOf(retryPolicies);
     timeouts = Map.copyOf(timeouts);
     buffering = Map.copyOf(buffering);
+    requireNonNull(traces, "traces");
   }
 
   /**
-   * A snapshot whose retry policies, timeouts and buffering settings are compiled from {@code
-   * config}.
+   * A snapshot whose retry policies, timeouts, buffering settings and trace context are compiled
+   * from {@code config}.
    */
   public ProxySnapshot(
       long version,
@@ -81,7 +86,8 @@ public record ProxySnapshot(
         retryPolicies(config),
         timeouts(config),
         buffering(config),
-        buffers);
+        buffers,
+        new TraceContext(config.tracing()));
   }
 
   /** The retry policy of a proxying route of this snapshot. */

@@ -22,4 +22,35 @@ class LocalSectionsTest {
     assertThat(LocalSections.otherChanges(before, after)).isEmpty();
     assertThat(LocalSections.restartNeeded(before, before)).isEmpty();
   }
+
+  @Test
+  void theAccessLogAndTracingAreAppliedInPlace() {
+    GatewayConfig before =
+        parse("access-log: {file: /var/log/a.log}\ntracing: {otlp: 'http://c1:4318'}");
+    GatewayConfig after =
+        parse(
+            "access-log: {format: json, syslog: '127.0.0.1:514', queue: 64}\n"
+                + "tracing: {otlp: 'http://c2:4318', sample: 0.5}");
+    assertThat(LocalSections.restartNeeded(before, after)).isEmpty();
+    assertThat(LocalSections.otherChanges(before, after)).isEmpty();
+    assertThat(AccessLogChanges.reopens(before, after)).isTrue();
+    assertThat(AccessLogChanges.of(before, after))
+        .containsExactly(
+            "access-log: json to syslog 127.0.0.1:514, queue 64 (was: combined to file"
+                + " /var/log/a.log)",
+            "tracing.otlp: http://c2:4318/v1/traces (was: http://c1:4318/v1/traces)",
+            "tracing.sample: 0.5 (was: 1.0)");
+
+    GatewayConfig sampled =
+        parse("access-log: {file: /var/log/a.log}\ntracing: {otlp: 'http://c1:4318', sample: 0.1}");
+    assertThat(AccessLogChanges.reopens(before, sampled))
+        .as("the snapshot has the ratio")
+        .isFalse();
+    assertThat(AccessLogChanges.of(before, sampled))
+        .containsExactly("tracing.sample: 0.1 (was: 1.0)");
+    assertThat(AccessLogChanges.of(before, parse("")))
+        .containsExactly(
+            "access-log: off (was: combined to file /var/log/a.log)",
+            "tracing.otlp: none (was: http://c1:4318/v1/traces)");
+  }
 }
