@@ -150,14 +150,15 @@ abstract class Sink {
         };
 
     FileSink(String path, LineEncoder encoder, Context context) {
-      super(fileAppender(path), encoder, context);
+      super(fileAppender(path, context), encoder, context);
       this.path = path;
       this.context = context;
       opened();
     }
 
-    private static FileAppender<AccessRecord> fileAppender(String path) {
+    private static FileAppender<AccessRecord> fileAppender(String path, Context context) {
       FileAppender<AccessRecord> f = new FileAppender<>();
+      f.setContext(context); // before setFile, which reports to the context's status
       f.setFile(path);
       f.setAppend(true);
       f.setBufferSize(new FileSize(64 * 1024));

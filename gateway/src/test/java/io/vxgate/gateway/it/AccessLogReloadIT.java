@@ -3,15 +3,9 @@ package io.vxgate.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.vertx.core.http.HttpServer;
 import io.vxgate.testing.FreePorts;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +29,10 @@ class AccessLogReloadIT {
   @RegisterExtension final Harness h = new Harness();
   @TempDir Path dir;
   private Process node;
-  private int web;
+  private final int web = FreePorts.pick();
+  private final int hz = FreePorts.pick();
+  private final int admin = FreePorts.pick();
+  private String origin;
 
   @AfterEach
   void stop() throws Exception {
@@ -53,8 +47,7 @@ class AccessLogReloadIT {
   }
 
   /** Writes the node's config with {@code accessLog} and {@code tracing} (YAML flow mappings). */
-  private void write(String origin, int hz, int admin, String accessLog, String tracing)
-      throws IOException {
+  private void write(String accessLog, String tracing) throws IOException {
     Files.writeString(
         config(),
         """
@@ -76,7 +69,17 @@ class AccessLogReloadIT {
             .replace("ORIGIN", origin));
   }
 
-  private void sighup() throws Exception {
+  /** Starts the node with {@code accessLog} and {@code tracing}; returns once it answers. */
+  private IdLoad launch(String accessLog, String tracing) throws IOException {
+    origin = h.origin("o").address();
+    write(accessLog, tracing);
+    node = NodeProcess.launch(config(), dir.resolve("node.out"));
+    return new IdLoad(web).warmUp();
+  }
+
+  /** Rewrites the config and sends the node SIGHUP. */
+  private void reload(String accessLog, String tracing) throws Exception {
+    write(accessLog, tracing);
     assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(node.pid())).start().waitFor())
         .isZero();
   }
@@ -85,161 +88,55 @@ class AccessLogReloadIT {
     return Files.readString(dir.resolve("node.out"));
   }
 
-  /** A receiver of OTLP/HTTP exports: the request ids of the spans it got. */
-  private Set<String> receiver(List<HttpServer> servers) {
-    Set<String> ids = ConcurrentHashMap.newKeySet();
-    HttpServer s =
-        h.vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              try {
-                                ids.addAll(
-                                    requestIds(
-                                        ExportTraceServiceRequest.parseFrom(body.getBytes())));
-                                req.response()
-                                    .putHeader("Content-Type", "application/x-protobuf")
-                                    .end();
-                              } catch (Exception e) {
-                                req.response().setStatusCode(400).end();
-                              }
-                            }))
-            .listen(0, "127.0.0.1")
-            .await();
-    servers.add(s);
-    return ids;
-  }
-
   @Test
   void sighupMovesTheLogAndTheSpansUnderLoadWithoutALostLine() throws Exception {
-    TestOrigin origin = h.origin("o");
-    web = FreePorts.pick();
-    int hz = FreePorts.pick();
-    int admin = FreePorts.pick();
-    List<HttpServer> servers = new ArrayList<>();
-    Set<String> spansBefore = receiver(servers);
-    Set<String> spansAfter = receiver(servers);
+    OtlpReceiver first = new OtlpReceiver(h.vertx);
+    OtlpReceiver second = new OtlpReceiver(h.vertx);
     Path before = dir.resolve("logs/before.log");
     Path after = dir.resolve("other/after.log");
-    write(
-        origin.address(),
-        hz,
-        admin,
-        "{format: custom, custom: 'A $request_id $status', file: logs/before.log}",
-        "{otlp: 'http://127.0.0.1:" + servers.get(0).actualPort() + "', sample: 1}");
-    node = NodeProcess.launch(config(), dir.resolve("node.out"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI uri = URI.create("http://127.0.0.1:" + web + "/");
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> get(http, uri, "warm-up") == 200);
-
-    // Load from 4 clients, each request with an id of its own, while the node reloads.
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger sent = new AtomicInteger();
-    Set<String> answered = ConcurrentHashMap.newKeySet();
-    List<Thread> clients = new ArrayList<>();
-    for (int c = 0; c < 4; c++) {
-      int client = c;
-      Thread t =
-          new Thread(
-              () -> {
-                for (int i = 0; running.get() && i < 5_000; i++) {
-                  String id = "c" + client + "-" + i;
-                  sent.incrementAndGet();
-                  if (get(http, uri, id) == 200) {
-                    answered.add(id);
-                  }
-                }
-              });
-      t.start();
-      clients.add(t);
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > 200);
-    write(
-        origin.address(),
-        hz,
-        admin,
-        "{format: custom, custom: 'B $request_id $status', file: other/after.log}",
-        "{otlp: 'http://127.0.0.1:" + servers.get(1).actualPort() + "', sample: 1}");
-    sighup();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(after));
-    int atSwitch = sent.get();
-    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > atSwitch + 200);
-    running.set(false);
-    for (Thread t : clients) {
-      t.join(30_000);
+    Set<String> answered;
+    try (IdLoad load =
+        launch(
+                "{format: custom, custom: 'A $request_id $status', file: logs/before.log}",
+                "{otlp: '" + first.url() + "', sample: 1}")
+            .start()) {
+      load.awaitMore(200);
+      reload(
+          "{format: custom, custom: 'B $request_id $status', file: other/after.log}",
+          "{otlp: '" + second.url() + "', sample: 1}");
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(after));
+      load.awaitMore(200);
+      answered = load.answered();
     }
 
-    Set<String> logged = new HashSet<>();
-    List<String> inBefore = new ArrayList<>();
-    List<String> inAfter = new ArrayList<>();
     await()
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(
-            () -> {
-              inBefore.clear();
-              inAfter.clear();
-              inBefore.addAll(ids(before, "A "));
-              inAfter.addAll(ids(after, "B "));
-              logged.clear();
-              logged.addAll(inBefore);
-              logged.addAll(inAfter);
-              assertThat(inBefore).isNotEmpty();
-              assertThat(inAfter).isNotEmpty();
-              // none twice
-              assertThat(logged).hasSize(inBefore.size() + inAfter.size());
-              // none lost
-              assertThat(logged).containsAll(answered);
-            });
+            () -> IdLoad.assertLoggedOnce(answered, ids(before, "A "), ids(after, "B ")));
     assertThat(answered.size()).isGreaterThan(300);
     assertThat(nodeLog())
         .contains(
             "access-log: custom 'B $request_id $status' to file " + after,
-            "tracing.otlp: http://127.0.0.1:" + servers.get(1).actualPort() + "/v1/traces");
+            "tracing.otlp: " + second.url() + "/v1/traces (was: " + first.url() + "/v1/traces)");
     // each request's span went to the collector of the setup that wrote its line
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !spansBefore.isEmpty() && !spansAfter.isEmpty());
-    assertThat(new HashSet<>(inBefore)).containsAll(without(spansBefore, "warm-up"));
-    assertThat(new HashSet<>(inAfter)).containsAll(spansAfter);
+        .until(() -> !first.requestIds().isEmpty() && !second.requestIds().isEmpty());
+    Set<String> spansBefore = new HashSet<>(first.requestIds());
+    spansBefore.remove("warm-up");
+    assertThat(ids(before, "A ")).containsAll(spansBefore);
+    assertThat(ids(after, "B ")).containsAll(second.requestIds());
   }
 
   @Test
   void aFileThatCannotBeOpenedRefusesTheReloadAndTheLogStays() throws Exception {
-    TestOrigin origin = h.origin("o");
-    web = FreePorts.pick();
-    int hz = FreePorts.pick();
-    int admin = FreePorts.pick();
     Path log = dir.resolve("access.log");
-    write(
-        origin.address(),
-        hz,
-        admin,
-        "{format: custom, custom: 'A $request_id $status', file: access.log}",
-        "{}");
-    node = NodeProcess.launch(config(), dir.resolve("node.out"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI uri = URI.create("http://127.0.0.1:" + web + "/");
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> get(http, uri, "warm-up") == 200);
+    IdLoad load =
+        launch("{format: custom, custom: 'A $request_id $status', file: access.log}", "{}");
 
-    // a directory that is a plain file: the new log cannot be opened
+    // under a plain file, not a directory: the new log cannot be opened
     Files.writeString(dir.resolve("plain"), "not a directory");
-    Path bad = dir.resolve("plain/access.log");
-    write(
-        origin.address(),
-        hz,
-        admin,
-        "{format: json, file: plain/access.log}",
-        "{otlp: 'http://127.0.0.1:1', sample: 1}");
-    sighup();
+    reload("{format: json, file: plain/access.log}", "{otlp: 'http://127.0.0.1:1', sample: 1}");
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -249,30 +146,13 @@ class AccessLogReloadIT {
                         "reload refused, nothing changed: "
                             + config()
                             + ": access-log.file: "
-                            + bad
+                            + dir.resolve("plain/access.log")
                             + " (expected: a file this node can open for appending; here: Not a"
                             + " directory)"));
-    assertThat(get(http, uri, "after-refusal")).isEqualTo(200);
+    assertThat(load.get("after-refusal")).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(() -> assertThat(ids(log, "A ")).contains("after-refusal"));
-  }
-
-  /** The {@code vxgate.request_id} of every span of an export. */
-  private static List<String> requestIds(ExportTraceServiceRequest r) {
-    return r.getResourceSpansList().stream()
-        .flatMap(rs -> rs.getScopeSpansList().stream())
-        .flatMap(ss -> ss.getSpansList().stream())
-        .flatMap(span -> span.getAttributesList().stream())
-        .filter(a -> a.getKey().equals("vxgate.request_id"))
-        .map(a -> a.getValue().getStringValue())
-        .toList();
-  }
-
-  private static Set<String> without(Set<String> ids, String id) {
-    Set<String> out = new HashSet<>(ids);
-    out.remove(id);
-    return out;
   }
 
   /**
@@ -287,22 +167,5 @@ class AccessLogReloadIT {
       }
     }
     return out;
-  }
-
-  private static int get(HttpClient http, URI uri, String id) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(uri)
-                  .header("X-Request-Id", id)
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 0;
-    }
   }
 }

@@ -6,20 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.vxgate.testing.FreePorts;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,6 +40,7 @@ class AccessLogReopenIT {
     TestOrigin origin = h.origin("o");
     int web = FreePorts.pick();
     Path log = dir.resolve("logs/access.log");
+    Path rotated = dir.resolve("logs/access.log.1");
     Path config = dir.resolve("node.yaml");
     Files.writeString(
         config,
@@ -65,64 +59,21 @@ class AccessLogReopenIT {
             .replace("ADMIN", Integer.toString(FreePorts.pick()))
             .replace("ORIGIN", origin.address()));
     node = NodeProcess.launch(config, dir.resolve("node.out"));
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI uri = URI.create("http://127.0.0.1:" + web + "/");
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> get(http, uri, "warm-up") == 200);
-
+    Set<String> answered;
     // Load from 4 clients, each request with an id of its own, while the log is rotated.
-    AtomicBoolean running = new AtomicBoolean(true);
-    AtomicInteger sent = new AtomicInteger();
-    Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    List<Thread> clients = new ArrayList<>();
-    for (int c = 0; c < 4; c++) {
-      int client = c;
-      Thread t =
-          new Thread(
-              () -> {
-                for (int i = 0; running.get() && i < 5_000; i++) {
-                  String id = "c" + client + "-" + i;
-                  sent.incrementAndGet();
-                  if (get(http, uri, id) == 200) {
-                    answered.add(id);
-                  }
-                }
-              });
-      t.start();
-      clients.add(t);
-    }
-    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > 200);
-    Path rotated = dir.resolve("logs/access.log.1");
-    Files.move(log, rotated);
-    assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(node.pid())).start().waitFor())
-        .isZero();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log));
-    int atReopen = sent.get();
-    await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > atReopen + 200);
-    running.set(false);
-    for (Thread t : clients) {
-      t.join(30_000);
+    try (IdLoad load = new IdLoad(web).warmUp().start()) {
+      load.awaitMore(200);
+      Files.move(log, rotated);
+      assertThat(new ProcessBuilder("kill", "-USR1", Long.toString(node.pid())).start().waitFor())
+          .isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log));
+      load.awaitMore(200);
+      answered = load.answered();
     }
 
-    Set<String> logged = new HashSet<>();
     await()
         .atMost(Duration.ofSeconds(15))
-        .untilAsserted(
-            () -> {
-              logged.clear();
-              List<String> before = ids(rotated);
-              List<String> after = ids(log);
-              assertThat(before).isNotEmpty();
-              assertThat(after).isNotEmpty();
-              logged.addAll(before);
-              logged.addAll(after);
-              // none twice
-              assertThat(logged).hasSize(before.size() + after.size());
-              // none lost
-              assertThat(logged).containsAll(answered);
-            });
+        .untilAsserted(() -> IdLoad.assertLoggedOnce(answered, ids(rotated), ids(log)));
     assertThat(answered.size()).isGreaterThan(300);
   }
 
@@ -135,22 +86,5 @@ class AccessLogReopenIT {
       }
     }
     return out;
-  }
-
-  private static int get(HttpClient http, URI uri, String id) {
-    try {
-      return http.send(
-              HttpRequest.newBuilder(uri)
-                  .header("X-Request-Id", id)
-                  .timeout(Duration.ofSeconds(10))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return 0;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 0;
-    }
   }
 }

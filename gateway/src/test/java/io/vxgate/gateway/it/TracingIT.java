@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
-import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.vertx.core.MultiMap;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -136,46 +133,19 @@ class TracingIT {
 
   @Test
   void oneSpanPerRequestIsExportedOverOtlp() {
-    List<ExportTraceServiceRequest> received = new CopyOnWriteArrayList<>();
-    List<String> contentTypes = new CopyOnWriteArrayList<>();
-    HttpServer receiver =
-        h.vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              contentTypes.add(req.path() + " " + req.getHeader("Content-Type"));
-                              try {
-                                received.add(ExportTraceServiceRequest.parseFrom(body.getBytes()));
-                                req.response().putHeader("Content-Type", "application/x-protobuf");
-                                req.response().end();
-                              } catch (Exception e) {
-                                req.response().setStatusCode(400).end();
-                              }
-                            }))
-            .listen(0, "127.0.0.1")
-            .await();
-    start("{otlp: \"http://127.0.0.1:" + receiver.actualPort() + "\", sample: 1}");
+    OtlpReceiver receiver = new OtlpReceiver(h.vertx);
+    start("{otlp: \"" + receiver.url() + "\", sample: 1}");
     h.get("/app/x?q=1", "traceparent", "00-" + TRACE + "-" + PARENT + "-01");
     String sentToOrigin = origin.lastHeaders.get().get("traceparent");
     h.get("/dead");
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> received.stream().mapToInt(TracingIT::spans).sum() >= 2);
-    assertThat(contentTypes).allMatch(c -> c.equals("/v1/traces application/x-protobuf"));
-    ResourceSpans rs = received.get(0).getResourceSpans(0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.spans().size() >= 2);
+    assertThat(receiver.contentTypes).allMatch(c -> c.equals("/v1/traces application/x-protobuf"));
+    ResourceSpans rs = receiver.received.get(0).getResourceSpans(0);
     assertThat(attributes(rs.getResource().getAttributesList()))
         .containsEntry("service.name", "vxgate")
         .containsEntry("service.instance.id", "gw-t");
-    List<io.opentelemetry.proto.trace.v1.Span> spans =
-        received.stream()
-            .flatMap(r -> r.getResourceSpansList().stream())
-            .flatMap(r -> r.getScopeSpansList().stream())
-            .flatMap(s -> s.getSpansList().stream())
-            .toList();
+    List<io.opentelemetry.proto.trace.v1.Span> spans = receiver.spans();
     assertThat(spans).hasSize(2);
     io.opentelemetry.proto.trace.v1.Span ok = spans.get(0);
     assertThat(hex(ok.getTraceId())).isEqualTo(TRACE);
@@ -204,13 +174,6 @@ class TracingIT {
     assertThat(attributes(failed.getAttributesList()))
         .containsEntry("http.response.status_code", "502")
         .containsEntry("vxgate.termination", "origin-connect-failed");
-  }
-
-  private static int spans(ExportTraceServiceRequest r) {
-    return r.getResourceSpansList().stream()
-        .flatMap(x -> x.getScopeSpansList().stream())
-        .mapToInt(ScopeSpans::getSpansCount)
-        .sum();
   }
 
   private static Map<String, String> attributes(List<KeyValue> kvs) {
