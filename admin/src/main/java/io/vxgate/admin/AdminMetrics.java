@@ -33,6 +33,7 @@ final class AdminMetrics implements ProxyMetrics {
   private final Map<String, Map<String, ServerMeters>> servers = new ConcurrentHashMap<>();
   private final Map<String, UpstreamMeters> upstreams = new ConcurrentHashMap<>();
   private final Map<ServerId, Boolean> lastUp = new ConcurrentHashMap<>();
+  private final Map<String, Counter> limits = new ConcurrentHashMap<>();
 
   /** This node's totals for the dashboard: requests and 5xx/failed ones. */
   final LongAdder requests = new LongAdder();
@@ -128,6 +129,24 @@ final class AdminMetrics implements ProxyMetrics {
       m = upstreams.computeIfAbsent(upstream, UpstreamMeters::new);
     }
     m.freedAhead.record(aheadNanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void limited(String policy, String outcome) {
+    String key = policy + '|' + outcome;
+    Counter c = limits.get(key);
+    if (c == null) {
+      c =
+          limits.computeIfAbsent(
+              key,
+              k ->
+                  Counter.builder("vxgate.limit.requests")
+                      .description("Requests a limit policy refused (429) or made wait")
+                      .tag("policy", policy)
+                      .tag("outcome", outcome)
+                      .register(registry));
+    }
+    c.increment();
   }
 
   private ServerMeters server(String upstream, String server) {

@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * This node's handle on the cluster: its membership, the shared config store and the health board.
- * {@link ClusterBootstrap} starts a Hazelcast-backed one (or a local one for a standalone node);
- * {@link LocalCluster} makes in-memory ones for tests.
+ * This node's handle on the cluster: its membership, the shared config store, the health board and
+ * best-effort broadcasts. {@link ClusterBootstrap} starts a Hazelcast-backed one (or a local one
+ * for a standalone node); {@link LocalCluster} makes in-memory ones for tests.
  */
 public interface ClusterNode {
 
@@ -21,6 +21,9 @@ public interface ClusterNode {
   ConfigStore configStore();
 
   HealthBoard healthBoard();
+
+  /** Best-effort messages between the nodes on {@code topic} ({@link Broadcast}). */
+  Broadcast broadcast(String topic);
 
   /**
    * Leaves the cluster but keeps Vert.x running (a takeover: docs/operations.md, "Upgrading without

@@ -12,11 +12,13 @@ final class HazelcastClusterNode implements ClusterNode {
   private final HazelcastConfigStore store;
   private final HazelcastHealthBoard board;
   private final HazelcastInstance hz;
+  private final Member me;
 
   /** Blocking: registers listeners and loads the current votes. */
   HazelcastClusterNode(Vertx vertx, HazelcastInstance hz, Member me, int checkers) {
     this.vertx = vertx;
     this.hz = hz;
+    this.me = me;
     this.membership = new HazelcastMembership(hz, me);
     this.store = new HazelcastConfigStore(vertx, hz);
     this.board = new HazelcastHealthBoard(vertx, hz, membership, checkers, Clock.systemUTC());
@@ -58,6 +60,11 @@ final class HazelcastClusterNode implements ClusterNode {
           hz.getLifecycleService().shutdown();
           return null;
         });
+  }
+
+  @Override
+  public Broadcast broadcast(String topic) {
+    return new EventBusBroadcast(vertx, topic, me.id());
   }
 
   @Override

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -17,14 +18,19 @@ import java.util.function.Consumer;
 
 /**
  * An in-memory cluster: the twin of the Hazelcast implementation. Nodes joined to one instance
- * share its config store and health board and see each other as members; a standalone node is a
- * cluster of one. Listeners are called synchronously on the writer's thread.
+ * share its config store and health board, see each other as members and hear each other's
+ * broadcasts; a standalone node is a cluster of one. Listeners are called synchronously on the
+ * writer's thread.
  */
 public final class LocalCluster {
   private final Clock clock;
   private final List<LocalNode> nodes = new CopyOnWriteArrayList<>();
   private final Deque<ConfigStore.Entry> history = new ArrayDeque<>();
   private final List<Consumer<ConfigStore.Entry>> configListeners = new CopyOnWriteArrayList<>();
+  private final List<Listening> broadcastListeners = new CopyOnWriteArrayList<>();
+
+  /** A node's listener on a broadcast topic. */
+  private record Listening(LocalNode node, String topic, Consumer<Buffer> listener) {}
 
   public LocalCluster() {
     this(Clock.systemUTC());
@@ -100,8 +106,31 @@ public final class LocalCluster {
     }
 
     @Override
+    public Broadcast broadcast(String topic) {
+      requireNonNull(topic, "topic");
+      return new Broadcast() {
+        @Override
+        public void publish(Buffer message) {
+          for (Listening l : broadcastListeners) {
+            if (l.node() != LocalNode.this && l.topic().equals(topic) && nodes.contains(l.node())) {
+              l.listener().accept(message.copy());
+            }
+          }
+        }
+
+        @Override
+        public Subscription listen(Consumer<Buffer> listener) {
+          Listening l = new Listening(LocalNode.this, topic, listener);
+          broadcastListeners.add(l);
+          return () -> broadcastListeners.remove(l);
+        }
+      };
+    }
+
+    @Override
     public Future<Void> close() {
       if (nodes.remove(this)) {
+        broadcastListeners.removeIf(l -> l.node() == this);
         store.listeners.forEach(configListeners::remove);
         board.close();
         membershipChanged();

@@ -53,4 +53,12 @@ public interface ProxyMetrics {
    * for other requests, {@code aheadNanos} before its client had received all of it.
    */
   default void originFreedEarly(String upstream, long aheadNanos) {}
+
+  /**
+   * A limit policy (docs/configuration.md, section "limits") refused a request (429) or made it
+   * wait.
+   *
+   * @param outcome {@code refused} or {@code delayed}
+   */
+  default void limited(String policy, String outcome) {}
 }

@@ -10,12 +10,13 @@ import java.util.List;
 /**
  * The cluster-wide sections of a config (docs/cluster.md, "What is shared") in their {@link
  * ConfigJson} form: {@code upstreams} (with their sticky settings), {@code routes}, {@code
- * error-pages} (page content) and {@code trusted-proxies}. Everything else is node-local.
+ * error-pages} (page content), {@code trusted-proxies} and {@code limits}. Everything else is
+ * node-local.
  */
 public final class SharedConfig {
   /** The cluster-wide top-level keys. */
   public static final List<String> KEYS =
-      List.of("trusted-proxies", "upstreams", "routes", "error-pages");
+      List.of("trusted-proxies", "upstreams", "routes", "error-pages", "limits");
 
   private SharedConfig() {}
 

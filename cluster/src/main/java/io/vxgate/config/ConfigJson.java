@@ -144,6 +144,9 @@ public final class ConfigJson {
     if (c.secrets().sticky() != null) {
       json.put("secrets", new JsonObject().put("sticky", c.secrets().sticky()));
     }
+    JsonObject limits = new JsonObject();
+    new TreeMap<>(c.limits()).forEach((name, l) -> limits.put(name, limit(l)));
+    json.put("limits", limits);
     BufferingConfig.NodeLimits b = c.buffering();
     if (!b.equals(BufferingConfig.NodeLimits.DEFAULT)) {
       JsonObject buffering = new JsonObject();
@@ -165,6 +168,27 @@ public final class ConfigJson {
     putIf(o, "memory", b.memory());
     putIf(o, "max-temp-file", b.maxTempFile());
     return o;
+  }
+
+  /** A limit policy, every key written out. */
+  private static JsonObject limit(LimitConfig l) {
+    JsonObject o = new JsonObject();
+    if (l.rate() != null) {
+      o.put("rate", l.rate().toString())
+          .put("burst", l.burst())
+          .put("delay", l.delay())
+          .put("nodelay", l.nodelay());
+      if (l.nodelay()) {
+        o.remove("delay");
+      }
+    }
+    if (l.concurrency() > 0) {
+      o.put("concurrency", l.concurrency());
+    }
+    return o.put("key", l.key().toString())
+        .put("exempt", new JsonArray(l.exempt()))
+        .put("scope", l.scope().configName())
+        .put("max-keys", l.maxKeys());
   }
 
   private static String onOff(boolean on) {
@@ -301,6 +325,9 @@ public final class ConfigJson {
     putIf(o, "request-headers", headerActions(r.requestHeaders()));
     putIf(o, "response-headers", headerActions(r.responseHeaders()));
     putIf(o, "buffering", buffering(r.buffering()));
+    if (!r.limits().isEmpty()) {
+      o.put("limits", new JsonArray(r.limits()));
+    }
     if (action instanceof RouteConfig.Redirect rd) {
       o.put(
           "redirect",

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * own ({@code NodeSection}, {@code ListenersSection}, {@code UpstreamsSection}, {@code
  * RoutesSection}...), which knows the section's keys and takes its defaults from the section's
  * record; this class reads the sections in a fixed order (the order of the errors) and checks what
- * spans sections (bound addresses, upstream names, the GeoIP database). See docs/architecture.md,
- * "The config model". Package-private; see {@link ConfigLoader}.
+ * spans sections (bound addresses, upstream and limit names, the GeoIP database). See
+ * docs/architecture.md, "The config model". Package-private; see {@link ConfigLoader}.
  */
 final class ConfigReader {
   /** Where the values come from. */
@@ -62,7 +62,8 @@ final class ConfigReader {
             "secrets",
             "buffering",
             "access-log",
-            "tracing");
+            "tracing",
+            "limits");
     NodeConfig node = NodeSection.read(top.get("node"), hostname);
     Binds binds = new Binds();
     ClusterConfig cluster = ClusterSection.read(top.get("cluster"), files, binds);
@@ -76,7 +77,10 @@ final class ConfigReader {
         UpstreamsSection.read(top.get("upstreams"), files, upstreamNames);
     Cursor gc = top.get("geoip");
     GeoIpConfig geoip = GeoIpSection.read(gc, files);
-    List<RouteConfig> routes = RoutesSection.read(top.get("routes"), upstreamNames, gc.present());
+    Set<String> limitNames = new TreeSet<>();
+    Map<String, LimitConfig> limits = LimitsSection.read(top.get("limits"), limitNames);
+    List<RouteConfig> routes =
+        RoutesSection.read(top.get("routes"), upstreamNames, limitNames, gc.present());
     Map<Integer, String> errorPages = ErrorPagesSection.read(top.get("error-pages"), files);
     SecretsConfig secrets = SecretsSection.read(top.get("secrets"));
     BufferingConfig.NodeLimits buffering = BufferingSection.node(top.get("buffering"), files);
@@ -99,6 +103,7 @@ final class ConfigReader {
         secrets,
         buffering,
         accessLog,
-        tracing);
+        tracing,
+        limits);
   }
 }

@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code node}, {@code cluster}, {@code listeners}, {@code admin}, {@code dnsSync}, {@code
  * buffering}, {@code accessLog} and {@code tracing} are node-local; the rest ({@link
- * #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link #errorPages}, {@link #geoip}) is
- * cluster-wide and travels to other nodes, so it holds no reference to local files, except {@link
- * GeoIpConfig#database}, which every node must have at that path.
+ * #trustedProxies}, {@link #upstreams}, {@link #routes}, {@link #errorPages}, {@link #geoip},
+ * {@link #limits}) is cluster-wide and travels to other nodes, so it holds no reference to local
+ * files, except {@link GeoIpConfig#database}, which every node must have at that path.
  *
  * @param trustedProxies CIDRs or addresses as written, each valid for {@link Cidr#parse}
  * @param upstreams by name
@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  *     BufferingConfig.NodeLimits#DEFAULT} when not set)
  * @param accessLog node-local; no access log when null
  * @param tracing node-local; {@link TracingConfig#DEFAULT} when not configured
+ * @param limits the named limit policies routes refer to (cluster-wide), by name
  */
 public record GatewayConfig(
     NodeConfig node,
@@ -44,7 +45,8 @@ public record GatewayConfig(
     SecretsConfig secrets,
     BufferingConfig.NodeLimits buffering,
     @Nullable AccessLogConfig accessLog,
-    TracingConfig tracing) {
+    TracingConfig tracing,
+    Map<String, LimitConfig> limits) {
 
   public GatewayConfig {
     requireNonNull(node, "node");
@@ -58,5 +60,6 @@ public record GatewayConfig(
     upstreams = Map.copyOf(upstreams);
     routes = List.copyOf(routes);
     errorPages = Map.copyOf(errorPages);
+    limits = Map.copyOf(limits);
   }
 }

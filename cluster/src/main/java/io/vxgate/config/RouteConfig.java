@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param retryOn the route's own {@code retry-on}, null: its upstream's
  * @param timeouts the route's own {@code timeouts}: each null component is its upstream's ({@link
  *     Timeouts#NONE} when the route sets none)
+ * @param limits the names of the {@code limits:} policies the route's requests are held to, in
+ *     order (empty: none)
  */
 public record RouteConfig(
     String name,
@@ -36,7 +38,8 @@ public record RouteConfig(
     BufferingConfig.RouteOverride buffering,
     @Nullable Integer retries,
     @Nullable Set<RetryOn> retryOn,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    List<String> limits) {
   public RouteConfig {
     requireNonNull(name, "name");
     requireNonNull(match, "match");
@@ -46,9 +49,10 @@ public record RouteConfig(
     requireNonNull(buffering, "buffering");
     retryOn = retryOn == null ? null : Set.copyOf(retryOn);
     requireNonNull(timeouts, "timeouts");
+    limits = List.copyOf(limits);
   }
 
-  /** A route with its upstream's buffering, retries and timeouts. */
+  /** A route with its upstream's buffering, retries and timeouts, without limits. */
   public RouteConfig(
       String name,
       MatchConfig match,
@@ -66,7 +70,8 @@ public record RouteConfig(
         BufferingConfig.RouteOverride.NONE,
         null,
         null,
-        Timeouts.NONE);
+        Timeouts.NONE,
+        List.of());
   }
 
   /** A route that forwards to {@code upstream}, without header changes. */

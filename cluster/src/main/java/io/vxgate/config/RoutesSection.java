@@ -20,16 +20,20 @@ final class RoutesSection {
   private static final List<String> ACTIONS = List.of("upstream", "redirect", "return");
 
   /** The keys that change how a route uses its upstream, allowed only with {@code upstream}. */
-  private static final List<String> UPSTREAM_KEYS = List.of("retries", "retry-on", "timeouts");
+  private static final List<String> UPSTREAM_KEYS =
+      List.of("retries", "retry-on", "timeouts", "limits");
 
   private RoutesSection() {}
 
   /**
    * @param upstreams the upstream names written in the config, which {@code upstream:} may name
+   * @param limits the policy names written in {@code limits:}, which a route's {@code limits:} may
+   *     name
    * @param geoip whether the config has a {@code geoip} section (valid or not), which {@code
    *     country} matches need
    */
-  static List<RouteConfig> read(Cursor c, Set<String> upstreams, boolean geoip) {
+  static List<RouteConfig> read(
+      Cursor c, Set<String> upstreams, Set<String> limits, boolean geoip) {
     List<RouteConfig> out = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     String matchAll = null;
@@ -47,7 +51,8 @@ final class RoutesSection {
               "buffering",
               "retries",
               "retry-on",
-              "timeouts");
+              "timeouts",
+              "limits");
       if (!r.present()) {
         r.missing("a route");
         continue;
@@ -82,6 +87,7 @@ final class RoutesSection {
       RouteConfig.Forward forward = forward(f.get("upstream"), upstreams);
       String strip = f.get("strip-prefix").scalar(Values.PATH, Values::path);
       BufferingConfig.RouteOverride buffering = BufferingSection.route(f.get("buffering"));
+      List<String> routeLimits = limits(f.get("limits"), limits);
       Integer retries = UpstreamsSection.retries(f.get("retries"));
       Set<RetryOn> retryOn = UpstreamsSection.retryOn(f.get("retry-on"));
       RouteConfig.Timeouts timeouts = UpstreamsSection.timeouts(f.get("timeouts"));
@@ -110,7 +116,8 @@ final class RoutesSection {
                 buffering,
                 retries,
                 retryOn,
-                timeouts));
+                timeouts,
+                routeLimits));
       }
     }
     return out;
@@ -130,6 +137,32 @@ final class RoutesSection {
               : "one of the upstreams: " + String.join(", ", upstreams));
     }
     return upstream == null ? null : new RouteConfig.Forward(upstream);
+  }
+
+  /** A route's {@code limits:}: names of policies, each once. */
+  private static List<String> limits(Cursor c, Set<String> policies) {
+    List<String> out = new ArrayList<>();
+    for (Cursor item : c.items("a list of limit names")) {
+      if (!item.require(Values.NAME)) {
+        continue;
+      }
+      String name = item.text(Values.NAME);
+      if (name == null) {
+        continue;
+      }
+      if (!policies.contains(name)) {
+        item.error(
+            name,
+            policies.isEmpty()
+                ? "the name of a limit (none is defined)"
+                : "one of the limits: " + String.join(", ", policies));
+      } else if (out.contains(name)) {
+        item.error(name, "a limit not listed before");
+      } else {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   private static RouteConfig.@Nullable Redirect redirect(Cursor c) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one contract of {@link Membership}, {@link ConfigStore} and {@link HealthBoard}, run against
- * the local twin and Hazelcast (three nodes each).
+ * The one contract of {@link Membership}, {@link ConfigStore}, {@link HealthBoard} and {@link
+ * Broadcast}, run against the local twin and Hazelcast (three nodes each).
  */
 abstract class ClusterContractTest {
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -100,6 +100,42 @@ abstract class ClusterContractTest {
   }
 
   // ConfigStore
+
+  // Broadcast
+
+  @Test
+  void aBroadcastReachesEveryOtherNodeOnItsTopicButNotItsSender() {
+    List<List<String>> heard = new ArrayList<>();
+    List<Subscription> subs = new ArrayList<>();
+    for (ClusterNode n : nodes) {
+      List<String> mine = new CopyOnWriteArrayList<>();
+      heard.add(mine);
+      subs.add(n.broadcast("t").listen(b -> mine.add(b.toString())));
+      subs.add(n.broadcast("other").listen(b -> mine.add("other:" + b)));
+    }
+    // a clustered consumer is known to the other nodes shortly after it registered
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              nodes.get(0).broadcast("t").publish(io.vertx.core.buffer.Buffer.buffer("ping"));
+              assertThat(heard.get(1)).contains("ping");
+              assertThat(heard.get(2)).contains("ping");
+            });
+    nodes.get(1).broadcast("t").publish(io.vertx.core.buffer.Buffer.buffer("from-n2"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(heard.get(0)).contains("from-n2"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(heard.get(2)).contains("from-n2"));
+    assertThat(heard.get(0)).doesNotContain("ping");
+    assertThat(heard.get(1)).doesNotContain("from-n2");
+    assertThat(heard.stream().flatMap(List::stream)).noneMatch(m -> m.startsWith("other:"));
+    subs.get(4).cancel();
+    subs.get(5).cancel();
+    heard.get(2).clear();
+    nodes.get(0).broadcast("t").publish(io.vertx.core.buffer.Buffer.buffer("after"));
+    await().atMost(WAIT).untilAsserted(() -> assertThat(heard.get(1)).contains("after"));
+    assertThat(heard.get(2)).isEmpty();
+    subs.forEach(Subscription::cancel);
+  }
 
   @Test
   void anEmptyStoreHasNoCurrentEntryAndVersionsStartAtOne() {

@@ -67,6 +67,8 @@ class ConfigDefaultsTest {
     assertThat(u.buffering()).isEqualTo(BufferingConfig.DEFAULT);
     assertThat(c.routes().get(0).buffering()).isEqualTo(BufferingConfig.RouteOverride.NONE);
     assertThat(c.buffering()).isEqualTo(BufferingConfig.NodeLimits.DEFAULT);
+    assertThat(c.routes().get(0).limits()).isEmpty();
+    assertThat(c.limits()).isEmpty();
     assertThat(u.sticky())
         .isEqualTo(
             new StickyConfig(
@@ -76,6 +78,20 @@ class ConfigDefaultsTest {
                 false,
                 StickyConfig.DEFAULT_SAME_SITE,
                 null));
+  }
+
+  @Test
+  void absentLimitKeysReadAsTheRecordsDefaults() {
+    LimitConfig l = parse("limits: {l: {rate: 1/s}}", dir).limits().get("l");
+    assertThat(l.burst()).isEqualTo(LimitConfig.DEFAULT_BURST);
+    assertThat(l.delay()).isEqualTo(LimitConfig.DEFAULT_DELAY);
+    assertThat(l.nodelay()).isFalse();
+    assertThat(l.concurrency()).isZero();
+    assertThat(l.key()).isEqualTo(LimitConfig.DEFAULT_KEY);
+    assertThat(l.exempt()).isEmpty();
+    assertThat(l.scope()).isEqualTo(LimitConfig.DEFAULT_SCOPE);
+    assertThat(l.maxKeys()).isEqualTo(LimitConfig.DEFAULT_MAX_KEYS);
+    assertThat(parse("limits: {l: {concurrency: 1}}", dir).limits().get("l").rate()).isNull();
   }
 
   @Test

@@ -85,6 +85,7 @@ class ConfigJsonTest {
                         retries: 0
                         retry-on: [503, connect-failure]
                         timeouts: {response: 5m}
+                        limits: [per-ip, conns]
                       - {name: moved, match: {path: /old}, redirect: {location: "https://x.test/new", status: 308, keep-path: true}}
                       - {name: gone, match: {path: /gone}, return: {status: 410, body: "gone", content-type: text/html}}
                       - {name: empty, match: {path: /empty}, return: {status: 204}}
@@ -101,6 +102,13 @@ class ConfigJsonTest {
     yaml +=
         "access-log: {format: custom, custom: \"$client $${status}!\", file: logs/a.log, queue: 64}\n";
     yaml += "tracing: {otlp: \"http://127.0.0.1:4318\", sample: 0.25}\n";
+    yaml +=
+        """
+        limits:
+          per-ip: {rate: 10/s, burst: 20, delay: 5, exempt: [10.0.0.0/8], scope: node}
+          conns: {concurrency: 3, key: "header:X-User", max-keys: 1000}
+          both: {rate: 30/m, burst: 2, nodelay: true, concurrency: 1, key: route}
+        """;
     ConfigFixtures.write(
         dir,
         "ca.pem",
@@ -161,6 +169,8 @@ class ConfigJsonTest {
     assertThat(c.routes().get(0).timeouts())
         .isEqualTo(new RouteConfig.Timeouts(null, java.time.Duration.ofMinutes(5), null));
     assertThat(c.routes().get(1).retryOn()).isNull();
+    assertThat(c.limits()).containsOnlyKeys("per-ip", "conns", "both");
+    assertThat(c.routes().get(0).limits()).containsExactly("per-ip", "conns");
     assertThat(c.routes().get(0).requestHeaders().set())
         .containsExactly(Map.entry("X-In", "1"), Map.entry("Host", "example.org"));
 
@@ -189,7 +199,8 @@ class ConfigJsonTest {
             "secrets",
             "buffering",
             "access-log",
-            "tracing");
+            "tracing",
+            "limits");
     assertThat(json.getJsonObject("geoip").getString("database"))
         .isEqualTo(dir.resolve("geo/country.mmdb").toAbsolutePath().toString());
     JsonObject api = json.getJsonObject("upstreams").getJsonObject("api");

@@ -304,6 +304,56 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void limitPoliciesAndTheRoutesThatNameThem() {
+    GatewayConfig c =
+        parse(
+            """
+            limits:
+              per-ip: {rate: 10/s, burst: 20, delay: 5, exempt: [10.0.0.0/8, "::1"]}
+              per-user: {rate: 300r/m, burst: 3, nodelay: true, key: "header:X-User", scope: node}
+              slow: {concurrency: 4, key: upstream, max-keys: 10}
+              both: {rate: 1/m, concurrency: 2, key: "cookie:sid"}
+              min: {rate: 5/s}
+            upstreams: {api: {servers: [{name: a1, address: 127.0.0.1:9001}]}}
+            routes:
+              - {name: api, match: {path-prefix: /api}, upstream: api, limits: [per-ip, slow]}
+              - {name: default, upstream: api}
+            """,
+            dir);
+    assertThat(c.limits().get("per-ip"))
+        .isEqualTo(
+            new LimitConfig(
+                "per-ip",
+                new LimitConfig.Rate(10, false),
+                20,
+                5,
+                false,
+                0,
+                LimitConfig.DEFAULT_KEY,
+                List.of("10.0.0.0/8", "::1"),
+                LimitConfig.Scope.CLUSTER,
+                LimitConfig.DEFAULT_MAX_KEYS));
+    LimitConfig user = c.limits().get("per-user");
+    assertThat(user.rate()).isEqualTo(new LimitConfig.Rate(300, true));
+    assertThat(user.rate().milliPerSecond()).isEqualTo(5000);
+    assertThat(user.passAtOnce()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(user.key()).isEqualTo(new LimitConfig.Key(LimitConfig.Key.Kind.HEADER, "X-User"));
+    assertThat(user.scope()).isEqualTo(LimitConfig.Scope.NODE);
+    LimitConfig slow = c.limits().get("slow");
+    assertThat(slow.rate()).isNull();
+    assertThat(slow.concurrency()).isEqualTo(4);
+    assertThat(slow.key().kind()).isEqualTo(LimitConfig.Key.Kind.UPSTREAM);
+    assertThat(slow.maxKeys()).isEqualTo(10);
+    LimitConfig both = c.limits().get("both");
+    assertThat(both.rate().milliPerSecond()).isEqualTo(16);
+    assertThat(both.key()).isEqualTo(new LimitConfig.Key(LimitConfig.Key.Kind.COOKIE, "sid"));
+    assertThat(c.limits().get("min"))
+        .isEqualTo(LimitConfig.rate("min", new LimitConfig.Rate(5, false), 0));
+    assertThat(c.routes().get(0).limits()).containsExactly("per-ip", "slow");
+    assertThat(c.routes().get(1).limits()).isEmpty();
+  }
+
+  @Test
   void bufferingOfUpstreamsRoutesAndTheNode() {
     GatewayConfig c =
         parse(
@@ -755,7 +805,7 @@ class ConfigLoaderTest {
         .containsExactly(
             "gw.yaml: upstream (expected: one of: node, cluster, listeners, admin, dns-sync,"
                 + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering,"
-                + " access-log, tracing; did you mean upstreams?)",
+                + " access-log, tracing, limits; did you mean upstreams?)",
             "gw.yaml: upstreams.api: helth-check (expected: one of: balance, hash-query, servers, health-check,"
                 + " passive, sticky, retries, retry-on, timeouts, keepalive, slow-start, locality,"
                 + " tls-verify, tls-ca, buffering; did you mean health-check?)",
@@ -770,7 +820,7 @@ class ConfigLoaderTest {
         .containsExactly(
             "gw.yaml: xyzzy (expected: one of: node, cluster, listeners, admin, dns-sync,"
                 + " trusted-proxies, upstreams, routes, error-pages, geoip, secrets, buffering,"
-                + " access-log, tracing)");
+                + " access-log, tracing, limits)");
   }
 
   @Test

@@ -42,6 +42,10 @@ class ConfigValidationTest {
         + r.indent(2);
   }
 
+  private static String limit(String policy) {
+    return "limits:\n  l: " + policy + "\n";
+  }
+
   static Stream<Arguments> rejected() {
     return Stream.of(
         // names
@@ -252,6 +256,54 @@ class ConfigValidationTest {
         Arguments.of(
             upstream("balance: uri\nhash-query: yes"),
             "upstreams.api.hash-query: yes (expected: true or false)"),
+        // limits
+        Arguments.of(
+            limit("{rate: 10/h}"),
+            "limits.l.rate: 10/h (expected: a rate like 10/s or 300/m (1..1000000 requests))"),
+        Arguments.of(
+            limit("{rate: 0/s}"),
+            "limits.l.rate: 0/s (expected: a rate like 10/s or 300/m (1..1000000 requests))"),
+        Arguments.of(limit("{rate: 1/s, burst: -1}"), "limits.l.burst: -1 (expected: 0..1000000)"),
+        Arguments.of(
+            limit("{rate: 1/s, burst: 5, delay: 2, nodelay: true}"),
+            "limits.l.delay: 2 (expected: no delay with nodelay: true)"),
+        Arguments.of(
+            limit("{concurrency: 5, burst: 5}"), "limits.l.burst: 5 (expected: only with rate)"),
+        Arguments.of(limit("{concurrency: 0}"), "limits.l.concurrency: 0 (expected: 1..1000000)"),
+        Arguments.of(
+            limit("{burst: 5}"),
+            "limits.l: {burst: 5} (expected: a policy with rate, concurrency or both)"),
+        Arguments.of(
+            limit("{rate: 1/s, key: ip}"),
+            "limits.l.key: ip (expected: client-ip, header:NAME, cookie:NAME, route or upstream)"),
+        Arguments.of(
+            limit("{rate: 1/s, key: \"header:X Y\"}"),
+            "limits.l.key: header:X Y (expected: client-ip, header:NAME, cookie:NAME, route or"
+                + " upstream)"),
+        Arguments.of(
+            limit("{rate: 1/s, scope: global}"),
+            "limits.l.scope: global (expected: cluster or node)"),
+        Arguments.of(
+            limit("{rate: 1/s, max-keys: 0}"), "limits.l.max-keys: 0 (expected: 1..10000000)"),
+        Arguments.of(
+            limit("{rate: 1/s, exempt: [10.0.0.0/33]}"), "limits.l.exempt[0]: 10.0.0.0/33 " + CIDR),
+        Arguments.of(
+            limit("{rate: 1/s, brust: 5}"),
+            "limits.l: brust (expected: one of: rate, burst, delay, nodelay, concurrency, key,"
+                + " exempt, scope, max-keys; did you mean burst?)"),
+        Arguments.of("limits: {\"a b\": {rate: 1/s}}", "limits: a b " + NAME),
+        Arguments.of(
+            route("- {name: r, upstream: api, limits: [nope]}"),
+            "routes[0].limits[0]: nope (expected: the name of a limit (none is defined))"),
+        Arguments.of(
+            "limits: {l: {rate: 1/s}}\n" + route("- {name: r, upstream: api, limits: [l, m]}"),
+            "routes[0].limits[1]: m (expected: one of the limits: l)"),
+        Arguments.of(
+            "limits: {l: {rate: 1/s}}\n" + route("- {name: r, upstream: api, limits: [l, l]}"),
+            "routes[0].limits[1]: l (expected: a limit not listed before)"),
+        Arguments.of(
+            "limits: {l: {rate: 1/s}}\n" + route("- {name: r, return: {status: 204}, limits: [l]}"),
+            "routes[0].limits: [l] (expected: only on a route with an upstream)"),
         // health checks
         Arguments.of(
             upstream("health-check: {expect: 200-99}"),
@@ -464,7 +516,7 @@ class ConfigValidationTest {
             "upstreams: {api: {servers: [{name: a, address: 127.0.0.1:1}]}}\nroutes: [default]",
             "routes[0]: default (expected: a mapping with keys: name, match, upstream,"
                 + " strip-prefix, request-headers, response-headers, redirect, return,"
-                + " buffering, retries, retry-on, timeouts)"),
+                + " buffering, retries, retry-on, timeouts, limits)"),
         // route actions
         Arguments.of(
             route("- {name: r, upstream: api, return: {status: 200}}"),

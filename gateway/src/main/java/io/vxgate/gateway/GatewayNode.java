@@ -17,6 +17,7 @@ import io.vxgate.config.UpstreamConfig;
 import io.vxgate.gateway.accesslog.AccessLog;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.geoip.CountryResolver;
+import io.vxgate.gateway.limit.Limits;
 import io.vxgate.gateway.proxy.CertificateWatcher;
 import io.vxgate.gateway.proxy.ErrorPages;
 import io.vxgate.gateway.proxy.ForwardedHeaders;
@@ -66,6 +67,7 @@ public final class GatewayNode {
   private final Map<String, Deployed> listeners = new LinkedHashMap<>();
 
   private final CertificateWatcher certificateWatcher;
+  private final Limits limits;
 
   /** Sockets taken over at start, by listener name, until their listener serves them. */
   private final Map<String, List<ServerChannel>> adopted = new HashMap<>();
@@ -85,6 +87,7 @@ public final class GatewayNode {
     this.ticker = ticker;
     this.instances = instances;
     this.certificateWatcher = new CertificateWatcher(vertx, this::listenerList);
+    this.limits = Limits.start(vertx, ticker, cluster);
     this.health =
         cluster == null
             ? new HealthRegistry(vertx, ticker)
@@ -456,7 +459,8 @@ public final class GatewayNode {
             new ErrorPages(config.errorPages()),
             new ForwardedHeaders(trusted),
             metrics,
-            buffers);
+            buffers,
+            limits.apply(config));
     snapshot = s;
     log.atInfo()
         .addKeyValue("version", s.version())
@@ -542,6 +546,7 @@ public final class GatewayNode {
    */
   public Future<Void> stop(Duration grace) {
     certificateWatcher.close();
+    limits.stop();
     List<Future<Void>> draining = new ArrayList<>();
     listeners.values().forEach(d -> draining.add(d.listener().shutdown(grace)));
     listeners.clear();

@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vxgate.config.GatewayConfig;
 import io.vxgate.gateway.GatewayNode;
 import io.vxgate.testing.FreePorts;
+import io.vxgate.testing.ProxyProcess;
 import io.vxgate.util.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;

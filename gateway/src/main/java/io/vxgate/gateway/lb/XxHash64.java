@@ -5,7 +5,7 @@ package io.vxgate.gateway.lb;
  * without copying or allocating. The result equals {@code XXH64(s.getBytes(UTF_16LE), 0)} of the
  * reference implementation, so the ring is the same on every node and JVM.
  */
-final class XxHash64 {
+public final class XxHash64 {
   private static final long P1 = 0x9E3779B185EBCA87L;
   private static final long P2 = 0xC2B2AE3D27D4EB4FL;
   private static final long P3 = 0x165667B19E3779F9L;
@@ -14,7 +14,8 @@ final class XxHash64 {
 
   private XxHash64() {}
 
-  static long hash(CharSequence s) {
+  /** The hash of {@code s}. */
+  public static long hash(CharSequence s) {
     int n = s.length(); // chars; every char is two bytes
     int i = 0;
     long h;

@@ -36,6 +36,15 @@ public final class ErrorPages {
    * @return the length of the body sent (0 after a reset)
    */
   int send(FrontConnection front, int status, AccessRecord r, boolean close) {
+    return send(front, status, r, close, null);
+  }
+
+  /**
+   * {@link #send(FrontConnection, int, AccessRecord, boolean)} with more header fields.
+   *
+   * @param extra nullable; fields added to the answer ({@code Retry-After} of a 429)
+   */
+  int send(FrontConnection front, int status, AccessRecord r, boolean close, HeaderFields extra) {
     if (front.headWritten()) {
       front.reset();
       return 0;
@@ -45,6 +54,11 @@ public final class ErrorPages {
     h.add(RequestIds.NAME, r.requestId());
     h.add(TraceContext.TRACEPARENT, r.traceparent());
     h.add("Cache-Control", "no-store");
+    if (extra != null) {
+      for (int i = 0; i < extra.size(); i++) {
+        h.add(extra.name(i), extra.value(i));
+      }
+    }
     if (page != null) {
       h.add("Content-Type", "text/html; charset=utf-8");
     } else {

@@ -11,6 +11,7 @@ import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
+import io.vxgate.gateway.limit.Admission;
 import io.vxgate.gateway.upstream.OriginConnection;
 import io.vxgate.gateway.upstream.OriginListener;
 import io.vxgate.gateway.upstream.ServerState;
@@ -70,6 +71,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final boolean hasBody;
   private final RouteConfig route;
   private final StickySessions.Table sticky;
+
+  /** The places the request holds in its route's concurrency limits, given back at its end. */
+  private final Admission admission;
+
   private final Attempts attempts;
   private final RetryPolicy retry;
   private final TimeoutsConfig timeouts;
@@ -133,8 +138,10 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       boolean hasBody,
       long contentLength,
       RouteConfig route,
-      StickySessions.Table sticky) {
+      StickySessions.Table sticky,
+      Admission admission) {
     this.front = front;
+    this.admission = admission;
     this.snapshot = snapshot;
     this.view = view;
     this.req = view.request();
@@ -740,6 +747,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   /** Ends the request as the client saw it (status 0: none was sent) and reports it. */
   private void requestDone(int status, Termination why) {
+    admission.release();
     record.end(status, why, bodyBytes, responseBytes, ticker.nanoTime());
     front.ended(snapshot, record);
   }

@@ -15,6 +15,8 @@ import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.RequestLines;
 import io.vxgate.gateway.http1.ResponseHead;
+import io.vxgate.gateway.limit.Admission;
+import io.vxgate.gateway.limit.RouteLimits;
 import io.vxgate.gateway.route.PathNormalizer;
 import io.vxgate.gateway.route.Route;
 import io.vxgate.gateway.upstream.Upstream;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request is refused before any origin sees it when its head is malformed (400, 414, 431,
  * 505), its authority is missing or ambiguous (400), its framing is ambiguous (400/501), its body
- * too large (413), or no route matches (404).
+ * too large (413), no route matches (404), or a limit of its route refuses it (429; a limit may
+ * also make it wait, docs/architecture.md, "Limits").
  *
  * <p>Reads the node's current {@link ProxySnapshot} with one volatile read per request. Confined to
  * the connection's event loop.
@@ -209,12 +212,21 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       reject(s, r, 503, Termination.NO_SERVER, false);
       return;
     }
+    Admission admission = Admission.GO;
+    RouteLimits limits = rc.limits().isEmpty() ? null : s.limits(rc);
+    if (limits != null) {
+      admission = limits.admit(view, listener.ticker().nanoTime() / 1_000_000);
+      if (admission.refused()) {
+        LimitAnswers.refuse(this, s, r, admission);
+        return;
+      }
+    }
     String upstreamUri = query == null ? upstreamPath : upstreamPath + "?" + query;
     StickySessions.Table sticky = stickyTable(s, forward.upstream());
     if (view.websocket() && !http2() && !requestOpen && WebSocketTunnel.isUpgrade(req)) {
-      WebSocketTunnel t = new WebSocketTunnel(this, s, view, r, upstreamUri, selector, rc, sticky);
-      active = t;
-      t.start();
+      WebSocketTunnel t =
+          new WebSocketTunnel(this, s, view, r, upstreamUri, selector, rc, sticky, admission);
+      dispatch(t, t::start, s, admission);
       return;
     }
     Exchange e =
@@ -229,9 +241,20 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
             requestOpen,
             requestOpen ? contentLength : 0,
             rc,
-            sticky);
-    active = e;
-    e.start();
+            sticky,
+            admission);
+    dispatch(e, e::start, s, admission);
+  }
+
+  /** Starts the request's handler now, or after the delay its limits set (on this event loop). */
+  private void dispatch(Active handler, Runnable start, ProxySnapshot s, Admission admission) {
+    if (admission.delayMs() == 0) {
+      active = handler;
+      start.run();
+      return;
+    }
+    LimitAnswers.delayed(s, admission);
+    active = new DelayedStart(this, handler, start, admission.delayMs());
   }
 
   /**
@@ -408,9 +431,23 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /** Answers an error the gateway decided on before contacting any origin. */
   final void reject(
       ProxySnapshot s, AccessRecord r, int status, Termination why, boolean malformed) {
+    reject(s, r, status, why, malformed, null);
+  }
+
+  /**
+   * {@link #reject(ProxySnapshot, AccessRecord, int, Termination, boolean)} with more header fields
+   * (nullable).
+   */
+  final void reject(
+      ProxySnapshot s,
+      AccessRecord r,
+      int status,
+      Termination why,
+      boolean malformed,
+      HeaderFields extra) {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
-    int sent = s.errorPages().send(this, status, r, malformed || requestOpen);
+    int sent = s.errorPages().send(this, status, r, malformed || requestOpen, extra);
     ended(s, r, status, why, sent);
   }
 

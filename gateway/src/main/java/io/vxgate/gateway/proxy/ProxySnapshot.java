@@ -9,6 +9,7 @@ import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import io.vxgate.config.UpstreamConfig.TimeoutsConfig;
 import io.vxgate.gateway.buffer.NodeBuffers;
+import io.vxgate.gateway.limit.RouteLimits;
 import io.vxgate.gateway.route.Router;
 import io.vxgate.gateway.trace.TraceContext;
 import io.vxgate.gateway.upstream.Upstream;
@@ -31,6 +32,8 @@ import java.util.Map;
  *     snapshot of a node; null: nothing is buffered (snapshots built by tests of other parts)
  * @param traces the trace context of the node's {@code tracing} section (node-local, but compiled
  *     with the rest, so that a reload's sampling ratio takes effect with the snapshot)
+ * @param limits the limits of each route that has some, by route name (docs/architecture.md,
+ *     "Limits")
  */
 public record ProxySnapshot(
     long version,
@@ -45,7 +48,8 @@ public record ProxySnapshot(
     Map<String, TimeoutsConfig> timeouts,
     Map<String, BufferingConfig> buffering,
     NodeBuffers buffers,
-    TraceContext traces) {
+    TraceContext traces,
+    Map<String, RouteLimits> limits) {
   public ProxySnapshot {
     requireNonNull(config, "config");
     requireNonNull(router, "router");
@@ -58,11 +62,14 @@ public record ProxySnapshot(
     timeouts = Map.copyOf(timeouts);
     buffering = Map.copyOf(buffering);
     requireNonNull(traces, "traces");
+    limits = Map.copyOf(limits);
   }
 
   /**
    * A snapshot whose retry policies, timeouts, buffering settings and trace context are compiled
    * from {@code config}.
+   *
+   * @param limits the limits of each route that has some ({@code Limits.apply})
    */
   public ProxySnapshot(
       long version,
@@ -73,7 +80,8 @@ public record ProxySnapshot(
       ErrorPages errorPages,
       ForwardedHeaders forwarded,
       ProxyMetrics metrics,
-      NodeBuffers buffers) {
+      NodeBuffers buffers,
+      Map<String, RouteLimits> limits) {
     this(
         version,
         config,
@@ -87,7 +95,13 @@ public record ProxySnapshot(
         timeouts(config),
         buffering(config),
         buffers,
-        new TraceContext(config.tracing()));
+        new TraceContext(config.tracing()),
+        limits);
+  }
+
+  /** The limits of a route of this snapshot that has some. */
+  RouteLimits limits(RouteConfig route) {
+    return limits.get(route.name());
   }
 
   /** The retry policy of a proxying route of this snapshot. */

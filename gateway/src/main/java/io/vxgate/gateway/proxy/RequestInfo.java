@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpMethod;
 import io.vxgate.gateway.http1.Authority;
 import io.vxgate.gateway.http1.RequestHead;
+import io.vxgate.gateway.limit.LimitRequest;
 import io.vxgate.gateway.route.RequestView;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,7 +17,7 @@ import java.util.Map;
  * or, when the peer is a trusted proxy, the right-most untrusted address of X-Forwarded-For.
  * Everything is computed on first use. Confined to the request's event loop.
  */
-final class RequestInfo implements RequestView {
+final class RequestInfo implements RequestView, LimitRequest {
   private final RequestHead req;
   private final String path;
   private final ForwardedHeaders forwarded;
@@ -126,7 +127,8 @@ final class RequestInfo implements RequestView {
   }
 
   /** The client address as text: see the class comment. */
-  String clientIp() {
+  @Override
+  public String clientIp() {
     if (clientIp == null) {
       clientIp = forwarded.realIp(req.fields().get("X-Forwarded-For"), peer(), peerTrusted());
     }
@@ -142,5 +144,15 @@ final class RequestInfo implements RequestView {
   /** The peer's address text. */
   String peer() {
     return peer;
+  }
+
+  @Override
+  public InetAddress clientAddress() {
+    return source();
+  }
+
+  @Override
+  public String cookie(String name) {
+    return Cookies.value(req.fields(), name);
   }
 }

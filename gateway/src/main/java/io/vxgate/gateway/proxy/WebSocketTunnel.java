@@ -12,6 +12,7 @@ import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import io.vxgate.gateway.http1.RequestHead;
 import io.vxgate.gateway.http1.ResponseHead;
+import io.vxgate.gateway.limit.Admission;
 import io.vxgate.gateway.upstream.OriginConnection;
 import io.vxgate.gateway.upstream.OriginListener;
 import io.vxgate.gateway.upstream.ServerState;
@@ -69,6 +70,13 @@ final class WebSocketTunnel
   private final UpstreamConfig upstream;
   private final RouteConfig route;
   private final StickySessions.Table sticky;
+
+  /**
+   * The places the session holds in its route's concurrency limits: from the upgrade request to the
+   * tunnel's close (or the refusal's end).
+   */
+  private final Admission admission;
+
   private final Ticker ticker;
   private final Attempts attempts;
   private final RetryPolicy retry;
@@ -101,8 +109,10 @@ final class WebSocketTunnel
       String uri,
       UpstreamSelector selector,
       RouteConfig route,
-      StickySessions.Table sticky) {
+      StickySessions.Table sticky,
+      Admission admission) {
     this.front = front;
+    this.admission = admission;
     this.snapshot = snapshot;
     this.view = view;
     this.req = view.request();
@@ -400,6 +410,7 @@ final class WebSocketTunnel
       return;
     }
     state = State.DONE;
+    admission.release();
     record.end(101, why, requestBytes, responseBytes, ticker.nanoTime());
     front.listener().accessLog().submit(record);
     if (idleCheck != null) {
@@ -475,6 +486,7 @@ final class WebSocketTunnel
 
   /** Ends the request before an upgrade (status 0: none was sent) and reports it. */
   private void requestDone(int status, Termination why) {
+    admission.release();
     record.end(status, why, 0, responseBytes, ticker.nanoTime());
     front.ended(snapshot, record);
   }

@@ -58,6 +58,11 @@ final class TestOrigin {
   /** WebSockets: the close code the origin last saw from the other side (or -1). */
   final AtomicInteger lastCloseCode = new AtomicInteger(-1);
 
+  /** Requests whose response has not ended, and the most there were at once. */
+  final AtomicInteger inFlight = new AtomicInteger();
+
+  final AtomicInteger maxInFlight = new AtomicInteger();
+
   final AtomicInteger openSockets = new AtomicInteger();
   final AtomicInteger socketsClosed = new AtomicInteger();
   private SelfSignedCertificate tls;
@@ -143,6 +148,8 @@ final class TestOrigin {
       webSocket(req);
       return;
     }
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    req.response().endHandler(v -> inFlight.decrementAndGet());
     switch (mode) {
       case HANG -> {
         return;

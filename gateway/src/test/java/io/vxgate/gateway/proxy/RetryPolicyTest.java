@@ -155,7 +155,8 @@ class RetryPolicyTest {
             new ErrorPages(Map.of()),
             new ForwardedHeaders(List.of()),
             null,
-            null);
+            null,
+            Map.of());
     Map<String, RetryPolicy> policies = snapshot.retryPolicies();
     assertThat(policies).containsOnlyKeys("one", "two", "own", "onstatus", "rest");
     assertThat(policies.get("one")).isSameAs(policies.get("two"));

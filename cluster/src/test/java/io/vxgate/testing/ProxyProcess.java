@@ -1,4 +1,4 @@
-package io.vxgate.admin.importer;
+package io.vxgate.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * Real nginx or HAProxy as a child process of the test: foreground, its own pid and log files in
- * the test's temporary directory, stopped by the test (never the system service).
+ * the test's temporary directory, stopped by the test (never the system service). Used by the
+ * importer's differential tests and the comparison of limits with nginx's {@code limit_req}.
  */
-final class ProxyProcess implements AutoCloseable {
+public final class ProxyProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
 
@@ -24,7 +25,7 @@ final class ProxyProcess implements AutoCloseable {
   }
 
   /** Starts nginx on {@code conf} (its directory is nginx's prefix) and waits for its ports. */
-  static ProxyProcess nginx(Path conf, Path work, List<Integer> ports) throws IOException {
+  public static ProxyProcess nginx(Path conf, Path work, List<Integer> ports) throws IOException {
     String g =
         "daemon off; master_process off; pid "
             + work.resolve("nginx.pid")
@@ -41,7 +42,7 @@ final class ProxyProcess implements AutoCloseable {
   /**
    * Starts HAProxy on {@code cfg} in the foreground (from its directory) and waits for its ports.
    */
-  static ProxyProcess haproxy(Path cfg, Path work, List<Integer> ports) throws IOException {
+  public static ProxyProcess haproxy(Path cfg, Path work, List<Integer> ports) throws IOException {
     return start(
         List.of(binary("haproxy"), "-db", "-f", cfg.toString()),
         cfg.getParent(),
@@ -97,7 +98,7 @@ final class ProxyProcess implements AutoCloseable {
     }
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log);
   }
 
