@@ -358,6 +358,48 @@ class AdminIT {
   }
 
   @Test
+  void aLimitPolicyPutThroughNodeAAppliesOnEveryNode() {
+    JsonObject cfg = api(adminA, "GET", "/api/config", null, TOKEN).body.getJsonObject("config");
+    JsonObject bad = cfg.copy();
+    bad.put("limits", new JsonObject().put("once", new JsonObject().put("rate", "0/s")));
+    Reply r = api(adminA, "PUT", "/api/config", bad, TOKEN);
+    assertThat(r.status).as(r.text).isEqualTo(400);
+    assertThat(r.body.getJsonArray("errors").getString(0))
+        .startsWith("json: limits.once.rate: 0/s");
+
+    // one request a minute per client address, on each node by itself (scope: node)
+    JsonObject limited = cfg.copy();
+    limited.put(
+        "limits",
+        new JsonObject()
+            .put(
+                "once",
+                new JsonObject()
+                    .put("rate", "1/m")
+                    .put("burst", 0)
+                    .put("nodelay", true)
+                    .put("scope", "node")));
+    limited.getJsonArray("routes").getJsonObject(0).put("limits", new JsonArray().add("once"));
+    r = api(adminA, "PUT", "/api/config", limited, TOKEN);
+    assertThat(r.status).as(r.text).isEqualTo(200);
+    long v = r.body.getLong("version");
+    try {
+      for (ClusteredNode n : List.of(a, b)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> n.appliedVersion() >= v);
+        assertThat(get(n, "/")).isEqualTo("origin-a");
+        assertThat(get(n, "/")).isEqualTo("status 429");
+      }
+    } finally {
+      r = api(adminA, "PUT", "/api/config", cfg, TOKEN);
+      assertThat(r.status).as(r.text).isEqualTo(200);
+    }
+    long restored = r.body.getLong("version");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.appliedVersion() >= restored && b.appliedVersion() >= restored);
+  }
+
+  @Test
   void drainIsClusterWide() {
     Reply r = api(adminA, "POST", "/api/upstreams/a/servers/a1/drain", null, TOKEN);
     assertThat(r.status).as(r.text).isEqualTo(200);
