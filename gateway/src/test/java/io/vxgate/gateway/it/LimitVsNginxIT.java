@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * same origin get the very same request sequence at the same moments, one policy per location: a
  * delayed burst, {@code nodelay}, and {@code delay=2}. Batches land between the rate's ticks (2/s:
  * every 500 ms), so the answers do not hang on milliseconds; both must take, delay and refuse the
- * same number of requests of every batch, within one.
+ * same number of requests up to every batch, within one.
  */
 class LimitVsNginxIT {
   private static final Logger log = LoggerFactory.getLogger(LimitVsNginxIT.class);
@@ -53,6 +53,10 @@ class LimitVsNginxIT {
   private record Outcome(int atOnce, int delayed, int refused) {
     int taken() {
       return atOnce + delayed;
+    }
+
+    Outcome plus(Outcome o) {
+      return new Outcome(atOnce + o.atOnce, delayed + o.delayed, refused + o.refused);
     }
   }
 
@@ -159,17 +163,26 @@ class LimitVsNginxIT {
         viaNginx.add(n);
         viaVxgate.add(v);
       }
+      // compared as running totals after each batch: on a loaded machine a batch's requests may
+      // reach one proxy over more than a tick, which moves one request from a batch to the next
+      // (taken in this one, refused in the next), not the totals
+      Outcome nSum = new Outcome(0, 0, 0);
+      Outcome vSum = new Outcome(0, 0, 0);
       for (int b = 0; b < at.length; b++) {
         Outcome n = outcome(viaNginx.get(b));
         Outcome v = outcome(viaVxgate.get(b));
         log.info("{} batch {} of {}: nginx {}, vxgate {}", path, b, sizes[b], n, v);
-        assertThat(v.taken()).as("%s batch %d taken", path, b).isCloseTo(n.taken(), within(1));
-        assertThat(v.refused())
-            .as("%s batch %d refused", path, b)
-            .isCloseTo(n.refused(), within(1));
-        assertThat(v.delayed())
-            .as("%s batch %d delayed", path, b)
-            .isCloseTo(n.delayed(), within(1));
+        nSum = nSum.plus(n);
+        vSum = vSum.plus(v);
+        assertThat(vSum.taken())
+            .as("%s taken up to batch %d", path, b)
+            .isCloseTo(nSum.taken(), within(1));
+        assertThat(vSum.refused())
+            .as("%s refused up to batch %d", path, b)
+            .isCloseTo(nSum.refused(), within(1));
+        assertThat(vSum.delayed())
+            .as("%s delayed up to batch %d", path, b)
+            .isCloseTo(nSum.delayed(), within(1));
       }
     }
   }
