@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -330,8 +331,8 @@ public final class AdminCommands {
       ServerId id,
       String address,
       AdminState state,
-      HealthView.ServerHealth h,
-      NodeContext.ServerStatus local) {
+      HealthView.@Nullable ServerHealth h,
+      NodeContext.@Nullable ServerStatus local) {
     JsonObject o =
         new JsonObject()
             .put("upstream", id.upstream())
@@ -654,12 +655,13 @@ public final class AdminCommands {
   }
 
   /** Reads, edits, writes; retries once on a stale version unless the caller named one. */
-  private Future<JsonObject> change(Long expected, String author, UnaryOperator<JsonObject> edit) {
+  private Future<JsonObject> change(
+      @Nullable Long expected, String author, UnaryOperator<JsonObject> edit) {
     return change(expected, author, edit, true);
   }
 
   private Future<JsonObject> change(
-      Long expected, String author, UnaryOperator<JsonObject> edit, boolean retry) {
+      @Nullable Long expected, String author, UnaryOperator<JsonObject> edit, boolean retry) {
     return store()
         .current()
         .compose(
@@ -710,7 +712,7 @@ public final class AdminCommands {
             "the current version " + current + "; re-read and retry"));
   }
 
-  private static Long expectedVersion(JsonObject b, String key) {
+  private static @Nullable Long expectedVersion(JsonObject b, String key) {
     Object v = b.getValue(key);
     if (v == null) {
       return null;

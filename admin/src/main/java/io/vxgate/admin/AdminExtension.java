@@ -15,6 +15,7 @@ import io.vxgate.cluster.NodeExtension;
 import io.vxgate.cluster.ProxyMetrics;
 import io.vxgate.config.GatewayConfig;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The admin side of a node, registered as a {@link NodeExtension}: turns on Vert.x's Micrometer
@@ -22,10 +23,10 @@ import java.util.UUID;
  * commands, events, admin HTTP API, dashboard, {@code /metrics}, health endpoints).
  */
 public final class AdminExtension implements NodeExtension {
-  private String registryName;
-  private String deployment;
-  private NodeContext ctx;
-  private AdminVerticle verticle;
+  private @Nullable String registryName;
+  private @Nullable String deployment;
+  private @Nullable NodeContext ctx;
+  private @Nullable AdminVerticle verticle;
 
   @Override
   public VertxOptions configure(VertxOptions options, GatewayConfig local) {
@@ -57,10 +58,11 @@ public final class AdminExtension implements NodeExtension {
         found instanceof PrometheusMeterRegistry p
             ? p
             : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    verticle = new AdminVerticle(context, registry);
+    AdminVerticle v = new AdminVerticle(context, registry);
+    verticle = v;
     return context
         .vertx()
-        .deployVerticle(verticle)
+        .deployVerticle(v)
         .map(
             id -> {
               deployment = id;
@@ -75,14 +77,15 @@ public final class AdminExtension implements NodeExtension {
 
   @Override
   public Future<Void> stop() {
-    if (ctx != null) {
-      ctx.metrics(ProxyMetrics.NOOP);
+    NodeContext c = ctx;
+    String id = deployment;
+    if (c != null) {
+      c.metrics(ProxyMetrics.NOOP);
     }
-    if (deployment == null) {
+    if (c == null || id == null) {
       return Future.succeededFuture();
     }
-    String id = deployment;
     deployment = null;
-    return ctx.vertx().undeploy(id).otherwiseEmpty().mapEmpty();
+    return c.vertx().undeploy(id).otherwiseEmpty().mapEmpty();
   }
 }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +52,7 @@ final class AdminHttp {
   /** The digest of the admin token in force and the token it was computed from. */
   private volatile TokenDigest token = new TokenDigest(null, null);
 
-  private HttpServer server;
+  private @Nullable HttpServer server;
 
   AdminHttp(
       Vertx vertx,
@@ -70,10 +71,10 @@ final class AdminHttp {
   }
 
   @SuppressWarnings("ArrayRecordComponent") // a cache of one value, never compared or hashed
-  private record TokenDigest(String token, byte[] digest) {}
+  private record TokenDigest(@Nullable String token, byte @Nullable [] digest) {}
 
   /** The digest of {@code admin.token} as it is now (a reload may replace it); null: no token. */
-  private byte[] tokenDigest() {
+  private byte @Nullable [] tokenDigest() {
     String now = ctx.localConfig().admin().token();
     TokenDigest t = token;
     if (!java.util.Objects.equals(t.token(), now)) {
@@ -85,13 +86,14 @@ final class AdminHttp {
 
   Future<Void> listen() {
     HostPort bind = ctx.localConfig().admin().bind();
-    server =
+    HttpServer server =
         vertx.createHttpServer(
             new HttpServerOptions()
                 .setHost(bind.host())
                 .setPort(bind.port())
                 .setMetricsName("admin")
                 .setIdleTimeout(300));
+    this.server = server;
     return server
         .requestHandler(router())
         .listen()
@@ -106,12 +108,13 @@ final class AdminHttp {
   }
 
   int port() {
-    return server == null ? 0 : server.actualPort();
+    HttpServer s = server;
+    return s == null ? 0 : s.actualPort();
   }
 
   Future<Void> close() {
-    return Future.join(server == null ? Future.succeededFuture() : server.close(), nodes.close())
-        .mapEmpty();
+    HttpServer s = server;
+    return Future.join(s == null ? Future.succeededFuture() : s.close(), nodes.close()).mapEmpty();
   }
 
   private Router router() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,9 +54,9 @@ final class AdminVerticle extends VerticleBase {
   private final EventHub hub = new EventHub();
   private final Clock clock = Clock.systemUTC();
   private final StatsHistory history = new StatsHistory(Duration.ofMillis(STATS_PERIOD_MS));
-  private AdminHttp http;
-  private volatile List<String> memberIds;
-  private volatile JsonObject lastConfig;
+  private @Nullable AdminHttp http;
+  private volatile List<String> memberIds = List.of();
+  private volatile @Nullable JsonObject lastConfig;
   private long lastRequests;
   private long lastErrors;
 
@@ -105,7 +106,8 @@ final class AdminVerticle extends VerticleBase {
     subscriptions.add(cluster.configStore().listen(this::configChanged));
     subscriptions.add(cluster.healthBoard().listen(metrics::healthView));
     vertx.setPeriodic(STATS_PERIOD_MS, id -> publishStats());
-    http = new AdminHttp(vertx, ctx, commands, registry, hub, history);
+    AdminHttp http = new AdminHttp(vertx, ctx, commands, registry, hub, history);
+    this.http = http;
     return Future.all(ready)
         .compose(v -> cluster.configStore().current())
         .compose(

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A short summary of what changed between two versions of the cluster-wide config: {@code
@@ -21,7 +22,7 @@ import java.util.TreeSet;
 final class ConfigDiff {
   private ConfigDiff() {}
 
-  static List<String> changes(JsonObject before, JsonObject after) {
+  static List<String> changes(@Nullable JsonObject before, @Nullable JsonObject after) {
     JsonObject a = before == null ? new JsonObject() : before;
     JsonObject b = after == null ? new JsonObject() : after;
     List<String> out = new ArrayList<>();

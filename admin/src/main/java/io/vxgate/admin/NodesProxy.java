@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,7 +223,7 @@ final class NodesProxy implements Handler<RoutingContext> {
    * The address {@code m}'s admin listener is reached at, or null when it publishes none that can
    * be reached (no address, port 0, or a wildcard host of another member).
    */
-  private HostPort reachable(Member m) {
+  private @Nullable HostPort reachable(Member m) {
     HostPort hp = HostPort.parse(m.admin());
     if (hp == null || hp.port() == 0) {
       return null;

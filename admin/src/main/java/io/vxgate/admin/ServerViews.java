@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every member's word on its servers' health flags, so that one node's admin API shows every node's
@@ -88,7 +89,7 @@ final class ServerViews {
    * What {@code node} last said about {@code server}, or null when it said nothing in the last
    * {@link #MAX_AGE}.
    */
-  JsonObject view(String node, ServerId server) {
+  @Nullable JsonObject view(String node, ServerId server) {
     NodeView v = nodes.get(node);
     if (v == null || v.time.isBefore(clock.instant().minus(MAX_AGE))) {
       return null;

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -199,7 +201,7 @@ public final class Ctl {
   private static final class Session {
     private final URI base;
     private final String prefix;
-    private final String token;
+    private final @Nullable String token;
     private final boolean json;
     private final boolean force;
     private final PrintStream out;
@@ -210,7 +212,7 @@ public final class Ctl {
     Session(
         URI base,
         String prefix,
-        String token,
+        @Nullable String token,
         boolean json,
         boolean force,
         PrintStream out,
@@ -306,7 +308,10 @@ public final class Ctl {
         err.println(
             file
                 + ": "
-                + e.getMessage().lines().findFirst().orElse("")
+                + Objects.requireNonNullElse(e.getMessage(), e.toString())
+                    .lines()
+                    .findFirst()
+                    .orElse("")
                 + " (expected: YAML or JSON)");
         return 1;
       }
@@ -318,7 +323,7 @@ public final class Ctl {
       return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private JsonObject call(String method, String path, String body)
+    private JsonObject call(String method, String path, @Nullable String body)
         throws IOException, InterruptedException {
       HttpRequest.Builder b =
           HttpRequest.newBuilder(URI.create(base + prefix + path))
