@@ -219,9 +219,9 @@ class BufferingIT {
 
   /**
    * A 64 MiB response with {@code extraFields} to a client that reads nothing for a while: the
-   * origin is paused, not read into the gateway's memory (it wrote less than 40 MiB: loopback
-   * socket buffers on the way, client, gateway both sides, origin, hold some MiB, not 40), then the
-   * client reads it all, and the origin gets to write the rest. Returns the response head.
+   * origin is paused, not read into the gateway's memory or disk (its writes stop short of the
+   * whole body while the gateway holds at most a few MiB), then the client reads it all, and the
+   * origin gets to write the rest. Returns the response head.
    */
   private Response assertOriginWaitsForTheClient(String extraFields, String upstreamKeys)
       throws Exception {
@@ -232,10 +232,17 @@ class BufferingIT {
     Client c = h.connect();
     c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
     await().atMost(Duration.ofSeconds(10)).until(() -> written.get() >= (4 << 20));
+    // Paused: what the origin wrote stops growing, short of the whole body. Kernel socket buffers
+    // on the way hold some MiB (receive buffers autotune up to net.ipv4.tcp_rmem's maximum, 32 MiB
+    // here), the gateway itself no more than its buffer limits.
+    AtomicLong last = new AtomicLong(-1);
     await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
-        .until(() -> written.get() < (40 << 20));
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> written.get() == last.getAndSet(written.get()));
+    assertThat(written.get()).as("written by the origin while paused").isLessThan(size);
+    assertThat(h.node.buffers().memoryBytes()).as("held in memory").isLessThan(4 << 20);
+    assertThat(h.node.buffers().diskBytes()).as("held on disk").isLessThanOrEqualTo(2 << 20);
     Response head = c.readHead();
     assertThat(head.status()).isEqualTo(200);
     byte[] buf = new byte[1 << 16];
