@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** CIDR arithmetic for source rules: parsing, intersection and complement. */
 final class Cidrs {
@@ -35,7 +36,7 @@ final class Cidrs {
   }
 
   /** Parses {@code ADDRESS[/N]} (IPv4 or IPv6 literal); null when it is not one. */
-  static Net parse(String s) {
+  static @Nullable Net parse(String s) {
     String t = s.trim();
     int slash = t.indexOf('/');
     String addr = slash < 0 ? t : t.substring(0, slash);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy's {@code log} targets and log format ({@code option httplog}, {@code log-format}) as
@@ -33,7 +34,9 @@ final class HaproxyAccessLog {
    * format line or null.
    */
   private record Setting(
-      List<HaproxyConf.Line> lines, List<HaproxyConf.Line> targets, HaproxyConf.Line format) {
+      List<HaproxyConf.Line> lines,
+      List<HaproxyConf.Line> targets,
+      HaproxyConf.@Nullable Line format) {
     boolean sameAs(Setting o) {
       return targets.equals(o.targets) && Objects.equals(format, o.format);
     }
@@ -202,7 +205,7 @@ final class HaproxyAccessLog {
         .toList();
   }
 
-  private static HaproxyConf.Line format(HaproxyProxy p) {
+  private static HaproxyConf.@Nullable Line format(HaproxyProxy p) {
     HaproxyConf.Line last = null;
     for (HaproxyConf.Line l : p.section.lines()) {
       if (FORMATS.contains(HaproxyProxy.key(l))) {
@@ -233,7 +236,7 @@ final class HaproxyAccessLog {
    * The word of a {@code log} line at {@code index} after its target's options: 0 the facility, 1
    * the level.
    */
-  private static String word(HaproxyConf.Line l, int index) {
+  private static @Nullable String word(HaproxyConf.Line l, int index) {
     List<String> w = l.words();
     int i = 2;
     while (i + 1 < w.size() && Set.of("len", "format", "sample").contains(w.get(i))) {
@@ -246,7 +249,7 @@ final class HaproxyAccessLog {
    * The destination of a target, with how it differs in {@code how}; null (reported) when vxgate
    * cannot send there.
    */
-  private LogDestination destination(HaproxyConf.Line l, String tag, List<String> how) {
+  private @Nullable LogDestination destination(HaproxyConf.Line l, String tag, List<String> how) {
     String target = l.word(1);
     if (target == null) {
       report.unsupported(l.source(), l.text(), "no target");

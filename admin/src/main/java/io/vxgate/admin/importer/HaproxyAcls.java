@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy ACLs as vxgate matches: named ACLs (several lines of one name are alternatives),
@@ -74,7 +75,7 @@ final class HaproxyAcls {
    *
    * @param sslFc what {@code ssl_fc} is on the listeners these routes serve (null: unknown)
    */
-  Cond condition(List<String> words, HaproxyConf.Line user, Boolean sslFc) {
+  @Nullable Cond condition(List<String> words, HaproxyConf.Line user, @Nullable Boolean sslFc) {
     if (words.isEmpty()) {
       return new Cond(List.of(List.of()), false);
     }
@@ -127,7 +128,7 @@ final class HaproxyAcls {
     return new Cond(terms, unless);
   }
 
-  private Acl named(String name, HaproxyConf.Line user, Boolean sslFc) {
+  private @Nullable Acl named(String name, HaproxyConf.Line user, @Nullable Boolean sslFc) {
     List<HaproxyConf.Line> lines = named.get(name);
     if (lines == null) {
       String pre = PREDEFINED.get(name);
@@ -155,7 +156,7 @@ final class HaproxyAcls {
   }
 
   /** {@code FETCH[(ARG)][,CONVERTER...] [-i] [-f FILE] [-m METHOD] [--] VALUE...} */
-  Acl criterion(List<String> words, HaproxyConf.Line at, Boolean sslFc) {
+  @Nullable Acl criterion(List<String> words, HaproxyConf.Line at, @Nullable Boolean sslFc) {
     if (words.isEmpty()) {
       report.unsupported(at.source(), at.text(), "an empty ACL");
       return null;
@@ -294,7 +295,7 @@ final class HaproxyAcls {
     };
   }
 
-  private Acl path(
+  private @Nullable Acl path(
       String base, String method, boolean ci, List<String> values, HaproxyConf.Line at) {
     if (base.equals("url")) {
       report.approximated(
@@ -329,7 +330,7 @@ final class HaproxyAcls {
     return new Acl(out);
   }
 
-  private Acl host(String method, boolean ci, List<String> values, HaproxyConf.Line at) {
+  private @Nullable Acl host(String method, boolean ci, List<String> values, HaproxyConf.Line at) {
     List<Match> out = new ArrayList<>();
     for (String v : values) {
       String h = v.toLowerCase(Locale.ROOT);
@@ -382,7 +383,7 @@ final class HaproxyAcls {
     return new Acl(out);
   }
 
-  private Acl header(
+  private @Nullable Acl header(
       String name, String method, boolean ci, List<String> values, HaproxyConf.Line at) {
     if (name.isEmpty()) {
       report.unsupported(at.source(), at.text(), "hdr() without a header name");
@@ -418,7 +419,7 @@ final class HaproxyAcls {
     return new Acl(out);
   }
 
-  private String regex(String v, boolean ci, HaproxyConf.Line at) {
+  private @Nullable String regex(String v, boolean ci, HaproxyConf.Line at) {
     try {
       Pattern.compile(v);
       return ci ? "(?i)" + v : v;
@@ -428,7 +429,7 @@ final class HaproxyAcls {
     }
   }
 
-  private List<String> patternFile(String file, HaproxyConf.Line at) {
+  private @Nullable List<String> patternFile(String file, HaproxyConf.Line at) {
     Path p = baseDir.resolve(file);
     try {
       List<String> out = new ArrayList<>();
@@ -453,7 +454,7 @@ final class HaproxyAcls {
    * client addresses (the complement networks), methods (the other common methods). Null otherwise:
    * the caller orders routes instead.
    */
-  static Acl negate(Acl acl) {
+  static @Nullable Acl negate(Acl acl) {
     List<Match> alts = acl.alternatives();
     if (alts.isEmpty()) {
       return Acl.TRUE;

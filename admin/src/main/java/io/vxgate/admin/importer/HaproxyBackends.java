@@ -9,8 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy {@code backend} and {@code listen} sections as vxgate upstreams: servers and their
@@ -39,7 +41,7 @@ final class HaproxyBackends {
   }
 
   /** The vxgate upstream name of a backend, or null when it has none. */
-  String upstream(String backend) {
+  @Nullable String upstream(String backend) {
     return upstreamNames.get(backend);
   }
 
@@ -49,7 +51,7 @@ final class HaproxyBackends {
   }
 
   /** The prefix a backend's {@code http-request replace-path} idiom strips, or null. */
-  String stripPrefix(String backend) {
+  @Nullable String stripPrefix(String backend) {
     return strips.get(backend);
   }
 
@@ -165,7 +167,7 @@ final class HaproxyBackends {
     return out;
   }
 
-  private Yaml.YMap server(
+  private Yaml.@Nullable YMap server(
       ServerLine s, Names serverNames, Yaml.YMap body, Map<String, String> check) {
     HaproxyConf.Line l = s.line();
     String addr = l.word(2);
@@ -174,7 +176,7 @@ final class HaproxyBackends {
       return null;
     }
     Yaml.YMap y = new Yaml.YMap();
-    y.put("name", serverNames.unique(l.word(1)));
+    y.put("name", serverNames.unique(l.words().get(1)));
     String address = address(addr, l);
     if (address == null) {
       return null;
@@ -303,7 +305,7 @@ final class HaproxyBackends {
     report.unsupported(l.source(), l.text(), "server parameter " + k + ": no vxgate equivalent");
   }
 
-  private String address(String addr, HaproxyConf.Line l) {
+  private @Nullable String address(String addr, HaproxyConf.Line l) {
     String a = addr;
     if (a.startsWith("ipv4@") || a.startsWith("ipv6@")) {
       a = a.substring(5);
@@ -390,7 +392,8 @@ final class HaproxyBackends {
           }
           default -> {
             if (algo.matches("hdr\\([^)]+\\)")) {
-              yield "header:" + b.word(1).substring(4, b.word(1).length() - 1);
+              String hdr = b.words().get(1); // algo is lower-cased
+              yield "header:" + hdr.substring(4, hdr.length() - 1);
             }
             report.unsupported(
                 b.source(), b.text(), "balance " + algo + " has no vxgate equivalent: roundrobin");
@@ -424,9 +427,9 @@ final class HaproxyBackends {
       if (send != null) {
         used.accept(send);
         for (int i = 2; i + 1 < send.words().size(); i++) {
-          switch (send.word(i)) {
-            case "meth" -> methodWord = send.word(++i);
-            case "uri" -> uri = send.word(++i);
+          switch (send.words().get(i)) {
+            case "meth" -> methodWord = send.words().get(++i);
+            case "uri" -> uri = send.words().get(++i);
             case "hdr" -> {
               if ("host".equalsIgnoreCase(send.word(i + 1)) && i + 2 < send.words().size()) {
                 host = send.word(i + 2);
@@ -593,7 +596,7 @@ final class HaproxyBackends {
     }
     if (tunnel != null) {
       used.accept(tunnel);
-      if (server == null || !tunnel.word(2).equals(server.word(2))) {
+      if (server == null || !Objects.equals(tunnel.word(2), server.word(2))) {
         report.approximated(
             tunnel.source(),
             tunnel.text(),

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A HAProxy config read into sections of lines, with HAProxy's own tokenizer rules: words separated
@@ -43,7 +44,7 @@ final class HaproxyConf {
       requireNonNull(source, "source");
     }
 
-    String word(int i) {
+    @Nullable String word(int i) {
       return i < words.size() ? words.get(i) : null;
     }
 
@@ -72,7 +73,7 @@ final class HaproxyConf {
       return head.keyword();
     }
 
-    String name() {
+    @Nullable String name() {
       return head.word(1);
     }
   }

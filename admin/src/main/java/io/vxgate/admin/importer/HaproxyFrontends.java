@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy {@code frontend} and {@code listen} sections as vxgate listeners and routes: each {@code
@@ -26,11 +27,11 @@ final class HaproxyFrontends {
    * @param versions {@code ssl-default-bind-options}' TLS versions: min, max and the excluded ones
    */
   record Global(
-      Path crtBase,
+      @Nullable Path crtBase,
       List<String> versions,
-      HaproxyConf.Line versionsLine,
-      HaproxyConf.Line ciphers,
-      HaproxyConf.Line ciphersuites,
+      HaproxyConf.@Nullable Line versionsLine,
+      HaproxyConf.@Nullable Line ciphers,
+      HaproxyConf.@Nullable Line ciphersuites,
       boolean noTickets) {}
 
   /** HAProxy's TLS versions, oldest first. */
@@ -57,13 +58,13 @@ final class HaproxyFrontends {
 
   /** A bind address and whether it speaks TLS. */
   private record Bind(
-      String bind, int port, boolean tls, Yaml.YMap tlsKeys, HaproxyConf.Line line) {}
+      String bind, int port, boolean tls, Yaml.@Nullable YMap tlsKeys, HaproxyConf.Line line) {}
 
   /** The routes of one frontend, for ordering across frontends. */
   record Routes(HaproxyProxy proxy, Object decision) {}
 
   /** Writes the listeners of a frontend; returns its routes, or null when it needs none. */
-  Routes write(HaproxyProxy p, Output out) {
+  @Nullable Routes write(HaproxyProxy p, Output out) {
     HaproxyConf.Line mode = p.get("mode");
     if (mode != null) {
       used.accept(mode);
@@ -259,7 +260,7 @@ final class HaproxyFrontends {
   }
 
   /** The TLS keys of a bind with {@code ssl}; null (with a note) when no certificate is usable. */
-  private Yaml.YMap tls(HaproxyConf.Line b, List<String> params) {
+  private Yaml.@Nullable YMap tls(HaproxyConf.Line b, List<String> params) {
     Yaml.YList certs = new Yaml.YList();
     // [min, max] and the versions switched off, from the global defaults then the bind
     List<String> versions = new ArrayList<>(global.versions());
@@ -338,10 +339,14 @@ final class HaproxyFrontends {
   }
 
   private void cipherList(
-      Yaml.YMap t, String key, String own, HaproxyConf.Line bind, HaproxyConf.Line global) {
+      Yaml.YMap t,
+      String key,
+      @Nullable String own,
+      HaproxyConf.Line bind,
+      HaproxyConf.@Nullable Line global) {
     String value = own != null ? own : global == null ? null : global.word(1);
     HaproxyConf.Line at = own != null ? bind : global;
-    if (value == null) {
+    if (at == null || value == null) {
       return;
     }
     used.accept(at);
@@ -352,7 +357,7 @@ final class HaproxyFrontends {
    * The version state after one option: element 0 the minimum, 1 the maximum, then the versions
    * switched off ({@code no-tlsv11} and the like).
    */
-  static List<String> versions(List<String> state, String option, String value) {
+  static List<String> versions(List<String> state, String option, @Nullable String value) {
     List<String> out = new ArrayList<>(state);
     switch (option) {
       case "ssl-min-ver" -> out.set(0, value);
@@ -423,7 +428,7 @@ final class HaproxyFrontends {
     planned(p.get("timeout http-keep-alive"), l, PlannedKey.LISTENER_KEEPALIVE_TIMEOUT);
   }
 
-  private void planned(HaproxyConf.Line line, Yaml.YMap l, PlannedKey key) {
+  private void planned(HaproxyConf.@Nullable Line line, Yaml.YMap l, PlannedKey key) {
     if (line == null) {
       return;
     }
@@ -442,7 +447,7 @@ final class HaproxyFrontends {
    * The rule that redirects plain requests to https ({@code http-request redirect scheme https
    * unless { ssl_fc }} and its variants), or null.
    */
-  private HaproxyConf.Line httpsIdiom(HaproxyProxy p, boolean plainOnly) {
+  private HaproxyConf.@Nullable Line httpsIdiom(HaproxyProxy p, boolean plainOnly) {
     for (HaproxyConf.Line l : p.section.lines()) {
       List<String> w = l.words();
       int at = l.keyword().equals("http-request") ? 2 : l.keyword().equals("redirect") ? 1 : -1;
@@ -473,7 +478,7 @@ final class HaproxyFrontends {
     return null;
   }
 
-  private Object rules(HaproxyProxy p, Boolean sslFc, HaproxyConf.Line idiom) {
+  private Object rules(HaproxyProxy p, @Nullable Boolean sslFc, HaproxyConf.@Nullable Line idiom) {
     Map<String, String> setRequest = new LinkedHashMap<>();
     List<String> removeRequest = new ArrayList<>();
     Map<String, String> setResponse = new LinkedHashMap<>();
@@ -485,7 +490,8 @@ final class HaproxyFrontends {
     HaproxyConf.Line def = p.get("default_backend");
     if (def != null) {
       used.accept(def);
-      rest = backendLeaf(def.word(1), def, frontChanges);
+      String backend = def.word(1);
+      rest = backendLeaf(backend == null ? "" : backend, def, frontChanges);
     } else if (p.backendSide()) {
       rest = backendLeaf(p.name(), p.section.head(), frontChanges);
     } else {
@@ -557,7 +563,7 @@ final class HaproxyFrontends {
       HaproxyProxy p,
       List<String> cond,
       HaproxyConf.Line at,
-      Boolean sslFc,
+      @Nullable Boolean sslFc,
       Object then,
       Object otherwise) {
     for (HaproxyConf.Line acl : p.own("acl")) {
@@ -570,7 +576,8 @@ final class HaproxyFrontends {
     return HaproxyAcls.decide(c, then, otherwise);
   }
 
-  private void headerRules(HaproxyProxy p, Boolean sslFc, HaproxyProxy.HeaderChanges changes) {
+  private void headerRules(
+      HaproxyProxy p, @Nullable Boolean sslFc, HaproxyProxy.HeaderChanges changes) {
     for (HaproxyConf.Line l : p.section.lines()) {
       String k = l.keyword();
       if ((k.equals("http-request") || k.equals("http-response") || k.equals("http-after-response"))

@@ -4,6 +4,7 @@ import io.vxgate.config.AccessLogConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A HAProxy log format as a vxgate access-log format (docs/migrating.md): {@code option httplog}
@@ -91,7 +92,7 @@ final class HaproxyLogFormat {
    * The format of {@code option NAME [clf]}: {@code httplog}, {@code httpslog}, {@code tcplog}, or
    * null without one (HAProxy then logs one "Connect from" line per connection).
    */
-  static LogFormat option(String name, boolean clf) {
+  static LogFormat option(@Nullable String name, boolean clf) {
     if (name == null) {
       return LogFormat.of(
           AccessLogConfig.Format.HAPROXY,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code use_backend %[FETCH,lower,map_*(FILE,DEFAULT)]}: a map file from host names or paths to
@@ -24,7 +25,7 @@ final class HaproxyMaps {
   private HaproxyMaps() {}
 
   /** The decision of a map lookup, or null (with a note) when it has no vxgate equivalent. */
-  static Object dynamic(
+  static @Nullable Object dynamic(
       String expr,
       HaproxyConf.Line at,
       Object rest,

@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code frontend}, {@code backend} or {@code listen} section with the {@code defaults} section
@@ -85,13 +86,13 @@ final class HaproxyProxy {
   /**
    * The last line setting {@code key} (HAProxy keeps the last), or null; {@code no option X} too.
    */
-  HaproxyConf.Line get(String key) {
+  HaproxyConf.@Nullable Line get(String key) {
     List<HaproxyConf.Line> ls = all(key);
     return ls.isEmpty() ? null : ls.get(ls.size() - 1);
   }
 
   /** Whether {@code option NAME} is on (and not turned off by {@code no option NAME}). */
-  HaproxyConf.Line option(String name) {
+  HaproxyConf.@Nullable Line option(String name) {
     HaproxyConf.Line l = get("option " + name);
     return l == null || l.keyword().equals("no") ? null : l;
   }

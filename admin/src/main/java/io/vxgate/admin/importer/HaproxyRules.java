@@ -2,6 +2,7 @@ package io.vxgate.admin.importer;
 
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * HAProxy rules that answer a request themselves ({@code http-request redirect|deny|return}, {@code
@@ -13,7 +14,7 @@ final class HaproxyRules {
   /** An answering rule: its action, a label for the route name, and its condition words. */
   record Answer(RouteAction action, String label, List<String> condition) {}
 
-  static Answer answer(HaproxyConf.Line l, Report report) {
+  static @Nullable Answer answer(HaproxyConf.Line l, Report report) {
     List<String> w = l.words();
     int start = l.keyword().equals("http-request") ? 1 : 0;
     String verb =
@@ -124,9 +125,13 @@ final class HaproxyRules {
 
   /** A {@code set-header}, {@code add-header} or {@code del-header} rule into {@code changes}. */
   static void header(
-      HaproxyConf.Line l, Boolean sslFc, HaproxyProxy.HeaderChanges changes, Report report) {
+      HaproxyConf.Line l,
+      @Nullable Boolean sslFc,
+      HaproxyProxy.HeaderChanges changes,
+      Report report) {
     boolean response = !l.keyword().equals("http-request");
-    String verb = l.word(1);
+    // set-header, add-header or del-header: the callers pass no other
+    String verb = l.words().get(1);
     String name = l.word(2) == null ? "" : l.word(2);
     int cond = 3;
     List<String> w = l.words();
@@ -160,7 +165,7 @@ final class HaproxyRules {
   }
 
   /** The X-Forwarded-* and X-Real-IP idioms, which vxgate does itself. */
-  private static boolean builtIn(String name, String value, String condition) {
+  private static boolean builtIn(String name, @Nullable String value, String condition) {
     String n = name.toLowerCase(Locale.ROOT);
     String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
     return switch (n) {

@@ -152,7 +152,7 @@ final class HaproxyTranslator {
     int header = f.words().indexOf("header");
     if (header > 0
         && header + 1 < f.words().size()
-        && !f.word(header + 1).equalsIgnoreCase("X-Forwarded-For")) {
+        && !f.words().get(header + 1).equalsIgnoreCase("X-Forwarded-For")) {
       report.unsupported(
           f.source(), f.text(), "vxgate sends the client address in X-Forwarded-For and X-Real-IP");
     }

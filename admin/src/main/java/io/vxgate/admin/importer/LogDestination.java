@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the translated access log goes: one of the {@code access-log} destination keys ({@code
@@ -25,7 +26,7 @@ record LogDestination(String key, Object value) {
    * Standard output for a name of the standard output or error ({@code stdout}, {@code fd@2},
    * {@code /dev/stderr}...), with how the latter differs in {@code how}; null for another name.
    */
-  static LogDestination standardStream(String name, List<String> how) {
+  static @Nullable LogDestination standardStream(String name, List<String> how) {
     switch (name) {
       case "stdout", "fd@1", "/dev/stdout", "/proc/self/fd/1" -> {
         return stdout();
@@ -59,7 +60,7 @@ record LogDestination(String key, Object value) {
    * as HAProxy reads it) as vxgate's {@code HOST:PORT}, port 514 when absent; null when it is not
    * one.
    */
-  static String syslogAddress(String s) {
+  static @Nullable String syslogAddress(String s) {
     String host;
     String port = String.valueOf(SYSLOG_PORT);
     if (s.startsWith("[")) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An access-log format translated from nginx's {@code log_format} or HAProxy's {@code log-format}:
@@ -18,7 +19,8 @@ import java.util.Map;
  * @param differences how each part of the original that vxgate writes otherwise is written, in the
  *     original's order ({@code $request_time: $duration_ms, in milliseconds}); empty when exact
  */
-record LogFormat(AccessLogConfig.Format format, String template, List<String> differences) {
+record LogFormat(
+    AccessLogConfig.Format format, @Nullable String template, List<String> differences) {
   LogFormat {
     requireNonNull(format, "format");
     differences = List.copyOf(differences);
@@ -39,7 +41,7 @@ record LogFormat(AccessLogConfig.Format format, String template, List<String> di
   }
 
   /** The differences as one note's reason, or null when there are none. */
-  String why() {
+  @Nullable String why() {
     if (differences.isEmpty()) {
       return null;
     }
@@ -54,7 +56,7 @@ record LogFormat(AccessLogConfig.Format format, String template, List<String> di
    * What a variable or alias of another proxy's format becomes: a piece of vxgate template, and how
    * it differs from the original (null: the same).
    */
-  record Field(String vxgate, String how) {
+  record Field(String vxgate, @Nullable String how) {
     Field {
       requireNonNull(vxgate, "vxgate");
     }
@@ -102,7 +104,7 @@ record LogFormat(AccessLogConfig.Format format, String template, List<String> di
      * Appends the field an original piece ({@code $request_time}, {@code %Ta}) becomes, noting how
      * it differs; {@code -} when vxgate has none ({@code field} null).
      */
-    Template field(String original, Field field) {
+    Template field(String original, @Nullable Field field) {
       if (field == null) {
         return missing(original);
       }

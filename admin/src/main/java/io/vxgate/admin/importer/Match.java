@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The conditions of one vxgate route ({@code match:}), as the importers build them: every set field
@@ -21,13 +22,13 @@ import java.util.Set;
  */
 record Match(
     PathCondition path,
-    String host,
-    Set<String> methods,
+    @Nullable String host,
+    @Nullable Set<String> methods,
     Map<String, String> headers,
     Map<String, String> query,
-    List<String> source,
-    Boolean websocket,
-    List<String> country) {
+    @Nullable List<String> source,
+    @Nullable Boolean websocket,
+    @Nullable List<String> country) {
 
   static final Match ANY =
       new Match(PathCondition.any(), null, null, Map.of(), Map.of(), null, null, null);
@@ -88,7 +89,7 @@ record Match(
   }
 
   /** The conjunction, or null when it cannot hold. */
-  Match and(Match o) {
+  @Nullable Match and(Match o) {
     PathCondition p = path.and(o.path);
     if (p.keys() == null) {
       return null;
@@ -163,7 +164,7 @@ record Match(
   }
 
   /** Header or query conditions of both sides; null when one name needs two different values. */
-  private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+  private static @Nullable Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
     Map<String, String> out = new LinkedHashMap<>(a);
     for (Map.Entry<String, String> e : b.entrySet()) {
       String key = e.getKey();

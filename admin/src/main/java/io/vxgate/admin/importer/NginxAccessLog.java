@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx's {@code access_log} and {@code log_format} as vxgate's one node-wide {@code access-log}
@@ -47,7 +48,7 @@ final class NginxAccessLog {
     }
     List<NginxDirective> nested = new ArrayList<>();
     for (NginxServer s : servers) {
-      for (NginxDirective d : s.block.block()) {
+      for (NginxDirective d : s.block.children()) {
         if (d.isBlock()) {
           nested(d, nested);
         }
@@ -125,7 +126,7 @@ final class NginxAccessLog {
 
   /** The {@code access_log} directives inside a block of a server, at any depth. */
   private static void nested(NginxDirective block, List<NginxDirective> out) {
-    for (NginxDirective d : block.block()) {
+    for (NginxDirective d : block.children()) {
       if (d.name().equals(DIRECTIVE)) {
         out.add(d);
       } else if (d.isBlock()) {
@@ -160,7 +161,7 @@ final class NginxAccessLog {
    * One {@code access_log PATH [FORMAT [buffer=SIZE] [gzip[=LEVEL]] [flush=TIME] [if=COND]]}
    * translated, or null (reported) when vxgate cannot write there.
    */
-  private Translated translate(NginxDirective d, Map<String, NginxDirective> formats) {
+  private @Nullable Translated translate(NginxDirective d, Map<String, NginxDirective> formats) {
     String path = d.arg(0);
     if (path == null) {
       report.unsupported(d.source(), d.text(), "no path");
@@ -197,7 +198,7 @@ final class NginxAccessLog {
     return new Translated(d, to, format, how);
   }
 
-  private LogDestination destination(NginxDirective d, String path, List<String> how) {
+  private @Nullable LogDestination destination(NginxDirective d, String path, List<String> how) {
     if (path.startsWith("syslog:")) {
       Map<String, String> options = new LinkedHashMap<>();
       for (String o : path.substring("syslog:".length()).split(",", -1)) {

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx variables as route conditions: request variables ({@code $host}, {@code $http_NAME}, {@code
@@ -36,8 +37,8 @@ final class NginxConditions {
   private final Path baseDir;
   private final Map<String, NginxDirective> derived = new HashMap<>();
   private final Set<String> countryVars = new java.util.HashSet<>();
-  private String geoipDatabase;
-  private NginxDirective geoipDirective;
+  private @Nullable String geoipDatabase;
+  private @Nullable NginxDirective geoipDirective;
 
   NginxConditions(Report report, Consumer<NginxDirective> used, Path baseDir) {
     this.report = report;
@@ -61,7 +62,7 @@ final class NginxConditions {
     if (d.name().equals("geoip_country")) {
       countryVars.add("$geoip_country_code");
     } else if (d.isBlock()) {
-      for (NginxDirective v : d.block()) {
+      for (NginxDirective v : d.children()) {
         if (v.args().contains("country") && v.args().contains("iso_code")) {
           countryVars.add(v.name());
         } else if (v.name().equals("auto_reload")) {
@@ -72,7 +73,8 @@ final class NginxConditions {
       }
     }
     Path p = file == null ? null : baseDir.resolve(file);
-    if (p != null && Files.isReadable(p) && Files.isRegularFile(p) && file.endsWith(".mmdb")) {
+    boolean mmdb = file != null && file.endsWith(".mmdb");
+    if (p != null && Files.isReadable(p) && Files.isRegularFile(p) && mmdb) {
       geoipDatabase = p.toAbsolutePath().normalize().toString();
     } else {
       used.accept(d);
@@ -80,30 +82,30 @@ final class NginxConditions {
           d.source(),
           d.text(),
           "vxgate reads MaxMind DB files (GeoLite2-Country.mmdb)"
-              + (p != null && file.endsWith(".mmdb") ? ", and " + p + " is not here" : "")
+              + (p != null && mmdb ? ", and " + p + " is not here" : "")
               + ": country conditions are left out");
     }
   }
 
   /** The MaxMind DB the translated country routes need, or null when there is none to use. */
-  String geoipDatabase() {
+  @Nullable String geoipDatabase() {
     return geoipDatabase;
   }
 
   /** Marks the GeoIP directive as translated once a country route uses it. */
   private boolean countryUsable(Source at, String what) {
-    if (geoipDatabase != null) {
-      used.accept(geoipDirective);
-      if (geoipDirective.isBlock()) {
-        geoipDirective.block().forEach(used);
-      }
+    NginxDirective directive = geoipDirective;
+    // geoip() sets the directive before the database
+    if (geoipDatabase != null && directive != null) {
+      used.accept(directive);
+      directive.children().forEach(used);
       return true;
     }
     String why =
-        geoipDirective == null
+        directive == null
             ? "no GeoIP database is configured"
             : "vxgate reads MaxMind DB files (GeoLite2-Country.mmdb); "
-                + geoipDirective.arg(0)
+                + directive.arg(0)
                 + " is not one it can read here";
     report.unsupported(at, what, why + ": the country condition is left out");
     return false;
@@ -113,7 +115,7 @@ final class NginxConditions {
     return derived.containsKey(var);
   }
 
-  NginxDirective definition(String var) {
+  @Nullable NginxDirective definition(String var) {
     return derived.get(var);
   }
 
@@ -121,7 +123,7 @@ final class NginxConditions {
    * The values of {@code var} as a first-match list, or null when it cannot be expressed (a note is
    * written).
    */
-  Valued values(String var, NginxDirective user) {
+  @Nullable Valued values(String var, NginxDirective user) {
     NginxDirective def = derived.get(var);
     if (def == null) {
       report.unsupported(
@@ -131,13 +133,14 @@ final class NginxConditions {
     return def.name().equals("geo") ? geo(def) : map(def);
   }
 
-  private Valued map(NginxDirective def) {
-    String source = def.arg(0);
+  private @Nullable Valued map(NginxDirective def) {
+    // define() registers blocks whose last argument is the variable: args are never empty
+    String source = def.args().get(0);
     String fallback = "";
     boolean hostnames = false;
     List<Map.Entry<Match, String>> exact = new ArrayList<>();
     List<Map.Entry<Match, String>> regex = new ArrayList<>();
-    for (NginxDirective e : def.block()) {
+    for (NginxDirective e : def.children()) {
       String key = e.name();
       String value = e.arg(0) == null ? "" : e.arg(0);
       switch (key) {
@@ -173,20 +176,20 @@ final class NginxConditions {
       }
     }
     used.accept(def);
-    def.block().forEach(used);
+    def.children().forEach(used);
     List<Map.Entry<Match, String>> all = new ArrayList<>(exact);
     all.addAll(regex);
     return new Valued(all, fallback);
   }
 
-  private Valued geo(NginxDirective def) {
-    if (def.args().size() > 1 && !def.arg(0).equals("$remote_addr")) {
+  private @Nullable Valued geo(NginxDirective def) {
+    if (def.args().size() > 1 && !def.args().get(0).equals("$remote_addr")) {
       report.unsupported(def.source(), def.text(), "geo on " + def.arg(0));
       return null;
     }
     String fallback = "";
     List<Object[]> nets = new ArrayList<>();
-    for (NginxDirective e : def.block()) {
+    for (NginxDirective e : def.children()) {
       String value = e.arg(0) == null ? "" : e.arg(0);
       switch (e.name()) {
         case "default" -> fallback = value;
@@ -211,7 +214,7 @@ final class NginxConditions {
       entries.add(Map.entry(Match.source(List.of(n[0].toString())), (String) n[1]));
     }
     used.accept(def);
-    def.block().forEach(used);
+    def.children().forEach(used);
     return new Valued(entries, fallback);
   }
 
@@ -220,7 +223,7 @@ final class NginxConditions {
    * {@code ($var ~ re)}, {@code ~*}, {@code !~}, {@code !~*}. Null (with a note) when it cannot be
    * expressed.
    */
-  Cond condition(NginxDirective d) {
+  @Nullable Cond condition(NginxDirective d) {
     List<String> a = d.args();
     String var = a.isEmpty() ? "" : strip(a.get(0));
     if (a.size() == 1 && var.startsWith("$")) {
@@ -290,7 +293,7 @@ final class NginxConditions {
    * The match for a request variable compared with {@code =}, {@code ~} or {@code ~*}; null (with a
    * note) when the variable has no vxgate equivalent.
    */
-  Match compare(String var, String op, String operand, NginxDirective d) {
+  @Nullable Match compare(String var, String op, String operand, NginxDirective d) {
     boolean re = !op.equals("=");
     String regex = re ? java(operand, op.equals("~*")) : null;
     if (re && regex == null) {
@@ -348,7 +351,7 @@ final class NginxConditions {
       }
       return Match.path(
           PathCondition.of(
-              re
+              regex != null
                   ? new PathCondition.Regex(regex, false)
                   : new PathCondition.Exact(operand, false)));
     }
@@ -356,7 +359,7 @@ final class NginxConditions {
     return null;
   }
 
-  private static List<String> countryCodes(String regex) {
+  private static @Nullable List<String> countryCodes(String regex) {
     Matcher m = COUNTRY_LIST.matcher(regex);
     if (!m.matches()) {
       return null;
@@ -372,7 +375,7 @@ final class NginxConditions {
    * A PCRE expression as a Java one (named groups made plain, since routes use no captures), or
    * null when Java cannot compile it.
    */
-  static String java(String pcre, boolean ignoreCase) {
+  static @Nullable String java(String pcre, boolean ignoreCase) {
     String j =
         pcre.replaceAll("\\(\\?P?<([A-Za-z_][A-Za-z0-9_]*)>", "(")
             .replaceAll("\\(\\?'([A-Za-z_][A-Za-z0-9_]*)'", "(");

@@ -3,12 +3,14 @@ package io.vxgate.admin.importer;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One nginx directive: its name, arguments (unquoted, escapes resolved) and, for a block directive,
  * the directives inside (null for a simple directive). Includes are already expanded.
  */
-record NginxDirective(String name, List<String> args, Source source, List<NginxDirective> block) {
+record NginxDirective(
+    String name, List<String> args, Source source, @Nullable List<NginxDirective> block) {
   NginxDirective {
     requireNonNull(name, "name");
     args = List.copyOf(args);
@@ -16,12 +18,17 @@ record NginxDirective(String name, List<String> args, Source source, List<NginxD
     block = block == null ? null : List.copyOf(block);
   }
 
-  String arg(int i) {
+  @Nullable String arg(int i) {
     return i < args.size() ? args.get(i) : null;
   }
 
   boolean isBlock() {
     return block != null;
+  }
+
+  /** The directives inside a block directive; empty for a simple directive. */
+  List<NginxDirective> children() {
+    return block == null ? List.of() : block;
   }
 
   /** The directive as written, for notes: the name and its arguments (on one line). */

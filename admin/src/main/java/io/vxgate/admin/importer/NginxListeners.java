@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * vxgate listeners from nginx {@code listen} addresses: one per address and port (a wildcard takes
@@ -130,16 +131,19 @@ final class NginxListeners {
     Yaml.YMap l = new Yaml.YMap().put("name", name).put("bind", g.bind());
     NginxServer first = g.servers.iterator().next();
     String comment = g.listens.get(0).directive().source().toString();
-    if (!ssl && g.servers.stream().allMatch(s -> s.httpsRedirect != null)) {
-      NginxServer.RedirectIdiom r = first.httpsRedirect;
+    List<NginxServer.RedirectIdiom> idioms = new ArrayList<>();
+    for (NginxServer s : g.servers) {
+      if (s.httpsRedirect != null) {
+        idioms.add(s.httpsRedirect);
+      }
+    }
+    if (!ssl && idioms.size() == g.servers.size()) {
+      NginxServer.RedirectIdiom r = idioms.get(0);
       l.put("redirect-https", r.port());
-      for (NginxServer s : g.servers) {
-        NginxServer.RedirectIdiom ri = s.httpsRedirect;
+      for (NginxServer.RedirectIdiom ri : idioms) {
         for (NginxDirective d : ri.directives()) {
           used.accept(d);
-          if (d.isBlock()) {
-            d.block().forEach(used);
-          }
+          d.children().forEach(used);
         }
         NginxDirective last = ri.directives().get(ri.directives().size() - 1);
         if (last.name().equals("return") && !last.text().contains("https://")) {
@@ -222,7 +226,7 @@ final class NginxListeners {
     l.put(key, Units.duration(t));
   }
 
-  private void planned(Yaml.YMap l, NginxDirective d, PlannedKey key, boolean time) {
+  private void planned(Yaml.YMap l, @Nullable NginxDirective d, PlannedKey key, boolean time) {
     if (d == null) {
       return;
     }
@@ -262,7 +266,7 @@ final class NginxListeners {
   }
 
   /** The largest client_max_body_size of the servers and locations on a listener. */
-  private String maxBody(Group g) {
+  private @Nullable String maxBody(Group g) {
     List<NginxDirective> found = new ArrayList<>();
     boolean defaulted = false;
     for (NginxServer s : g.servers) {
@@ -325,9 +329,9 @@ final class NginxListeners {
   private boolean tls(Yaml.YMap l, Group g) {
     Yaml.YList certs = new Yaml.YList();
     Set<String> seen = new LinkedHashSet<>();
-    NginxScope protocolsScope = null;
+    // the first server's (listener() has read it: a group has one)
+    NginxScope protocolsScope = g.servers.iterator().next().scope;
     for (NginxServer s : g.servers) {
-      protocolsScope = protocolsScope == null ? s.scope : protocolsScope;
       List<NginxDirective> cs = s.scope.group(Set.of("ssl_certificate"));
       List<NginxDirective> ks = s.scope.group(Set.of("ssl_certificate_key"));
       for (int i = 0; i < cs.size(); i++) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx's choice of a location, and the first-match list of path conditions that makes the same
@@ -113,16 +114,18 @@ final class NginxLocations {
     DECLINED
   }
 
-  private record Found<T>(Status status, Loc<T> loc, String redirect) {}
+  private record Found<T>(Status status, @Nullable Loc<T> loc, @Nullable String redirect) {}
 
   /** nginx's choice for one normalised URI among the locations of a server. */
   static <T> Outcome<T> find(List<Loc<T>> locations, String uri) {
     Found<T> f = find(locations, uri, 0);
-    return switch (f.status()) {
-      case DONE -> new AddSlash<>(f.redirect());
-      case DECLINED -> new NoLocation<>();
-      default -> new Select<>(f.loc());
-    };
+    // DONE comes with a redirect, OK and AGAIN with a location
+    Loc<T> loc = f.loc();
+    String redirect = f.redirect();
+    if (f.status() == Status.DONE && redirect != null) {
+      return new AddSlash<>(redirect);
+    }
+    return f.status() == Status.DECLINED || loc == null ? new NoLocation<>() : new Select<>(loc);
   }
 
   private static <T> Found<T> find(List<Loc<T>> level, String uri, int depth) {
@@ -265,7 +268,7 @@ final class NginxLocations {
    */
   // m != p: another location than p itself (an equal one is another location too)
   @SuppressWarnings("ReferenceEquality")
-  private static <T> PathCondition longest(List<Loc<T>> level, Loc<T> p, Kind only) {
+  private static <T> PathCondition longest(List<Loc<T>> level, Loc<T> p, @Nullable Kind only) {
     PathCondition c = PathCondition.of(p.atom());
     for (Loc<T> m : level) {
       if (m != p

@@ -8,6 +8,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads an nginx config into directives, with nginx's own tokenizer rules: words separated by white
@@ -35,7 +36,7 @@ final class NginxParser {
     return parseFile(file, shownAs, 0);
   }
 
-  private List<NginxDirective> parseFile(Path file, String shownAs, int depth)
+  private List<NginxDirective> parseFile(Path file, @Nullable String shownAs, int depth)
       throws ImportException {
     String name = files.display(file, shownAs);
     report.file(name);
@@ -51,11 +52,12 @@ final class NginxParser {
   }
 
   /** Directives until the matching '}' (or the end of the file when {@code open} is null). */
-  private List<NginxDirective> block(Lexer lx, Path file, int depth, Source open)
+  private List<NginxDirective> block(Lexer lx, Path file, int depth, @Nullable Source open)
       throws ImportException {
     List<NginxDirective> out = new ArrayList<>();
     List<String> words = new ArrayList<>();
-    Source start = null;
+    // the first word's position; replaced before any directive is made of the words
+    Source start = open != null ? open : new Source(file.toString(), 1);
     while (true) {
       Lexer.Token t = lx.next();
       switch (t.kind()) {
@@ -143,14 +145,16 @@ final class NginxParser {
       throw new ImportException(
           d.source(), "include nested deeper than " + MAX_DEPTH + " (a loop?)");
     }
-    String pattern = d.arg(0);
+    String pattern = d.args().get(0);
     boolean glob = pattern.matches(".*[*?\\[].*");
     List<Path> candidates = new ArrayList<>();
     Path p = Path.of(pattern);
     if (p.isAbsolute()) {
       candidates.add(p);
     } else {
-      Path dir = from.toAbsolutePath().getParent();
+      Path abs = from.toAbsolutePath();
+      Path parent = abs.getParent(); // a file read has one
+      Path dir = parent == null ? abs : parent;
       candidates.add(dir.resolve(pattern));
       if (!dir.equals(files.baseDir())) {
         candidates.add(files.baseDir().resolve(pattern));

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A location's {@code proxy_pass} and the {@code proxy_*} settings it inherits, as a route to an
@@ -53,7 +54,7 @@ final class NginxProxy {
       NginxDirective tryFiles = loc.scope().get("try_files");
       String last = tryFiles == null ? "" : tryFiles.arg(tryFiles.args().size() - 1);
       NginxLocation named = server.named.get(last);
-      if (named != null && !named.scope().here("proxy_pass").isEmpty()) {
+      if (tryFiles != null && named != null && !named.scope().here("proxy_pass").isEmpty()) {
         used.accept(tryFiles);
         used.accept(named.block());
         report.approximated(
@@ -112,7 +113,7 @@ final class NginxProxy {
               v.fallback(), x -> proxyLeaf(x, https, uri, loc, p, label + "-" + x, comment)));
       NginxDirective def = conditions.definition(var);
       if (def != null) {
-        def.block().forEach(used);
+        def.children().forEach(used);
       }
       return d;
     }
@@ -122,7 +123,7 @@ final class NginxProxy {
   private Decision.Leaf proxyLeaf(
       String target,
       boolean https,
-      String uri,
+      @Nullable String uri,
       NginxLocation loc,
       NginxDirective p,
       String label,
@@ -148,7 +149,7 @@ final class NginxProxy {
   }
 
   /** strip-prefix for the URI part of proxy_pass. */
-  private String strip(String uri, NginxLocation loc, NginxDirective p) {
+  private @Nullable String strip(@Nullable String uri, NginxLocation loc, NginxDirective p) {
     if (uri == null) {
       return null;
     }
@@ -201,7 +202,7 @@ final class NginxProxy {
         NginxDirective map = value.startsWith("$") ? conditions.definition(value) : null;
         if (map != null) {
           used.accept(map);
-          map.block().forEach(used);
+          map.children().forEach(used);
         }
         continue;
       }
@@ -226,7 +227,7 @@ final class NginxProxy {
   }
 
   /** The built-in behaviour a header line asks for, or null when it is an ordinary change. */
-  private static String idiom(String name, String value) {
+  private static @Nullable String idiom(String name, String value) {
     String v = value.toLowerCase(Locale.ROOT);
     return switch (name) {
       case "host" ->
@@ -332,7 +333,7 @@ final class NginxProxy {
     upstreams.want(u, key, d == null ? null : positive(d), d, extra, PlannedKey.ROUTE_TIMEOUTS);
   }
 
-  private String positive(NginxDirective d) {
+  private @Nullable String positive(NginxDirective d) {
     used.accept(d);
     Duration t = d.arg(0) == null ? null : Units.nginxTime(d.arg(0));
     if (t == null || t.isZero()) {

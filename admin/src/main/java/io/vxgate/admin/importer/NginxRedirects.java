@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx's {@code return} and redirecting {@code rewrite} as route actions, and the "redirect every
@@ -22,7 +23,8 @@ final class NginxRedirects {
   private NginxRedirects() {}
 
   /** A redirect target parsed from a URL with nginx variables. */
-  record Target(String scheme, String host, Integer port, String path, boolean keepPath) {
+  record Target(
+      String scheme, String host, @Nullable Integer port, @Nullable String path, boolean keepPath) {
     String location() {
       String p = path == null ? "" : path;
       return scheme + "://" + host + (port == null ? "" : ":" + port) + p;
@@ -30,7 +32,7 @@ final class NginxRedirects {
   }
 
   /** Parses {@code https://$host$request_uri} and the like; null when it has other variables. */
-  static Target target(String url) {
+  static @Nullable Target target(String url) {
     Matcher m = TARGET.matcher(url);
     if (!m.matches()) {
       return null;
@@ -48,12 +50,12 @@ final class NginxRedirects {
   }
 
   /** A {@code rewrite REGEX URL FLAG} that redirects every request, as {@code [status, url]}. */
-  static String[] rewriteRedirect(NginxDirective d) {
+  static String @Nullable [] rewriteRedirect(NginxDirective d) {
     if (d.args().size() < 2) {
       return null;
     }
-    String flag = d.args().size() > 2 ? d.arg(2) : "";
-    String url = d.arg(1);
+    String flag = d.args().size() > 2 ? d.args().get(2) : "";
+    String url = d.args().get(1);
     boolean absolute =
         url.startsWith("http://") || url.startsWith("https://") || url.startsWith("$scheme://");
     int status =
@@ -63,10 +65,10 @@ final class NginxRedirects {
           case "" -> absolute ? 302 : 0;
           default -> 0;
         };
-    if (status == 0 || !REWRITE_ALL.matcher(d.arg(0)).matches()) {
+    if (status == 0 || !REWRITE_ALL.matcher(d.args().get(0)).matches()) {
       return null;
     }
-    if (d.arg(0).contains("(") && !url.contains("$1")) {
+    if (d.args().get(0).contains("(") && !url.contains("$1")) {
       return null;
     }
     return new String[] {
@@ -78,7 +80,7 @@ final class NginxRedirects {
    * The action of {@code return ...} (or of a redirecting {@code rewrite}); null, with a note, when
    * it cannot be expressed.
    */
-  static RouteAction action(NginxDirective d, NginxServer s, Report report) {
+  static @Nullable RouteAction action(NginxDirective d, NginxServer s, Report report) {
     int status;
     String arg;
     if (d.name().equals("rewrite")) {
@@ -89,10 +91,10 @@ final class NginxRedirects {
       }
       status = Integer.parseInt(r[0]);
       arg = r[1];
-    } else if (d.args().size() == 1 && !d.arg(0).matches("[0-9]{3}")) {
+    } else if (d.args().size() == 1 && !d.args().get(0).matches("[0-9]{3}")) {
       status = 302;
       arg = d.arg(0);
-    } else if (d.args().isEmpty() || !d.arg(0).matches("[0-9]{3}")) {
+    } else if (d.args().isEmpty() || !d.args().get(0).matches("[0-9]{3}")) {
       report.unsupported(d.source(), d.text(), "not a status");
       return null;
     } else {
@@ -166,9 +168,11 @@ final class NginxRedirects {
    * The https idiom of a server, when its rewrite phase sends every request (or every plain one) to
    * {@code https://$host$request_uri}.
    */
-  static NginxServer.RedirectIdiom httpsIdiom(NginxServer s, Report report) {
+  static NginxServer.@Nullable RedirectIdiom httpsIdiom(NginxServer s, Report report) {
     List<NginxDirective> directives = new ArrayList<>();
-    boolean certbot = false;
+    // certbot's "if ($host = name) { return 301 https://...; }" before its "return 404": the
+    // redirect of the first such if
+    int[] certbot = null;
     for (NginxDirective d : s.scope.own()) {
       switch (d.name()) {
         case "return", "rewrite" -> {
@@ -177,10 +181,9 @@ final class NginxRedirects {
             directives.add(d);
             return new NginxServer.RedirectIdiom(r[0], r[1], false, directives);
           }
-          if (certbot && d.name().equals("return")) {
+          if (certbot != null && d.name().equals("return")) {
             directives.add(d);
-            NginxServer.RedirectIdiom first = idiomOf(directives.get(0), s, false, directives);
-            return first;
+            return new NginxServer.RedirectIdiom(certbot[0], certbot[1], false, directives);
           }
           return null;
         }
@@ -191,10 +194,10 @@ final class NginxRedirects {
                   || cond.matches("\\$https\\s*(=\\s*\"?\"?|!=\\s*\"?on\"?)")
                   || cond.matches("\\$server_port\\s*=\\s*\"?80\"?");
           boolean hostTest = cond.matches("\\$host\\s*=\\s*\\S+");
-          if (d.block().size() != 1 || (!plainTest && !hostTest)) {
+          if (d.children().size() != 1 || (!plainTest && !hostTest)) {
             return null;
           }
-          int[] r = httpsRedirect(d.block().get(0), s);
+          int[] r = httpsRedirect(d.children().get(0), s);
           if (r == null) {
             return null;
           }
@@ -202,7 +205,9 @@ final class NginxRedirects {
           if (plainTest) {
             return new NginxServer.RedirectIdiom(r[0], r[1], true, directives);
           }
-          certbot = true;
+          if (certbot == null) {
+            certbot = r;
+          }
         }
         default -> {
           if (d.name().equals("set") || d.name().equals("break")) {
@@ -214,16 +219,10 @@ final class NginxRedirects {
     return null;
   }
 
-  private static NginxServer.RedirectIdiom idiomOf(
-      NginxDirective ifBlock, NginxServer s, boolean onlyPlain, List<NginxDirective> ds) {
-    int[] r = httpsRedirect(ifBlock.block().get(0), s);
-    return new NginxServer.RedirectIdiom(r[0], r[1], onlyPlain, ds);
-  }
-
   /**
    * {@code [port, status]} when {@code d} redirects to https keeping the request's host and URI.
    */
-  private static int[] httpsRedirect(NginxDirective d, NginxServer s) {
+  private static int @Nullable [] httpsRedirect(NginxDirective d, NginxServer s) {
     int status;
     String url;
     if (d.name().equals("rewrite")) {
@@ -233,9 +232,11 @@ final class NginxRedirects {
       }
       status = Integer.parseInt(r[0]);
       url = r[1];
-    } else if (d.name().equals("return") && d.args().size() == 2 && d.arg(0).matches("30[1278]")) {
-      status = Integer.parseInt(d.arg(0));
-      url = d.arg(1);
+    } else if (d.name().equals("return")
+        && d.args().size() == 2
+        && d.args().get(0).matches("30[1278]")) {
+      status = Integer.parseInt(d.args().get(0));
+      url = d.args().get(1);
     } else {
       return null;
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routes of one nginx {@code server}, as a {@link Decision} in nginx's phase order: the
@@ -63,7 +64,7 @@ final class NginxRoutes {
           used.accept(d);
           if (server.httpsRedirect != null && server.httpsRedirect.directives().contains(d)) {
             // $scheme = http: false on the TLS listeners this server's routes are for
-            d.block().forEach(used);
+            d.children().forEach(used);
             continue;
           }
           Object then = ifBody(d, label);
@@ -93,8 +94,8 @@ final class NginxRoutes {
   }
 
   /** The action inside {@code if (...) { return ...; }}, or null (with a note). */
-  private Object ifBody(NginxDirective d, String label) {
-    List<NginxDirective> body = d.block();
+  private @Nullable Object ifBody(NginxDirective d, String label) {
+    List<NginxDirective> body = d.children();
     NginxDirective ret = null;
     for (NginxDirective b : body) {
       used.accept(b);
@@ -188,7 +189,7 @@ final class NginxRoutes {
     }
     Decision d = new Decision();
     List<String> run = new ArrayList<>();
-    String runKind = null;
+    // the first rule of the current run of allow or deny rules
     NginxDirective runStart = null;
     for (NginxDirective r : rules) {
       used.accept(r);
@@ -197,23 +198,22 @@ final class NginxRoutes {
         report.unsupported(r.source(), r.text(), "not an address or network");
         continue;
       }
-      if (runKind != null && (!runKind.equals(r.name()) || who.equals("all"))) {
-        d.when(Match.source(run), accessThen(runKind, content, label, runStart));
+      if (runStart != null && (!runStart.name().equals(r.name()) || who.equals("all"))) {
+        d.when(Match.source(run), accessThen(runStart.name(), content, label, runStart));
         run = new ArrayList<>();
-        runKind = null;
+        runStart = null;
       }
       if (who.equals("all")) {
         d.otherwise(accessThen(r.name(), content, label, r));
         return d;
       }
-      if (runKind == null) {
+      if (runStart == null) {
         runStart = r;
       }
-      runKind = r.name();
       run.add(who);
     }
-    if (runKind != null) {
-      d.when(Match.source(run), accessThen(runKind, content, label, runStart));
+    if (runStart != null) {
+      d.when(Match.source(run), accessThen(runStart.name(), content, label, runStart));
     }
     d.otherwise(content.get());
     return d;

@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The directives of one nginx context ({@code http}, {@code server}, {@code location}) with its
@@ -12,10 +13,10 @@ import java.util.Set;
  * that sets any of them inherits none.
  */
 final class NginxScope {
-  private final NginxScope parent;
+  private final @Nullable NginxScope parent;
   private final List<NginxDirective> own;
 
-  NginxScope(NginxScope parent, List<NginxDirective> own) {
+  NginxScope(@Nullable NginxScope parent, List<NginxDirective> own) {
     this.parent = parent;
     this.own = List.copyOf(own);
   }
@@ -24,12 +25,12 @@ final class NginxScope {
     return own;
   }
 
-  NginxScope parent() {
+  @Nullable NginxScope parent() {
     return parent;
   }
 
   /** The first directive {@code name} at the nearest level that has one, or null. */
-  NginxDirective get(String name) {
+  @Nullable NginxDirective get(String name) {
     for (NginxScope s = this; s != null; s = s.parent) {
       for (NginxDirective d : s.own) {
         if (d.name().equals(name)) {

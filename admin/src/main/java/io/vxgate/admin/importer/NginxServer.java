@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** One nginx {@code server} block: its listen addresses, names and locations. */
 final class NginxServer {
@@ -66,7 +67,7 @@ final class NginxServer {
   final java.util.Map<String, NginxLocation> named = new java.util.LinkedHashMap<>();
 
   /** Set when every request on a plain listener is redirected to https (see NginxTranslator). */
-  RedirectIdiom httpsRedirect;
+  @Nullable RedirectIdiom httpsRedirect;
 
   NginxServer(NginxDirective block, NginxScope scope, int index) {
     this.block = block;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Translates parsed nginx directives into a vxgate config: {@code upstream} blocks into upstreams,
@@ -62,8 +63,9 @@ final class NginxTranslator {
         case "geoip_country", "geoip2" -> conditions.geoip(d);
         case "set_real_ip_from" -> {
           used.add(d);
-          if (Cidrs.parse(d.arg(0) == null ? "" : d.arg(0)) != null) {
-            out.trustedProxy(d.arg(0));
+          String net = d.arg(0) == null ? "" : d.arg(0);
+          if (Cidrs.parse(net) != null) {
+            out.trustedProxy(net);
           } else {
             report.unsupported(d.source(), d.text(), "not an address or network");
           }
@@ -116,10 +118,10 @@ final class NginxTranslator {
   // ---- servers
 
   private NginxServer server(NginxDirective block, NginxScope http, int index) {
-    NginxScope scope = new NginxScope(http, block.block());
+    NginxScope scope = new NginxScope(http, block.children());
     NginxServer s = new NginxServer(block, scope, index);
     boolean sslOn = false;
-    for (NginxDirective d : block.block()) {
+    for (NginxDirective d : block.children()) {
       switch (d.name()) {
         case "ssl" -> {
           used.add(d);
@@ -128,13 +130,14 @@ final class NginxTranslator {
         case "listen" -> listen(s, d);
         case "server_name" -> names(s, d);
         case "location" -> {
-          if (d.arg(0) != null && d.arg(0).startsWith("@") && d.isBlock()) {
+          String name = d.arg(0);
+          if (name != null && name.startsWith("@") && d.isBlock()) {
             s.named.put(
-                d.arg(0),
+                name,
                 new NginxLocation(
                     d,
-                    new NginxScope(scope, d.block()),
-                    d.arg(0).substring(1),
+                    new NginxScope(scope, d.children()),
+                    name.substring(1),
                     NginxLocations.Kind.PREFIX,
                     "/"));
             continue;
@@ -254,14 +257,15 @@ final class NginxTranslator {
     }
   }
 
-  private NginxLocations.Loc<NginxLocation> location(NginxDirective d, NginxScope parent) {
+  private NginxLocations.@Nullable Loc<NginxLocation> location(
+      NginxDirective d, NginxScope parent) {
     used.add(d);
     if (!d.isBlock() || d.args().isEmpty()) {
       report.unsupported(d.source(), d.text(), "a location without a block");
       return null;
     }
-    String first = d.arg(0);
-    NginxLocations.Kind kind;
+    String first = d.args().get(0);
+    NginxLocations.@Nullable Kind kind;
     String pattern;
     if (d.args().size() == 2) {
       kind =
@@ -272,13 +276,13 @@ final class NginxTranslator {
             case "~*" -> NginxLocations.Kind.REGEX_I;
             default -> null;
           };
-      pattern = d.arg(1);
+      pattern = d.args().get(1);
     } else if (first.startsWith("@")) {
       report.unsupported(
           d.source(),
           "location " + first,
           "a named location is reached only from try_files or error_page, which are not translated");
-      for (NginxDirective inner : d.block()) {
+      for (NginxDirective inner : d.children()) {
         used.add(inner);
       }
       return null;
@@ -310,11 +314,11 @@ final class NginxTranslator {
       }
       pattern = j;
     }
-    NginxScope scope = new NginxScope(parent, d.block());
+    NginxScope scope = new NginxScope(parent, d.children());
     String label = label(kind, pattern);
     List<NginxLocations.Loc<NginxLocation>> children = new ArrayList<>();
     NginxLocation info = new NginxLocation(d, scope, label, kind, pattern);
-    for (NginxDirective inner : d.block()) {
+    for (NginxDirective inner : d.children()) {
       if (inner.name().equals("location")) {
         NginxLocations.Loc<NginxLocation> c = location(inner, scope);
         if (c != null) {
@@ -351,16 +355,18 @@ final class NginxTranslator {
       return;
     }
     NginxServer fallback = defaultServer(serving);
-    Map<NginxServer, Decision> decisions = new LinkedHashMap<>();
+    // each server's routes, in the order of serving
+    List<Decision> decisions = new ArrayList<>();
     for (NginxServer s : serving) {
-      decisions.put(s, new NginxRoutes(report, used::add, proxy, conditions, s).decision());
+      decisions.add(new NginxRoutes(report, used::add, proxy, conditions, s).decision());
     }
     // nginx's order of name precedence: exact, longest *.suffix, longest prefix.*, regexes (in
     // file order: the sort is stable)
     List<Named> hosts = new ArrayList<>();
-    for (NginxServer s : serving) {
+    for (int i = 0; i < serving.size(); i++) {
+      NginxServer s = serving.get(i);
       for (NginxServer.Name n : s.names) {
-        hosts.add(new Named(n, s));
+        hosts.add(new Named(n, s, decisions.get(i)));
       }
     }
     hosts.sort(
@@ -390,13 +396,13 @@ final class NginxTranslator {
       if (s == fallback && !needsOwnHostRoutes(n, s, hosts)) {
         continue;
       }
-      emit(decisions.get(s), n.match(), s);
+      emit(h.routes(), n.match(), s);
     }
-    emit(decisions.get(fallback), Match.ANY, fallback);
+    emit(decisions.get(serving.indexOf(fallback)), Match.ANY, fallback);
   }
 
-  /** A server name and its server. */
-  private record Named(NginxServer.Name name, NginxServer server) {}
+  /** A server name, its server and the server's routes. */
+  private record Named(NginxServer.Name name, NginxServer server, Decision routes) {}
 
   /** Whether a name of the default server must get routes of its own before others' names. */
   private static boolean needsOwnHostRoutes(NginxServer.Name n, NginxServer s, List<Named> hosts) {
@@ -476,7 +482,7 @@ final class NginxTranslator {
     }
   }
 
-  private Path errorFile(NginxScope server, String uri) {
+  private @Nullable Path errorFile(NginxScope server, String uri) {
     for (NginxServer s : servers) {
       if (s.scope != server) {
         continue;
@@ -522,7 +528,7 @@ final class NginxTranslator {
         continue;
       }
       if (d.isBlock()) {
-        unused(d.block());
+        unused(d.children());
       }
     }
   }

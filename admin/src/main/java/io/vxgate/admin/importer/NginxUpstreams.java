@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * nginx {@code upstream} blocks and the implicit upstreams of {@code proxy_pass ADDRESS}, with the
@@ -36,7 +37,10 @@ final class NginxUpstreams {
 
   /** A setting a route wants for its upstream, and where to put it when routes differ. */
   record Wanted(
-      Object value, NginxDirective directive, Yaml.YMap routeExtra, PlannedKey perRoute) {}
+      @Nullable Object value,
+      @Nullable NginxDirective directive,
+      Yaml.YMap routeExtra,
+      PlannedKey perRoute) {}
 
   private final Report report;
   private final Consumer<NginxDirective> used;
@@ -51,7 +55,7 @@ final class NginxUpstreams {
     this.used = used;
   }
 
-  Upstream get(String name) {
+  @Nullable Upstream get(String name) {
     return upstreams.get(name);
   }
 
@@ -65,7 +69,7 @@ final class NginxUpstreams {
     List<Duration> failTimeouts = new ArrayList<>();
     List<NginxDirective> serverLines = new ArrayList<>();
     Names serverNames = new Names();
-    for (NginxDirective d : block.block()) {
+    for (NginxDirective d : block.children()) {
       switch (d.name()) {
         case "server" -> {
           used.accept(d);
@@ -142,7 +146,6 @@ final class NginxUpstreams {
     String key = d.arg(0) == null ? "" : d.arg(0);
     boolean consistent = "consistent".equals(d.arg(1));
     String balance = null;
-    String how = null;
     switch (key) {
       case "$remote_addr", "$binary_remote_addr" -> balance = "source";
       case "$request_uri" -> {
@@ -160,14 +163,13 @@ final class NginxUpstreams {
         } else if (key.matches("\\$cookie_[A-Za-z0-9_]+")) {
           balance = "cookie:" + key.substring("$cookie_".length());
         } else {
-          how =
-              "hash key " + key + ": vxgate hashes the client address, path, a header or a cookie";
+          report.unsupported(
+              d.source(),
+              d.text(),
+              "hash key " + key + ": vxgate hashes the client address, path, a header or a cookie");
+          return;
         }
       }
-    }
-    if (balance == null) {
-      report.unsupported(d.source(), d.text(), how);
-      return;
     }
     u.body.put("balance", balance);
     if (!consistent) {
@@ -243,7 +245,10 @@ final class NginxUpstreams {
             s.put("weight", w.intValue());
           }
         }
-        case "max_fails" -> fails = integer(v) == null ? 1 : integer(v).intValue();
+        case "max_fails" -> {
+          Long n = integer(v);
+          fails = n == null ? 1 : n.intValue();
+        }
         case "fail_timeout" -> {
           Duration t = Units.nginxTime(v);
           if (t != null) {
@@ -413,8 +418,8 @@ final class NginxUpstreams {
   void want(
       Upstream u,
       String key,
-      Object value,
-      NginxDirective d,
+      @Nullable Object value,
+      @Nullable NginxDirective d,
       Yaml.YMap routeExtra,
       PlannedKey perRoute) {
     u.wanted
@@ -430,8 +435,7 @@ final class NginxUpstreams {
       body.put("balance", u.body.get("balance"));
       Yaml.YList servers = new Yaml.YList();
       for (Yaml.YMap s : u.servers) {
-        String a = (String) s.get("address");
-        if (u.https && !a.startsWith("https://")) {
+        if (u.https && s.get("address") instanceof String a && !a.startsWith("https://")) {
           s.put("address", "https://" + a);
         }
         servers.add(s);
@@ -493,7 +497,7 @@ final class NginxUpstreams {
     }
   }
 
-  private static void put(Yaml.YMap m, String key, Object value) {
+  private static void put(Yaml.YMap m, String key, @Nullable Object value) {
     int dot = key.indexOf('.');
     if (dot < 0) {
       m.put(key, value instanceof List<?> l ? Yaml.YList.of(l) : value);
@@ -523,7 +527,7 @@ final class NginxUpstreams {
         : Character.toUpperCase(s.charAt(0)) + s.substring(1).toLowerCase(Locale.ROOT);
   }
 
-  private static Long integer(String s) {
+  private static @Nullable Long integer(@Nullable String s) {
     if (s == null || !s.matches("[0-9]{1,9}")) {
       return null;
     }

@@ -6,19 +6,20 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The vxgate config an importer builds, and its YAML text. */
 final class Output {
   /** A listener, upstream or route with the comment naming its source. */
-  record Block(String name, Yaml.YMap body, String comment) {}
+  record Block(@Nullable String name, Yaml.YMap body, String comment) {}
 
   private final List<Block> listeners = new ArrayList<>();
   private final Map<String, Block> upstreams = new LinkedHashMap<>();
   private final List<Decision.Flat> routes = new ArrayList<>();
   private final Set<String> trustedProxies = new LinkedHashSet<>();
   private final Map<Integer, String> errorPages = new LinkedHashMap<>();
-  private String geoip;
-  private Block accessLog;
+  private @Nullable String geoip;
+  private @Nullable Block accessLog;
   private boolean noListeners;
 
   /** Writes {@code listeners: []} when no listener could be translated (not vxgate's default). */
@@ -26,7 +27,7 @@ final class Output {
     this.noListeners = true;
   }
 
-  void listener(String name, Yaml.YMap body, String comment) {
+  void listener(@Nullable String name, Yaml.YMap body, String comment) {
     listeners.add(new Block(name, body, comment));
   }
 
@@ -42,7 +43,7 @@ final class Output {
     return upstreams.containsKey(name);
   }
 
-  Yaml.YMap upstreamBody(String name) {
+  Yaml.@Nullable YMap upstreamBody(String name) {
     Block b = upstreams.get(name);
     return b == null ? null : b.body();
   }
@@ -99,8 +100,8 @@ final class Output {
     }
     if (!upstreams.isEmpty()) {
       Yaml.YMap u = new Yaml.YMap();
-      for (Block b : upstreams.values()) {
-        u.put(b.name(), b.body(), b.comment());
+      for (Map.Entry<String, Block> e : upstreams.entrySet()) {
+        u.put(e.getKey(), e.getValue().body(), e.getValue().comment());
       }
       root.put("upstreams", u);
     }

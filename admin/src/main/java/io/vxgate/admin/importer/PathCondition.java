@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A conjunction of conditions on the request path, written as vxgate's {@code path}, {@code
@@ -129,7 +130,7 @@ final class PathCondition {
   }
 
   /** The vxgate keys of a satisfiable condition; each may be null. */
-  record Keys(String path, String pathPrefix, String pathRegex) {}
+  record Keys(@Nullable String path, @Nullable String pathPrefix, @Nullable String pathRegex) {}
 
   private static final PathCondition ANY = new PathCondition(List.of());
 
@@ -177,7 +178,7 @@ final class PathCondition {
   }
 
   /** The vxgate keys, or null when no path can satisfy the condition. */
-  Keys keys() {
+  @Nullable Keys keys() {
     String exact = null;
     for (Atom a : atoms) {
       if (a instanceof Exact e && !e.ignoreCase()) {

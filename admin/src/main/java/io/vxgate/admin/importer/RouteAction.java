@@ -3,6 +3,7 @@ package io.vxgate.admin.importer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** What a translated route does: proxy to an upstream, redirect, or answer itself. */
 sealed interface RouteAction permits RouteAction.Proxy, RouteAction.Redirect, RouteAction.Return {
@@ -13,7 +14,7 @@ sealed interface RouteAction permits RouteAction.Proxy, RouteAction.Redirect, Ro
   /** Proxying to an upstream, with the route's path and header changes. */
   record Proxy(
       String upstream,
-      String stripPrefix,
+      @Nullable String stripPrefix,
       Map<String, String> setRequest,
       List<String> removeRequest,
       Map<String, String> setResponse,
@@ -56,7 +57,8 @@ sealed interface RouteAction permits RouteAction.Proxy, RouteAction.Redirect, Ro
   }
 
   /** A fixed answer. */
-  record Return(int status, String body, String contentType) implements RouteAction {
+  record Return(int status, @Nullable String body, @Nullable String contentType)
+      implements RouteAction {
     @Override
     public void write(Yaml.YMap r) {
       Yaml.YMap m = new Yaml.YMap().put("status", status);

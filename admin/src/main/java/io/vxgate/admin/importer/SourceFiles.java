@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /** Reads input files as UTF-8 and names them for notes. */
 final class SourceFiles {
@@ -17,7 +18,8 @@ final class SourceFiles {
    */
   SourceFiles(Path main) {
     Path abs = main.toAbsolutePath().normalize();
-    this.baseDir = abs.getParent();
+    Path parent = abs.getParent();
+    this.baseDir = parent == null ? abs : parent;
   }
 
   /** The directory of the main file, against which relative paths of the input are resolved. */
@@ -26,7 +28,7 @@ final class SourceFiles {
   }
 
   /** How notes name a file: relative to the main file's directory when inside it. */
-  String display(Path file, String given) {
+  String display(Path file, @Nullable String given) {
     Path abs = file.toAbsolutePath().normalize();
     if (given != null) {
       return given;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Durations and sizes of nginx and HAProxy, and their vxgate spelling. */
 final class Units {
@@ -17,7 +18,7 @@ final class Units {
    * An nginx time ({@code 30}, {@code 500ms}, {@code 1h30m}: seconds when no unit is given), or
    * null.
    */
-  static Duration nginxTime(String s) {
+  static @Nullable Duration nginxTime(String s) {
     if (s.isEmpty()) {
       return null;
     }
@@ -51,7 +52,7 @@ final class Units {
   }
 
   /** A HAProxy time ({@code 5000} milliseconds when no unit is given, {@code 5s}, ...), or null. */
-  static Duration haproxyTime(String s) {
+  static @Nullable Duration haproxyTime(String s) {
     Matcher m = HAPROXY_TIME.matcher(s);
     if (!m.matches()) {
       return null;
@@ -87,7 +88,7 @@ final class Units {
   }
 
   /** An nginx size ({@code 10m}, {@code 512k}, {@code 1024}) in vxgate syntax, or null. */
-  static String size(String s) {
+  static @Nullable String size(String s) {
     Matcher m = SIZE.matcher(s);
     if (!m.matches()) {
       return null;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small YAML document model and its writer: ordered mappings and sequences of strings, numbers
@@ -32,7 +33,7 @@ final class Yaml {
     private final Map<Object, List<String>> comments = new HashMap<>();
 
     /** Sets a value (a string, number, boolean, {@link YMap} or {@link YList}); null removes. */
-    YMap put(Object key, Object value) {
+    YMap put(Object key, @Nullable Object value) {
       if (value == null) {
         entries.remove(key);
       } else {
@@ -48,7 +49,7 @@ final class Yaml {
       return this;
     }
 
-    Object get(Object key) {
+    @Nullable Object get(Object key) {
       return entries.get(key);
     }
 
@@ -198,7 +199,7 @@ final class Yaml {
   }
 
   /** The flow form of a value, or null when it holds comments. */
-  private static String flow(Object v) {
+  private static @Nullable String flow(Object v) {
     if (v instanceof YMap m) {
       if (!m.comments.isEmpty()) {
         return null;
