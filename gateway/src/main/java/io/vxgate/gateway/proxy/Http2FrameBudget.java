@@ -23,12 +23,6 @@ import java.util.concurrent.TimeUnit;
  * without copying them. Confined to the connection's event loop.
  */
 final class Http2FrameBudget extends ChannelDuplexHandler {
-  /**
-   * Streams per connection, as nginx's keepalive_requests: then a graceful GOAWAY, and the client
-   * opens a new connection. Bounds what any per-stream attack (rapid reset, HPACK bombs, oversized
-   * header blocks, each answered with a reset) gets out of one connection.
-   */
-  static final int MAX_STREAMS = 1000;
 
   static final int MAX_CONTROL = 100;
 
@@ -69,14 +63,30 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
   private boolean over;
 
   /**
-   * The connection opened {@link #MAX_STREAMS} streams, or a stream id reached the end of the id
+   * The connection opened {@link #maxStreams} streams, or a stream id reached the end of the id
    * space (RFC 9113 5.1.1): it gets a graceful GOAWAY.
    */
   private boolean exhausted;
 
+  /**
+   * Streams per connection, the listener's {@code keepalive-requests} (0: no limit): then a
+   * graceful GOAWAY, and the client opens a new connection. Bounds what any per-stream attack
+   * (rapid reset, HPACK bombs, oversized header blocks, each answered with a reset) gets out of one
+   * connection.
+   */
+  private final int maxStreams;
+
   private int resetsSent;
   private int lastStream;
   private int streams;
+
+  /**
+   * @param maxStreams the listener's {@code keepalive-requests}: streams a connection may open, 0
+   *     for no limit but the stream id space
+   */
+  Http2FrameBudget(int maxStreams) {
+    this.maxStreams = maxStreams;
+  }
 
   private boolean closing;
 
@@ -182,7 +192,7 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
         stream |= ((header[7] & 0xff) << 8) | (header[8] & 0xff);
         if (stream > lastStream) {
           lastStream = stream;
-          if (++streams >= MAX_STREAMS || stream >= LAST_STREAMS) {
+          if ((maxStreams > 0 && ++streams >= maxStreams) || stream >= LAST_STREAMS) {
             exhausted = true;
           }
         }

@@ -406,7 +406,7 @@ public final class Listener {
     // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
     // flushes become one TLS record batch and one write instead of one per stream.
     p.addLast("flush", new FlushConsolidationHandler(256, true));
-    p.addLast("h2-budget", new Http2FrameBudget());
+    p.addLast("h2-budget", new Http2FrameBudget(maxStreams));
     p.addLast("h2", codec);
     p.addLast(
         "idle-close",
