@@ -43,17 +43,28 @@ public final class TakeoverClient implements AutoCloseable {
   private final BlockingQueue<Object> in;
 
   private final Duration timeout;
-  private JsonObject manifest;
 
+  /** The running node's answer to hello: its pid and listeners. */
+  private final JsonObject manifest;
+
+  /** Greets the running node at the other end of {@code ch} as node {@code nodeId}. */
   private TakeoverClient(
       EventLoopGroup group,
       EpollDomainSocketChannel ch,
       BlockingQueue<Object> in,
-      Duration timeout) {
+      Duration timeout,
+      String nodeId)
+      throws IOException {
     this.group = group;
     this.ch = ch;
     this.in = in;
     this.timeout = timeout;
+    this.manifest =
+        ask(
+            new JsonObject()
+                .put("op", "hello")
+                .put("node", nodeId)
+                .put("pid", ProcessHandle.current().pid()));
   }
 
   /**
@@ -102,14 +113,7 @@ public final class TakeoverClient implements AutoCloseable {
       if (ch.peerCredentials().uid() != TakeoverSocket.uid()) {
         throw new IOException(path + " belongs to another user");
       }
-      TakeoverClient c = new TakeoverClient(group, ch, queue, timeout);
-      c.manifest =
-          c.ask(
-              new JsonObject()
-                  .put("op", "hello")
-                  .put("node", nodeId)
-                  .put("pid", ProcessHandle.current().pid()));
-      return c;
+      return new TakeoverClient(group, ch, queue, timeout, nodeId);
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;

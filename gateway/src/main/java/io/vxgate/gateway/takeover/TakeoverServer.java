@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class TakeoverServer {
   private final Path path;
   private final String nodeId;
   private final Handover handover;
-  private Channel server;
+  private @Nullable Channel server;
   private volatile boolean busy;
 
   private TakeoverServer(Path path, String nodeId, Handover handover) {

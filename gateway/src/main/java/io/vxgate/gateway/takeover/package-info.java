@@ -4,4 +4,7 @@
  * local Unix socket, by passing their file descriptors ({@link TakeoverServer} in the running node,
  * {@link TakeoverClient} in the new one). Linux with the epoll transport only.
  */
+@NullMarked
 package io.vxgate.gateway.takeover;
+
+import org.jspecify.annotations.NullMarked;
