@@ -120,14 +120,21 @@ class LimitVsNginxIT {
     int atOnce = 0;
     int delayed = 0;
     int refused = 0;
+    List<long[]> got = new ArrayList<>();
     for (CompletableFuture<long[]> f : answers) {
-      long[] a = f.get(60, TimeUnit.SECONDS);
+      got.add(f.get(60, TimeUnit.SECONDS));
+    }
+    // The batch's quickest answer (one taken at once or refused) is what the machine costs now: on
+    // a loaded machine every answer of a batch may come some 100 ms late, a delayed one later
+    // still.
+    long quickest = got.stream().mapToLong(a -> a[1]).min().orElse(0);
+    for (long[] a : got) {
       if (a[0] == 429) {
         refused++;
       } else {
         assertThat(a[0]).isEqualTo(200);
         // a delay is a multiple of 500 ms less what leaked while the batch arrived
-        if (a[1] >= 300) {
+        if (a[1] - quickest >= 300) {
           delayed++;
         } else {
           atOnce++;
