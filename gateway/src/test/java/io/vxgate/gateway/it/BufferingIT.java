@@ -25,6 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
  * buffered body again, and the limits past which the origin waits for the client after all.
  */
 class BufferingIT {
+  /**
+   * The body an origin writes to a client that does not read: more than loopback's socket buffers
+   * on the way can hold (receive buffers autotune up to net.ipv4.tcp_rmem's maximum, 32 MiB on
+   * these machines, so a 64 MiB body could pass through whole while the gateway held 1 MiB).
+   */
+  private static final int PAUSED_BODY = 256 << 20;
+
   @RegisterExtension final Harness h = new Harness();
   @TempDir Path temp;
 
@@ -191,7 +198,7 @@ class BufferingIT {
   void withoutResponseBufferingAClientThatDoesNotReadPausesTheOrigin() throws Exception {
     // Backpressure: the gateway stops reading the origin instead of holding the response.
     Response head = assertOriginWaitsForTheClient("", "buffering: {response: off}");
-    assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(64 << 20));
+    assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(PAUSED_BODY));
     assertThat(h.node.buffers().spills()).isZero();
   }
 
@@ -218,14 +225,14 @@ class BufferingIT {
   // ---- helpers
 
   /**
-   * A 64 MiB response with {@code extraFields} to a client that reads nothing for a while: the
-   * origin is paused, not read into the gateway's memory or disk (its writes stop short of the
-   * whole body while the gateway holds at most a few MiB), then the client reads it all, and the
-   * origin gets to write the rest. Returns the response head.
+   * A {@link #PAUSED_BODY} response with {@code extraFields} to a client that reads nothing for a
+   * while: the origin is paused, not read into the gateway's memory or disk (its writes stop short
+   * of the whole body while the gateway holds at most a few MiB), then the client reads it all, and
+   * the origin gets to write the rest. Returns the response head.
    */
   private Response assertOriginWaitsForTheClient(String extraFields, String upstreamKeys)
       throws Exception {
-    int size = 64 << 20;
+    int size = PAUSED_BODY;
     AtomicLong written = new AtomicLong();
     RawOrigin o = h.rawOrigin(pattern(size, written, extraFields));
     gateway(upstreamKeys, o);
