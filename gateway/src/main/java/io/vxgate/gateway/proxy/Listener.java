@@ -17,8 +17,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
-import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -401,6 +399,8 @@ public final class Listener {
     // without keep-alive, it serves one stream and is given the header timeout to send it.
     Duration idle = config.keepAlive() ? config.keepaliveTimeout() : config.requestHeaderTimeout();
     p.addLast("idle", new IdleStateHandler(0, 0, idle.toNanos(), TimeUnit.NANOSECONDS));
+    // keepalive-requests bounds the streams of a connection (Http2FrameBudget: then a graceful
+    // GOAWAY); without keep-alive, one stream.
     int maxStreams = config.keepAlive() ? config.keepaliveRequests() : 1;
     // Streams end one by one, each with a flush; their responses usually complete together (the
     // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
@@ -428,40 +428,14 @@ public final class Listener {
         "streams",
         new Http2MultiplexHandler(
             new ChannelInitializer<Http2StreamChannel>() {
-              /** The streams of this connection (one initializer per connection, on its loop). */
-              private int streams;
-
               @Override
               protected void initChannel(Http2StreamChannel stream) {
                 stream
                     .pipeline()
                     .addLast(CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast(FRONT, new Http2Front(Listener.this));
-                if (maxStreams > 0 && ++streams == maxStreams) {
-                  lastStream(stream);
-                }
               }
             }));
-  }
-
-  /**
-   * The connection's last stream ({@code keepalive-requests}) was opened: a GOAWAY naming it goes
-   * out at once, and the connection closes when that stream ends with no other one open (else the
-   * client closes it, or the idle timeout does). Closing it at once instead would cut the streams
-   * in flight: the codec's graceful close ends the connection before their last frames are flushed.
-   */
-  private static void lastStream(Http2StreamChannel stream) {
-    Channel parent = stream.parent();
-    parent.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-    stream
-        .closeFuture()
-        .addListener(
-            f -> {
-              Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
-              if (codec != null && codec.connection().numActiveStreams() == 0) {
-                parent.close();
-              }
-            });
   }
 
   /** SNI: the certificate whose name the client asked for; the TLS handshake must end in 10 s. */
