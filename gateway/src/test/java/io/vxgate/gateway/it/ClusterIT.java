@@ -7,15 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vxgate.cluster.ClusterBootstrap;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ConfigStore;
 import io.vxgate.cluster.HealthView;
 import io.vxgate.cluster.Member;
 import io.vxgate.cluster.ServerId;
 import io.vxgate.cluster.Vote;
-import io.vxgate.config.ClusterConfig;
-import io.vxgate.config.HostPort;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,25 +96,7 @@ class ClusterIT {
           .pollInterval(Duration.ofMillis(200))
           .untilAsserted(() -> assertThat(body(n, "/")).isIn("o1", "o2"));
     }
-    List<HostPort> members = new ArrayList<>();
-    for (int p : hzPorts) {
-      members.add(new HostPort("127.0.0.1", p));
-    }
-    driver =
-        ClusterBootstrap.startClustered(
-                new ClusterConfig(
-                    clusterName, new HostPort("127.0.0.1", freePort()), members, null),
-                Member.of("it-driver", "dc1"),
-                new VertxOptions(),
-                ClusterBootstrap.Options.tool())
-            .await();
-    await()
-        .atMost(STARTUP)
-        .untilAsserted(
-            () ->
-                assertThat(driver.membership().members())
-                    .extracting(Member::id)
-                    .containsExactly("n1", "n2", "n3"));
+    driver = ClusterTool.join(clusterName, hzPorts, STARTUP, "n1", "n2", "n3");
 
     // 1. a config change through the store reaches every node
     ConfigStore store = driver.configStore();

@@ -11,20 +11,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
-import io.vxgate.cluster.ClusterBootstrap;
 import io.vxgate.cluster.ClusterNode;
 import io.vxgate.cluster.ConfigStore;
-import io.vxgate.cluster.Member;
-import io.vxgate.config.ClusterConfig;
-import io.vxgate.config.HostPort;
 import io.vxgate.testing.FreePorts;
 import io.vxgate.testing.NodeProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -213,25 +207,7 @@ class ClusterLimitsIT {
                 assertThat(status(n, "/ready")).isEqualTo(200);
               });
     }
-    List<HostPort> members = new ArrayList<>();
-    for (int p : hzPorts) {
-      members.add(new HostPort("127.0.0.1", p));
-    }
-    driver =
-        ClusterBootstrap.startClustered(
-                new ClusterConfig(
-                    clusterName, new HostPort("127.0.0.1", FreePorts.pick()), members, null),
-                Member.of("it-driver", "dc1"),
-                new VertxOptions().setEventLoopPoolSize(1),
-                ClusterBootstrap.Options.tool())
-            .await();
-    await()
-        .atMost(STARTUP)
-        .untilAsserted(
-            () ->
-                assertThat(driver.membership().members())
-                    .extracting(Member::id)
-                    .containsExactly("n1", "n2", "n3"));
+    driver = ClusterTool.join(clusterName, hzPorts, STARTUP, "n1", "n2", "n3");
   }
 
   private int port(int i) {
