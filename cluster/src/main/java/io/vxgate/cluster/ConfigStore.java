@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster-wide part of the config ({@code upstreams}, {@code routes}, {@code error-pages},
@@ -41,12 +42,12 @@ public interface ConfigStore {
 
     /** The JSON form used in the cluster and by the admin API. */
     /**
-     * Whether a node running {@code applied} (nullable: none yet) must apply {@code incoming}: a
-     * newer version, or the same version number written by someone else or at another time, which
-     * only happens when the two sides of a split brain each wrote a version and the merge kept the
-     * other side's.
+     * Whether a node running {@code applied} (null: none yet) must apply {@code incoming}: a newer
+     * version, or the same version number written by someone else or at another time, which only
+     * happens when the two sides of a split brain each wrote a version and the merge kept the other
+     * side's.
      */
-    public static boolean supersedes(Entry incoming, Entry applied) {
+    public static boolean supersedes(Entry incoming, @Nullable Entry applied) {
       if (applied == null || incoming.version() > applied.version()) {
         return true;
       }

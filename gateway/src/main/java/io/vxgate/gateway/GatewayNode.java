@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,20 +73,34 @@ public final class GatewayNode {
   /** Sockets taken over at start, by listener name, until their listener serves them. */
   private final Map<String, List<ServerChannel>> adopted = new HashMap<>();
 
-  private AccessLog accessLog;
+  private final AccessLog accessLog;
+
+  // start() applies the first config before it binds a listener or returns the node, and nothing
+  // else reads the snapshot (the listeners' request path reads it once per request, unchecked).
+  @SuppressWarnings("NullAway.Init")
   private volatile ProxySnapshot snapshot;
+
   private ProxyMetrics metrics = ProxyMetrics.NOOP;
-  private NodeBuffers buffers;
+
+  /** Null until start() has opened them (and for good if that failed). */
+  private @Nullable NodeBuffers buffers;
+
   private long version;
 
   private record ClientEntry(UpstreamClients.Key key, UpstreamPool client) {}
 
   private record Deployed(ListenerConfig configured, Listener listener) {}
 
-  private GatewayNode(Vertx vertx, Ticker ticker, int instances, ClusterNode cluster) {
+  private GatewayNode(
+      Vertx vertx,
+      Ticker ticker,
+      int instances,
+      @Nullable ClusterNode cluster,
+      AccessLog accessLog) {
     this.vertx = vertx;
     this.ticker = ticker;
     this.instances = instances;
+    this.accessLog = accessLog;
     this.certificateWatcher = new CertificateWatcher(vertx, this::listenerList);
     this.limits = Limits.start(vertx, ticker, cluster);
     this.health =
@@ -109,10 +124,14 @@ public final class GatewayNode {
    * Applying new config versions from the cluster's store is the caller's job ({@link
    * io.vxgate.gateway.node.ClusteredNode}).
    *
-   * @param cluster nullable: standalone
+   * @param cluster null: standalone
    */
   public static Future<GatewayNode> start(
-      Vertx vertx, GatewayConfig config, Ticker ticker, int instances, ClusterNode cluster) {
+      Vertx vertx,
+      GatewayConfig config,
+      Ticker ticker,
+      int instances,
+      @Nullable ClusterNode cluster) {
     return start(vertx, config, ticker, instances, cluster, ProxyMetrics.NOOP);
   }
 
@@ -120,14 +139,14 @@ public final class GatewayNode {
    * Starts a node whose request path reports to {@code metrics} (the admin extension's Prometheus
    * meters).
    *
-   * @param cluster nullable: standalone
+   * @param cluster null: standalone
    */
   public static Future<GatewayNode> start(
       Vertx vertx,
       GatewayConfig config,
       Ticker ticker,
       int instances,
-      ClusterNode cluster,
+      @Nullable ClusterNode cluster,
       ProxyMetrics metrics) {
     return start(vertx, config, ticker, instances, cluster, metrics, Map.of());
   }
@@ -137,22 +156,23 @@ public final class GatewayNode {
    * over from the process it replaces: docs/operations.md, "Upgrading without downtime") instead of
    * binding those listeners; sockets of listeners its config no longer has are closed.
    *
-   * @param cluster nullable: standalone
+   * @param cluster null: standalone
    */
   public static Future<GatewayNode> start(
       Vertx vertx,
       GatewayConfig config,
       Ticker ticker,
       int instances,
-      ClusterNode cluster,
+      @Nullable ClusterNode cluster,
       ProxyMetrics metrics,
       Map<String, List<ServerChannel>> adopted) {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
-    GatewayNode node = new GatewayNode(vertx, requireNonNull(ticker, "ticker"), instances, cluster);
+    requireNonNull(ticker, "ticker");
+    AccessLog accessLog = AccessLog.start(config.accessLog(), config.tracing(), config.node().id());
+    GatewayNode node = new GatewayNode(vertx, ticker, instances, cluster, accessLog);
     node.metrics = requireNonNull(metrics, "metrics");
     node.adopted.putAll(adopted);
-    node.accessLog = AccessLog.start(config.accessLog(), config.tracing(), config.node().id());
     BufferingConfig.NodeLimits limits = config.buffering();
     Path dir =
         limits.tempDir() != null
@@ -254,7 +274,7 @@ public final class GatewayNode {
             d != null
                 && d.configured().bind().equals(l.bind())
                 && (d.configured().tls() != null) == (l.tls() != null);
-        if (!inPlace) {
+        if (d == null || !inPlace) {
           added.add(l);
           if (d != null) {
             removed.add(l.name());
@@ -285,7 +305,12 @@ public final class GatewayNode {
     listeners.keySet().stream().filter(n -> !byName.containsKey(n)).forEach(removed::add);
     // A new listener on an address that a removed one holds binds after that one let it go.
     java.util.Set<HostPort> held = new java.util.HashSet<>();
-    removed.forEach(n -> held.add(listeners.get(n).configured().bind()));
+    for (String n : removed) {
+      Deployed d = listeners.get(n);
+      if (d != null) {
+        held.add(d.configured().bind());
+      }
+    }
     List<ListenerConfig> now = added.stream().filter(l -> !held.contains(l.bind())).toList();
     List<ListenerConfig> later = added.stream().filter(l -> held.contains(l.bind())).toList();
     List<Deployed> bound = new ArrayList<>();
@@ -356,6 +381,9 @@ public final class GatewayNode {
           Deployed d = listeners.remove(n);
           ports.remove(n);
           connectionCounts.remove(n);
+          if (d == null) {
+            continue;
+          }
           log.atInfo().addKeyValue("listener", n).log("listener stops accepting and drains");
           d.listener().shutdown(grace);
           released.add(d.listener().stoppedAccepting());
@@ -425,6 +453,10 @@ public final class GatewayNode {
    * node-local and are not rebound. Must be called from one thread at a time.
    */
   public synchronized ProxySnapshot apply(GatewayConfig config) {
+    NodeBuffers buffers = this.buffers;
+    if (buffers == null) {
+      throw new IllegalStateException("the node's buffers are not open: apply before start");
+    }
     Map<String, List<ServerState>> states = health.update(config);
     Map<String, Upstream> upstreams = new HashMap<>();
     Map<String, ClientEntry> unused = new HashMap<>(clients);
@@ -433,7 +465,7 @@ public final class GatewayNode {
       unused.remove(u.name());
       List<ServerState> primaries = new ArrayList<>();
       List<ServerState> backups = new ArrayList<>();
-      for (ServerState s : states.get(u.name())) {
+      for (ServerState s : states.getOrDefault(u.name(), List.of())) {
         (s.config().backup() ? backups : primaries).add(s);
       }
       upstreams.put(u.name(), new Upstream(u, primaries, backups, client));
@@ -490,7 +522,7 @@ public final class GatewayNode {
   }
 
   /** The node's buffered bodies: memory and temp files in use, spills (null before start). */
-  public NodeBuffers buffers() {
+  public @Nullable NodeBuffers buffers() {
     return buffers;
   }
 

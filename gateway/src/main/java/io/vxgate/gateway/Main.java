@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -249,7 +250,7 @@ public final class Main {
    * (docs/operations.md, "Upgrading without downtime"); once it serves, this process drains and
    * exits 0.
    */
-  private static void listenForTakeover(ClusteredNode node, Duration graceFlag) {
+  private static void listenForTakeover(ClusteredNode node, @Nullable Duration graceFlag) {
     String id = node.localConfig().node().id();
     TakeoverServer.start(
             VertxNetty.eventLoops(node.vertx()).get(0),
@@ -258,7 +259,11 @@ public final class Main {
             new TakeoverServer.Handover() {
               @Override
               public Map<String, List<ServerChannel>> sockets() {
-                return node.gateway().listeningSockets();
+                GatewayNode gateway = node.gateway();
+                if (gateway == null) {
+                  throw new IllegalStateException("this node has not started yet");
+                }
+                return gateway.listeningSockets();
               }
 
               @Override
@@ -328,21 +333,21 @@ public final class Main {
 
   /** The parsed command line. */
   static final class Args {
-    String config;
-    String checkConfig;
+    @Nullable String config;
+    @Nullable String checkConfig;
     boolean demo;
     boolean forceConfig;
     boolean takeover;
     boolean help;
-    String nodeId;
-    String datacenter;
-    String clusterBind;
-    String members;
-    String adminBind;
+    @Nullable String nodeId;
+    @Nullable String datacenter;
+    @Nullable String clusterBind;
+    @Nullable String members;
+    @Nullable String adminBind;
     int eventLoops;
 
     /** Null: node.shutdown-grace from the config. */
-    Duration shutdownGrace;
+    @Nullable Duration shutdownGrace;
 
     static Args parse(String[] argv) {
       Args a = new Args();

@@ -6,6 +6,7 @@ import io.vxgate.config.TracingConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a reload changes of the access log and the span export, in words for its report ({@code
@@ -51,7 +52,7 @@ final class AccessLogChanges {
   }
 
   /** {@code json to file /x.log}, {@code off}. */
-  static String describe(AccessLogConfig c) {
+  static String describe(@Nullable AccessLogConfig c) {
     if (c == null) {
       return "off";
     }

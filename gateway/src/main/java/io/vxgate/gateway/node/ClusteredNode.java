@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,21 +64,21 @@ public final class ClusteredNode implements NodeContext {
   private volatile GatewayConfig local;
   private final Context control;
   private final FileSections fileSections = new FileSections();
-  private ConfigFile configFile;
+  private @Nullable ConfigFile configFile;
   private Future<ReloadReport> reloading = Future.succeededFuture();
   private Map<String, List<io.netty.channel.ServerChannel>> adopted = Map.of();
-  private java.util.concurrent.Callable<Long> successor;
-  private Subscription subscription;
-  private Subscription membersSubscription;
+  private java.util.concurrent.@Nullable Callable<Long> successor;
+  private @Nullable Subscription subscription;
+  private @Nullable Subscription membersSubscription;
   private java.util.Set<String> knownMembers = java.util.Set.of();
-  private volatile GatewayNode node;
+  private volatile @Nullable GatewayNode node;
   private volatile long appliedVersion;
-  private volatile ConfigStore.Entry appliedEntry;
+  private volatile ConfigStore.@Nullable Entry appliedEntry;
   private final List<NodeExtension> extensions;
   private final List<NodeExtension> started = new ArrayList<>();
   private volatile boolean draining;
   private volatile ProxyMetrics metrics = ProxyMetrics.NOOP;
-  private volatile DnsSync dns;
+  private volatile @Nullable DnsSync dns;
 
   private ClusteredNode(ClusterNode cluster, GatewayConfig local, List<NodeExtension> extensions) {
     this.cluster = cluster;
@@ -382,7 +383,8 @@ public final class ClusteredNode implements NodeContext {
 
   private Future<ReloadReport> reloadNow(boolean force) {
     ConfigFile file = configFile;
-    if (file == null || node == null) {
+    GatewayNode n = node;
+    if (file == null || n == null) {
       return Future.succeededFuture(
           ReloadReport.invalid(
               List.of(
@@ -399,7 +401,7 @@ public final class ClusteredNode implements NodeContext {
               if (ar.failed()) {
                 return Future.succeededFuture(refused(errorsOf(ar.cause())));
               }
-              return reloadWith(file, ar.result(), force);
+              return reloadWith(file, n, ar.result(), force);
             });
   }
 
@@ -416,9 +418,9 @@ public final class ClusteredNode implements NodeContext {
     return ReloadReport.invalid(errors);
   }
 
-  private Future<ReloadReport> reloadWith(ConfigFile file, GatewayConfig next, boolean force) {
+  private Future<ReloadReport> reloadWith(
+      ConfigFile file, GatewayNode n, GatewayConfig next, boolean force) {
     GatewayConfig before = local;
-    GatewayNode n = node;
     ConfigStore.Entry entry = appliedEntry;
     GatewayConfig effective;
     try {
@@ -641,7 +643,7 @@ public final class ClusteredNode implements NodeContext {
   }
 
   /** The gateway (null before {@link #start}). */
-  public GatewayNode gateway() {
+  public @Nullable GatewayNode gateway() {
     return node;
   }
 

@@ -13,6 +13,7 @@ import io.vxgate.cluster.SharedConfig;
 import io.vxgate.config.ConfigException;
 import io.vxgate.config.GatewayConfig;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cluster-wide sections of this node's config file on a reload (docs/operations.md,
@@ -27,7 +28,8 @@ import java.util.Optional;
  * and are kept by a write.
  */
 final class FileSections {
-  private JsonObject inForce;
+  /** Null: none (the file's sections are not the cluster's). */
+  private @Nullable JsonObject inForce;
 
   /** Records whether the file's sections are the cluster's at start ({@code entry}: in force). */
   synchronized void started(GatewayConfig file, Optional<ConfigStore.Entry> entry) {

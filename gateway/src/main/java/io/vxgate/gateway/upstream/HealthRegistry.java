@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,13 @@ public final class HealthRegistry {
 
   private final Vertx vertx;
   private final Ticker ticker;
-  private final HealthBoard board;
+
+  /** Null: standalone. */
+  private final @Nullable HealthBoard board;
+
+  /** This member's id (empty when standalone: read only with the board). */
   private final String nodeId;
+
   private final List<Subscription> subscriptions = new ArrayList<>();
   private final SplittableRandom random = new SplittableRandom();
   private Map<ServerId, Entry> entries = new HashMap<>();
@@ -51,7 +57,7 @@ public final class HealthRegistry {
 
   private record Fingerprint(
       ServerConfig server,
-      HealthCheckConfig check,
+      @Nullable HealthCheckConfig check,
       UpstreamConfig.PassiveConfig passive,
       Duration slowStart) {}
 
@@ -60,7 +66,7 @@ public final class HealthRegistry {
     final UpstreamConfig upstream;
     final Fingerprint fingerprint;
     final ServerState state;
-    HealthChecker checker;
+    @Nullable HealthChecker checker;
 
     Entry(UpstreamConfig upstream, Fingerprint fingerprint, ServerState state) {
       this.id = state.id();
@@ -78,14 +84,15 @@ public final class HealthRegistry {
   /**
    * A registry in a cluster.
    *
-   * @param board nullable: standalone
-   * @param membership nullable with {@code board}; re-assigns checks when members come and go
+   * @param board null: standalone
+   * @param membership null with {@code board}; re-assigns checks when members come and go
    */
-  public HealthRegistry(Vertx vertx, Ticker ticker, HealthBoard board, Membership membership) {
+  public HealthRegistry(
+      Vertx vertx, Ticker ticker, @Nullable HealthBoard board, @Nullable Membership membership) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.ticker = requireNonNull(ticker, "ticker");
     this.board = board;
-    this.nodeId = membership == null ? null : membership.local().id();
+    this.nodeId = membership == null ? "" : membership.local().id();
     if (board != null) {
       requireNonNull(membership, "membership");
       subscriptions.add(board.listen(this::follow));
@@ -141,7 +148,7 @@ public final class HealthRegistry {
   }
 
   /** The state of one server, or null. */
-  public synchronized ServerState state(ServerId server) {
+  public synchronized @Nullable ServerState state(ServerId server) {
     Entry e = entries.get(server);
     return e == null ? null : e.state;
   }
@@ -162,7 +169,7 @@ public final class HealthRegistry {
   }
 
   private Entry create(
-      UpstreamConfig u, ServerConfig s, Fingerprint fp, HealthView.ServerHealth known) {
+      UpstreamConfig u, ServerConfig s, Fingerprint fp, HealthView.@Nullable ServerHealth known) {
     ServerId id = new ServerId(u.name(), s.name());
     PassiveHealth passive =
         new PassiveHealth(
@@ -194,13 +201,13 @@ public final class HealthRegistry {
       state.clusterVerdict(known.up(), known.reason());
     }
     Entry e = new Entry(u, fp, state);
-    if (check != null && !closed && assigned(id)) {
-      startChecker(e);
+    if (check != null && active != null && !closed && assigned(id)) {
+      startChecker(e, check, active);
     }
     return e;
   }
 
-  private void startChecker(Entry e) {
+  private void startChecker(Entry e, HealthCheckConfig check, ActiveHealth active) {
     UpstreamConfig u = e.upstream;
     ServerConfig s = e.fingerprint.server();
     ServerState state = e.state;
@@ -209,8 +216,8 @@ public final class HealthRegistry {
             vertx,
             s.address(),
             s.tls(),
-            u.healthCheck(),
-            state.active(),
+            check,
+            active,
             random.split(),
             (up, reason) -> {
               if (up) {
@@ -230,7 +237,7 @@ public final class HealthRegistry {
     e.checker.start();
     if (board != null) {
       // announce the duty (and the state it starts from) so the board counts this checker
-      board.publish(nodeId, e.id, state.active().isUp(), "checker started");
+      board.publish(nodeId, e.id, active.isUp(), "checker started");
     }
   }
 
@@ -240,12 +247,14 @@ public final class HealthRegistry {
       return;
     }
     for (Entry e : entries.values()) {
-      if (e.upstream.healthCheck() == null) {
+      HealthCheckConfig check = e.upstream.healthCheck();
+      ActiveHealth active = e.state.active();
+      if (check == null || active == null) {
         continue;
       }
       boolean should = assigned(e.id);
       if (should && e.checker == null) {
-        startChecker(e);
+        startChecker(e, check, active);
         log.atInfo()
             .addKeyValue("upstream", e.upstream.name())
             .addKeyValue("server", e.fingerprint.server().name())

@@ -16,6 +16,7 @@ import io.vxgate.gateway.http1.ResponseHead;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/1.1 connection to an origin server, pooled by {@link UpstreamPool}, read and written as
@@ -41,9 +42,18 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   private final UpstreamPool.ServerPool pool;
   private final HeadParser parser = new HeadParser(false, MAX_HEAD, MAX_HEAD);
   private final BodyDecoder body = new BodyDecoder(502, MAX_HEAD);
+
+  // Both set in handlerAdded, which Netty calls when the pool's bootstrap registers the channel,
+  // before the connection is connected and handed to a request.
+  @SuppressWarnings("NullAway.Init")
   private Channel channel;
+
+  @SuppressWarnings("NullAway.Init")
   private ChannelHandlerContext ctx;
-  private OriginListener listener;
+
+  /** The request that holds this connection (null: idle, parked or closed). */
+  private @Nullable OriginListener listener;
+
   private int state = BUSY;
 
   /** When the pending deadline passes (System.nanoTime), 0 when none. */
@@ -52,7 +62,7 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
   /** The read timeout while a response is streaming, 0 for none. */
   private long readTimeoutNanos;
 
-  private ScheduledFuture<?> check;
+  private @Nullable ScheduledFuture<?> check;
   private long checkAt;
 
   /** Whether the response of the current request is complete and allows reuse. */
@@ -287,6 +297,10 @@ public final class OriginConnection extends ChannelInboundHandlerAdapter
           return;
         }
         ResponseHead head = parser.response();
+        if (head == null) {
+          // never: feed returned true, so a whole head was read
+          throw new Http1Exception(502, "no response head");
+        }
         parser.reset();
         if (!onHead(l, head, in)) {
           return;

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live state of one server on this node, shared by every event loop: passive and active health,
@@ -47,7 +48,7 @@ public final class ServerState implements Endpoint {
   private final ServerId id;
   private final ServerConfig config;
   private final PassiveHealth passive;
-  private final ActiveHealth active;
+  private final @Nullable ActiveHealth active;
   private final Duration slowStart;
   private final long slowStartNanos;
   private final Ticker ticker;
@@ -59,13 +60,13 @@ public final class ServerState implements Endpoint {
   private volatile long activeUpSinceNanos = Long.MIN_VALUE;
 
   /**
-   * @param active nullable; without active checks the server counts as up
+   * @param active null: no active checks, the server counts as up
    */
   public ServerState(
       String upstream,
       ServerConfig config,
       PassiveHealth passive,
-      ActiveHealth active,
+      @Nullable ActiveHealth active,
       Duration slowStart,
       Ticker ticker) {
     this.config = requireNonNull(config, "config");
@@ -100,8 +101,8 @@ public final class ServerState implements Endpoint {
     return passive;
   }
 
-  /** Nullable: the active health state machine when the upstream has checks. */
-  public ActiveHealth active() {
+  /** The active health state machine when the upstream has checks (null: none). */
+  public @Nullable ActiveHealth active() {
     return active;
   }
 

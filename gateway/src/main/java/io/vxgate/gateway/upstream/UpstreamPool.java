@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keep-alive connections of one upstream on this node, kept per event loop like nginx's
@@ -205,8 +206,8 @@ public final class UpstreamPool {
      */
     private int parked;
 
-    private ScheduledFuture<?> idleSweep;
-    private ScheduledFuture<?> waitSweep;
+    private @Nullable ScheduledFuture<?> idleSweep;
+    private @Nullable ScheduledFuture<?> waitSweep;
 
     /** When {@link #waitSweep} runs (System.nanoTime). */
     private long waitSweepAt;

@@ -8,6 +8,7 @@ import io.vxgate.util.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks a server of one upstream: the primaries' balancer first, the backups' balancer only when no
@@ -36,9 +37,9 @@ public final class UpstreamSelector {
   private final Upstream upstream;
   private final Ticker ticker;
   private final Balancer primary;
-  private final Balancer backup;
+  private final @Nullable Balancer backup;
   private final List<ServerState> local;
-  private final Balancer localBalancer;
+  private final @Nullable Balancer localBalancer;
   private final int minHealthyPercent;
   private final Balancer panic;
 
@@ -48,10 +49,10 @@ public final class UpstreamSelector {
   }
 
   /**
-   * @param datacenter nullable; this node's datacenter, for {@code locality.prefer-datacenter}
+   * @param datacenter this node's datacenter, for {@code locality.prefer-datacenter} (null: none)
    */
   public UpstreamSelector(
-      Upstream upstream, Ticker ticker, RandomGenerator random, String datacenter) {
+      Upstream upstream, Ticker ticker, RandomGenerator random, @Nullable String datacenter) {
     this.upstream = upstream;
     this.ticker = ticker;
     var balance = upstream.config().balance();
@@ -81,7 +82,7 @@ public final class UpstreamSelector {
   }
 
   /** The server for the next attempt, or null when none is available. */
-  public synchronized ServerState pick(PickContext ctx) {
+  public synchronized @Nullable ServerState pick(PickContext ctx) {
     Endpoint e = null;
     if (localBalancer != null && localHealthy()) {
       e = localBalancer.pick(ctx);
@@ -136,7 +137,7 @@ public final class UpstreamSelector {
   /** The request's context, with "tried" seen through the wrappers. */
   private record PanicContext(PickContext ctx) implements PickContext {
     @Override
-    public CharSequence hashKey() {
+    public @Nullable CharSequence hashKey() {
       return ctx.hashKey();
     }
 
