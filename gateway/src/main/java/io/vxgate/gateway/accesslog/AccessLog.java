@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ public final class AccessLog implements AccessLogControl {
   private final Queue<Setup> switches = new ConcurrentLinkedQueue<>();
 
   /** Started with the first setup that logs or exports anything. */
-  private volatile Thread writer;
+  private volatile @Nullable Thread writer;
 
   private final LongAdder dropped = new LongAdder();
   private final AtomicReference<CompletableFuture<Boolean>> reopen = new AtomicReference<>();
@@ -77,13 +78,17 @@ public final class AccessLog implements AccessLogControl {
   /** The setup in force: destination, format, span export. */
   private Setup output = Setup.NONE;
 
-  /** The queue of the setup in force (null: none). */
-  private Queue<AccessRecord> queue;
+  /** The queue of the setup in force (null: none yet). */
+  private @Nullable Queue<AccessRecord> queue;
 
-  /** The queue of the setup before it, for records handed over in the instant of the switch. */
-  private Queue<AccessRecord> retired;
+  /**
+   * The queue of the setup before it, for records handed over in the instant of the switch (null:
+   * none).
+   */
+  private @Nullable Queue<AccessRecord> retired;
 
-  private String reported;
+  /** The failure last logged (null: none, or lines are written again since). */
+  private @Nullable String reported;
 
   private AccessLog(String node) {
     this.node = node;
@@ -94,11 +99,12 @@ public final class AccessLog implements AccessLogControl {
    * thread, which opens the destination, starts only when there is either; a reload may add them
    * later ({@link #switchTo}).
    *
-   * @param config nullable: no access log
+   * @param config null: no access log
    * @param node the node id (the {@code node} field, the syslog host name, the spans' service
    *     instance)
    */
-  public static AccessLog start(AccessLogConfig config, TracingConfig tracing, String node) {
+  public static AccessLog start(
+      @Nullable AccessLogConfig config, TracingConfig tracing, String node) {
     AccessLog l = new AccessLog(requireNonNull(node, "node"));
     // The destination is opened by the writer: opening a file may block (a FIFO), a start must not.
     l.switchTo(new Setup(config, requireNonNull(tracing, "tracing")));
@@ -111,9 +117,9 @@ public final class AccessLog implements AccessLogControl {
    * Setup#errors}, then hands the setup to {@link #switchTo}, or gives it up with {@link
    * Setup#close}.
    *
-   * @param config nullable: no access log
+   * @param config null: no access log
    */
-  public Setup prepare(AccessLogConfig config, TracingConfig tracing) {
+  public Setup prepare(@Nullable AccessLogConfig config, TracingConfig tracing) {
     Setup s = new Setup(config, requireNonNull(tracing, "tracing"));
     s.open(node);
     return s;
@@ -276,7 +282,7 @@ public final class AccessLog implements AccessLogControl {
     return 0;
   }
 
-  private long drain(Queue<AccessRecord> q, long pending) {
+  private long drain(@Nullable Queue<AccessRecord> q, long pending) {
     if (q != null) {
       for (AccessRecord r = q.poll(); r != null; r = q.poll()) {
         pending = write(r, pending);
@@ -285,7 +291,7 @@ public final class AccessLog implements AccessLogControl {
     return pending;
   }
 
-  private AccessRecord poll() {
+  private @Nullable AccessRecord poll() {
     AccessRecord r = queue == null ? null : queue.poll();
     return r == null && retired != null ? retired.poll() : r;
   }
@@ -366,10 +372,10 @@ public final class AccessLog implements AccessLogControl {
    * What the event loops hand records to: the queue of the setup in force, and whether lines or
    * sampled spans are wanted. Swapped whole, so a record sees one setup.
    *
-   * @param queue null when neither is wanted
+   * @param queue empty for good when neither is wanted
    */
   private record Intake(Queue<AccessRecord> queue, boolean lines, boolean spans) {
-    static final Intake NONE = new Intake(null, false, false);
+    static final Intake NONE = new Intake(new ConcurrentLinkedQueue<>(), false, false);
 
     boolean any() {
       return lines || spans;
@@ -387,19 +393,24 @@ public final class AccessLog implements AccessLogControl {
   public static final class Setup {
     static final Setup NONE = new Setup(null, TracingConfig.DEFAULT);
 
-    private final AccessLogConfig config;
+    /** Null: no access log. */
+    private final @Nullable AccessLogConfig config;
+
     private final TracingConfig tracing;
     final Intake intake;
 
-    /** Null until opened. */
-    Sink sink;
+    /** {@link Sink#NONE} until opened. */
+    Sink sink = Sink.NONE;
+
+    private boolean opened;
 
     /** Null: no export. */
-    Spans spans;
+    @Nullable Spans spans;
 
-    private String spansFailure;
+    /** Why the exporter could not be made (null: it was, or none is wanted). */
+    private @Nullable String spansFailure;
 
-    private Setup(AccessLogConfig config, TracingConfig tracing) {
+    private Setup(@Nullable AccessLogConfig config, TracingConfig tracing) {
       this.config = config;
       this.tracing = tracing;
       boolean lines = config != null;
@@ -412,19 +423,18 @@ public final class AccessLog implements AccessLogControl {
                   lines,
                   export)
               : Intake.NONE;
-      if (!intake.any()) {
-        sink = Sink.NONE;
-      }
+      opened = !intake.any();
     }
 
     /** Opens the destination and the exporter (blocking), once. */
     void open(String node) {
-      if (sink != null) {
+      if (opened) {
         return;
       }
-      if (tracing.otlp() != null) {
+      String otlp = tracing.otlp();
+      if (otlp != null) {
         try {
-          spans = new Spans(tracing.otlp(), node);
+          spans = new Spans(otlp, node);
         } catch (RuntimeException e) {
           spansFailure = String.valueOf(e.getMessage());
         }
@@ -435,6 +445,7 @@ public final class AccessLog implements AccessLogControl {
           config == null
               ? Sink.NONE
               : Sink.of(config, new LineEncoder(LineFormat.of(config, node)), node, context);
+      opened = true;
     }
 
     /**
@@ -443,7 +454,7 @@ public final class AccessLog implements AccessLogControl {
      */
     public List<ConfigError> errors(String file) {
       List<ConfigError> out = new ArrayList<>();
-      String why = sink == null ? null : sink.openFailure();
+      String why = sink.openFailure();
       if (why != null) {
         out.add(
             new ConfigError(
@@ -456,13 +467,11 @@ public final class AccessLog implements AccessLogControl {
                     + "; here: "
                     + why));
       }
-      if (spansFailure != null) {
+      String otlp = tracing.otlp();
+      if (spansFailure != null && otlp != null) { // a failure comes only with an endpoint
         out.add(
             new ConfigError(
-                file,
-                "tracing.otlp",
-                tracing.otlp(),
-                "an OTLP/HTTP endpoint; here: " + spansFailure));
+                file, "tracing.otlp", otlp, "an OTLP/HTTP endpoint; here: " + spansFailure));
       }
       return out;
     }
@@ -472,9 +481,7 @@ public final class AccessLog implements AccessLogControl {
      * 5 s).
      */
     public void close(boolean wait) {
-      if (sink != null) {
-        sink.stop();
-      }
+      sink.stop();
       if (spans != null) {
         spans.close(wait);
       }

@@ -3,6 +3,7 @@ package io.vxgate.gateway.accesslog;
 import static java.util.Objects.requireNonNull;
 
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts of one request (an HTTP/1 request, an HTTP/2 stream or a WebSocket session), filled in
@@ -17,18 +18,18 @@ public final class AccessRecord {
   final long startMillis;
   final long startNanos;
   final String listener;
-  final InetSocketAddress peer;
-  final String tls;
+  final @Nullable InetSocketAddress peer;
+  final @Nullable String tls;
 
   long headNanos = -1;
-  String method;
-  String target;
+  @Nullable String method;
+  @Nullable String target;
   int version;
-  String host;
-  String userAgent;
-  String referer;
-  String client;
-  String requestId;
+  @Nullable String host;
+  @Nullable String userAgent;
+  @Nullable String referer;
+  @Nullable String client;
+  @Nullable String requestId;
 
   long traceHi;
   long traceLo;
@@ -36,9 +37,9 @@ public final class AccessRecord {
   long span;
   int traceFlags;
 
-  String route;
-  String upstream;
-  String server;
+  @Nullable String route;
+  @Nullable String upstream;
+  @Nullable String server;
   int attempts;
   private long attemptNanos;
   long waitNanos = -1;
@@ -48,7 +49,7 @@ public final class AccessRecord {
   int upstreamStatus;
 
   int status;
-  Termination termination;
+  @Nullable Termination termination;
   long bytesIn;
   long bytesOut;
   long endNanos = -1;
@@ -57,11 +58,15 @@ public final class AccessRecord {
    * A request whose first byte arrived at {@code startNanos}.
    *
    * @param startMillis the wall-clock time of its arrival (epoch milliseconds)
-   * @param peer nullable; the TCP peer
-   * @param tls nullable; the TLS protocol of its connection
+   * @param peer the TCP peer (null: unknown)
+   * @param tls the TLS protocol of its connection (null: none)
    */
   public AccessRecord(
-      long startMillis, long startNanos, String listener, InetSocketAddress peer, String tls) {
+      long startMillis,
+      long startNanos,
+      String listener,
+      @Nullable InetSocketAddress peer,
+      @Nullable String tls) {
     this.startMillis = startMillis;
     this.startNanos = startNanos;
     this.listener = requireNonNull(listener, "listener");
@@ -73,16 +78,18 @@ public final class AccessRecord {
    * The request head was read.
    *
    * @param version 10, 11 (HTTP/1.x) or 20 (HTTP/2)
-   * @param host nullable; the effective authority ({@code host[:port]})
+   * @param host the effective authority ({@code host[:port]}; null: none)
+   * @param userAgent null: none
+   * @param referer null: none
    */
   public void head(
       long nanos,
       String method,
       String target,
       int version,
-      String host,
-      String userAgent,
-      String referer,
+      @Nullable String host,
+      @Nullable String userAgent,
+      @Nullable String referer,
       String requestId) {
     this.headNanos = nanos;
     this.method = method;
@@ -136,7 +143,7 @@ public final class AccessRecord {
   }
 
   /** The trace id as 32 hex digits, or null when the request has none. */
-  String traceId() {
+  @Nullable String traceId() {
     if (traceHi == 0 && traceLo == 0) {
       return null;
     }
@@ -154,9 +161,9 @@ public final class AccessRecord {
   /**
    * The request matched {@code route}.
    *
-   * @param upstream nullable: a route the gateway answers itself
+   * @param upstream null: a route the gateway answers itself
    */
-  public void routed(String route, String upstream) {
+  public void routed(String route, @Nullable String upstream) {
     this.route = route;
     this.upstream = upstream;
   }
@@ -212,7 +219,7 @@ public final class AccessRecord {
   }
 
   /** The routed upstream, or null. */
-  public String upstream() {
+  public @Nullable String upstream() {
     return upstream;
   }
 
@@ -239,12 +246,13 @@ public final class AccessRecord {
     return attempts;
   }
 
-  public Termination termination() {
+  /** Why the request ended (null: it has not). */
+  public @Nullable Termination termination() {
     return termination;
   }
 
   /** The request's X-Request-Id (null: the head was not read). */
-  public String requestId() {
+  public @Nullable String requestId() {
     return requestId;
   }
 }

@@ -2,6 +2,7 @@ package io.vxgate.gateway.accesslog;
 
 import io.vxgate.config.AccessLogConfig;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts a line can show (docs/operations.md, "Access logs"), in the order of {@link
@@ -83,7 +84,7 @@ enum Field {
     }
   }
 
-  private static void string(String s, Line out, boolean json) {
+  private static void string(@Nullable String s, Line out, boolean json) {
     if (json) {
       out.json(s);
     } else {
@@ -108,7 +109,7 @@ enum Field {
   }
 
   /** The client as the gateway believes it, else the TCP peer's address. */
-  static String client(AccessRecord r) {
+  static @Nullable String client(AccessRecord r) {
     if (r.client != null) {
       return r.client;
     }
@@ -118,7 +119,7 @@ enum Field {
   }
 
   /** The path of a request target as sent (origin-form, or that of an absolute-form target). */
-  static String path(String target) {
+  static @Nullable String path(@Nullable String target) {
     if (target == null) {
       return null;
     }
@@ -135,12 +136,15 @@ enum Field {
   }
 
   /** The query of a request target, without its {@code ?}; null when it has none. */
-  static String query(String target) {
-    int q = target == null ? -1 : target.indexOf('?');
+  static @Nullable String query(@Nullable String target) {
+    if (target == null) {
+      return null;
+    }
+    int q = target.indexOf('?');
     return q < 0 ? null : target.substring(q + 1);
   }
 
-  static String protocol(int version) {
+  static @Nullable String protocol(int version) {
     return switch (version) {
       case 10 -> "HTTP/1.0";
       case 11 -> "HTTP/1.1";

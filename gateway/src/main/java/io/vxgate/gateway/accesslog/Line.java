@@ -3,6 +3,7 @@ package io.vxgate.gateway.accesslog;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text of one log line as it is built, with the appenders every format needs: escaped text,
@@ -19,10 +20,10 @@ final class Line {
   final StringBuilder sb = new StringBuilder(512);
   private final ZoneId zone;
   private long utcSecond = Long.MIN_VALUE;
-  private String utcText;
+  private String utcText = "";
   private long localSecond = Long.MIN_VALUE;
-  private String localText;
-  private String localOffset;
+  private String localText = "";
+  private String localOffset = "";
 
   Line(ZoneId zone) {
     this.zone = zone;
@@ -124,7 +125,7 @@ final class Line {
    * Text as nginx writes it: {@code "}, {@code \}, control and non-ASCII characters as {@code \xHH}
    * (characters above U+00FF as {@code \\uHHHH}); null as {@code -}.
    */
-  Line text(String s) {
+  Line text(@Nullable String s) {
     if (s == null) {
       sb.append('-');
       return this;
@@ -146,7 +147,7 @@ final class Line {
   }
 
   /** A JSON string (quoted and escaped), or {@code null}. */
-  Line json(String s) {
+  Line json(@Nullable String s) {
     if (s == null) {
       sb.append("null");
       return this;

@@ -3,6 +3,7 @@ package io.vxgate.gateway.accesslog;
 import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
+import org.jspecify.annotations.Nullable;
 
 /** A logback encoder of records: the line of the configured format, UTF-8, {@code \n}. */
 final class LineEncoder extends EncoderBase<AccessRecord> {
@@ -29,12 +30,12 @@ final class LineEncoder extends EncoderBase<AccessRecord> {
   }
 
   @Override
-  public byte[] headerBytes() {
+  public byte @Nullable [] headerBytes() {
     return null;
   }
 
   @Override
-  public byte[] footerBytes() {
+  public byte @Nullable [] footerBytes() {
     return null;
   }
 }

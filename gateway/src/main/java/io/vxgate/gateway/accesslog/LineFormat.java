@@ -21,7 +21,13 @@ abstract class LineFormat {
       case COMBINED -> new Combined(node);
       case HAPROXY -> new Haproxy(node);
       case JSON -> new Json(node);
-      case CUSTOM -> new Custom(node, AccessLogConfig.parts(config.template()));
+      case CUSTOM -> {
+        String template = config.template();
+        if (template == null) { // never: AccessLogConfig requires one with format custom
+          throw new IllegalArgumentException("access-log.format custom without a template");
+        }
+        yield new Custom(node, AccessLogConfig.parts(template));
+      }
     };
   }
 

@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Access lines to a syslog server as RFC 5424 messages over UDP, one datagram each: logback's
@@ -27,7 +28,9 @@ final class Rfc5424Appender extends SyslogAppenderBase<AccessRecord> {
   private final HostPort server;
   private final String node;
   private final LineEncoder lines;
-  private SyslogOutputStream out;
+
+  /** Null until logback's start opens it. */
+  private @Nullable SyslogOutputStream out;
 
   Rfc5424Appender(HostPort server, String node, LineEncoder lines) {
     this.server = server;
@@ -72,7 +75,8 @@ final class Rfc5424Appender extends SyslogAppenderBase<AccessRecord> {
   }
 
   /** Sends the message of {@code r}; returns why it could not be sent, or null. */
-  String send(AccessRecord r) {
+  @Nullable String send(AccessRecord r) {
+    SyslogOutputStream out = this.out;
     if (!isStarted() || out == null) {
       return "the syslog appender did not start";
     }

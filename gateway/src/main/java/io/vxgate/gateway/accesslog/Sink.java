@@ -11,6 +11,7 @@ import ch.qos.logback.core.util.FileSize;
 import io.vxgate.config.AccessLogConfig;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the writer thread puts lines: a logback appender of {@link AccessRecord}s (console, file,
@@ -35,7 +36,7 @@ abstract class Sink {
       };
 
   /** Why writes fail now, or null while they succeed. */
-  String failure;
+  @Nullable String failure;
 
   /** Writes one line (buffered); false when it is lost (the destination fails). */
   abstract boolean write(AccessRecord r);
@@ -47,7 +48,7 @@ abstract class Sink {
    * Why the destination could not be opened ({@code Not a directory}), or null when it is open;
    * with the config path and value of the destination, for a reload's error.
    */
-  String openFailure() {
+  @Nullable String openFailure() {
     return null;
   }
 
@@ -134,7 +135,7 @@ abstract class Sink {
     static final long RETRY_NANOS = 5_000_000_000L;
     private final String path;
     private final Context context;
-    private String openFailure;
+    private @Nullable String openFailure;
     private long lastTry = System.nanoTime();
     private final RecoveryListener recovery =
         new RecoveryListener() {
@@ -196,7 +197,7 @@ abstract class Sink {
     }
 
     @Override
-    String openFailure() {
+    @Nullable String openFailure() {
       return openFailure;
     }
 
@@ -253,7 +254,7 @@ abstract class Sink {
   /** A syslog server over UDP; a datagram that cannot be sent is reported by the appender. */
   static final class SyslogSink extends Sink {
     private final Rfc5424Appender appender;
-    private final String openFailure;
+    private final @Nullable String openFailure;
 
     SyslogSink(Rfc5424Appender appender, Context context) {
       this.appender = appender;
@@ -265,7 +266,7 @@ abstract class Sink {
     }
 
     @Override
-    String openFailure() {
+    @Nullable String openFailure() {
       return openFailure;
     }
 

@@ -5,9 +5,11 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -18,6 +20,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One span per sampled request, exported over OTLP/HTTP with the OpenTelemetry SDK ({@code
@@ -125,7 +128,7 @@ final class Spans {
     ids.current = null;
   }
 
-  private static void put(Span s, AttributeKey<String> key, String value) {
+  private static void put(Span s, AttributeKey<String> key, @Nullable String value) {
     if (value != null) {
       s.setAttribute(key, value);
     }
@@ -150,16 +153,21 @@ final class Spans {
 
   /** The ids of the record being exported, for the SDK. */
   private static final class RecordIds implements IdGenerator {
-    AccessRecord current;
+    /** The record being exported (null between exports: the SDK asks only while one is). */
+    @Nullable AccessRecord current;
 
     @Override
     public String generateSpanId() {
-      return hex(current.span);
+      AccessRecord r = current;
+      return r == null ? SpanId.getInvalid() : hex(r.span);
     }
 
+    /** The record's trace id; the invalid one, which the SDK does not export, when it has none. */
     @Override
     public String generateTraceId() {
-      return current.traceId();
+      AccessRecord r = current;
+      String id = r == null ? null : r.traceId();
+      return id == null ? TraceId.getInvalid() : id;
     }
   }
 }
