@@ -76,7 +76,7 @@ enum Field {
       case UPSTREAM_RESPONSE_MS -> ms(r.responseNanos, out, json);
       case RETRIES -> number(r.attempts - 1, r.attempts > 0, out, json);
       case REQUEST_ID -> string(r.requestId, out, json);
-      case TRACE_ID -> string(r.traceId(), out, json);
+      case TRACE_ID -> traceId(r, out, json);
       case TERMINATION -> string(r.termination == null ? null : r.termination.word(), out, json);
       case USER_AGENT -> string(r.userAgent, out, json);
       case REFERER -> string(r.referer, out, json);
@@ -89,6 +89,17 @@ enum Field {
       out.json(s);
     } else {
       out.text(s);
+    }
+  }
+
+  /** The trace id's 32 hex digits, or null / {@code -} when the request has none. */
+  private static void traceId(AccessRecord r, Line out, boolean json) {
+    if (r.traceHi == 0 && r.traceLo == 0) {
+      out.append(json ? "null" : "-");
+    } else if (json) {
+      out.append('"').hex(r.traceHi).hex(r.traceLo).append('"');
+    } else {
+      out.hex(r.traceHi).hex(r.traceLo);
     }
   }
 

@@ -1,11 +1,13 @@
 package io.vxgate.gateway.accesslog;
 
 import ch.qos.logback.core.encoder.EncoderBase;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import org.jspecify.annotations.Nullable;
 
-/** A logback encoder of records: the line of the configured format, UTF-8, {@code \n}. */
+/**
+ * A logback encoder of records: the line of the configured format, UTF-8, {@code \n}. Each line is
+ * built in one reused {@link Line}; the only allocation per line is the array logback writes.
+ */
 final class LineEncoder extends EncoderBase<AccessRecord> {
   private final LineFormat format;
   private final Line line = new Line(ZoneId.systemDefault());
@@ -14,19 +16,21 @@ final class LineEncoder extends EncoderBase<AccessRecord> {
     this.format = format;
   }
 
+  /** Appends the line of {@code r}, without its line end, to {@code out}. */
+  void format(AccessRecord r, Line out) {
+    format.format(r, out);
+  }
+
   /** The line of {@code r}, without its line end (the writer thread's: not thread-safe). */
   String text(AccessRecord r) {
-    line.sb.setLength(0);
-    format.format(r, line);
-    return line.sb.toString();
+    format.format(r, line.reset());
+    return line.toString();
   }
 
   @Override
   public byte[] encode(AccessRecord r) {
-    line.sb.setLength(0);
-    format.format(r, line);
-    line.sb.append('\n');
-    return line.sb.toString().getBytes(StandardCharsets.UTF_8);
+    format.format(r, line.reset());
+    return line.append('\n').bytes();
   }
 
   @Override

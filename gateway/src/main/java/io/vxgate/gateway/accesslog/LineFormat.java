@@ -1,7 +1,10 @@
 package io.vxgate.gateway.accesslog;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import io.vxgate.config.AccessLogConfig;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a record becomes a line (without its line end): nginx's {@code combined}, HAProxy's {@code
@@ -81,25 +84,66 @@ abstract class LineFormat {
     }
   }
 
-  /** One JSON object with every key of {@link AccessLogConfig#FIELDS}, in that order. */
+  /**
+   * One JSON object with every key of {@link AccessLogConfig#FIELDS}, in that order. The text of
+   * the facts that mostly repeat from line to line (the node, the listener, the route...: the same
+   * string object each time) is escaped once and copied while it stays the same.
+   */
   static final class Json extends LineFormat {
     private static final Field[] ALL = Field.values();
+
+    /** What comes before each field's value: the brace or comma, the quoted key, the colon. */
+    private static final byte[][] KEYS = new byte[ALL.length][];
+
+    static {
+      for (int i = 0; i < ALL.length; i++) {
+        KEYS[i] = ((i == 0 ? "{" : ",") + '"' + ALL[i].key + "\":").getBytes(US_ASCII);
+      }
+    }
+
+    /** Per field, the last repeating text written and its JSON bytes (the writer thread's). */
+    private final @Nullable String[] seen = new String[ALL.length];
+
+    private final byte[] @Nullable [] seenJson = new byte[ALL.length][];
 
     Json(String node) {
       super(node);
     }
 
     @Override
+    // the same object: a check as cheap as can be; an equal string is merely escaped again
+    @SuppressWarnings("ReferenceEquality")
     void format(AccessRecord r, Line out) {
-      out.append('{');
       for (int i = 0; i < ALL.length; i++) {
-        if (i > 0) {
-          out.append(',');
+        out.append(KEYS[i]);
+        String v = repeating(ALL[i], r);
+        if (v == null) {
+          ALL[i].write(r, node, out, true);
+        } else if (v == seen[i]) {
+          out.append(seenJson[i]);
+        } else {
+          int at = out.length();
+          out.json(v);
+          seen[i] = v;
+          seenJson[i] = out.bytes(at);
         }
-        out.append('"').append(ALL[i].key).append("\":");
-        ALL[i].write(r, node, out, true);
       }
       out.append('}');
+    }
+
+    /** The text of a fact that mostly repeats from line to line, or null (written as usual). */
+    private @Nullable String repeating(Field f, AccessRecord r) {
+      return switch (f) {
+        case NODE -> node;
+        case LISTENER -> r.listener;
+        case METHOD -> r.method;
+        case PROTOCOL -> Field.protocol(r.version);
+        case ROUTE -> r.route;
+        case UPSTREAM -> r.upstream;
+        case SERVER -> r.server;
+        case TERMINATION -> r.termination == null ? null : r.termination.word();
+        default -> null;
+      };
     }
   }
 

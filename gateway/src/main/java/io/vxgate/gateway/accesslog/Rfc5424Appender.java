@@ -62,9 +62,9 @@ final class Rfc5424Appender extends SyslogAppenderBase<AccessRecord> {
     return new LayoutBase<>() {
       @Override
       public String doLayout(AccessRecord r) {
-        time.sb.setLength(0);
-        time.append('<').append(pri).append(">1 ").rfc3339(r.startMillis).append(fixed);
-        return time.sb.append(lines.text(r)).toString();
+        time.reset().append('<').append(pri).append(">1 ").rfc3339(r.startMillis).append(fixed);
+        lines.format(r, time);
+        return time.toString();
       }
     };
   }

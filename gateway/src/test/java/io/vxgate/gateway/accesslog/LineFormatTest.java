@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vxgate.config.AccessLogConfig;
 import io.vxgate.config.AccessLogConfig.Format;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class LineFormatTest {
   private static String line(LineFormat f, AccessRecord r) {
     Line l = new Line(ZoneOffset.UTC);
     f.format(r, l);
-    return l.sb.toString();
+    return l.toString();
   }
 
   private static LineFormat format(Format format) {
@@ -116,6 +117,59 @@ class LineFormatTest {
             "gw-1");
     assertThat(line(f, proxied()))
         .isEqualTo("$ 203.0.113.7 [2024-05-01T12:00:01.234Z] GET /a/b 200 200 - 1x");
+  }
+
+  /** The JSON format copies repeating text it escaped before: each line still shows its own. */
+  @Test
+  void jsonLinesInARowEachShowTheirOwnFacts() {
+    LineFormat f = format(Format.JSON);
+    AccessRecord other = proxied();
+    other.routed("w\"eb", "app2");
+    other.attempt("o\u00e93", 1_030 * MS);
+    other.end(503, Termination.NO_SERVER, 0, 0, 1_040 * MS);
+    String first = line(f, proxied());
+    String second = line(f, other);
+    assertThat(second)
+        .contains("\"route\":\"w\\\"eb\",\"upstream\":\"app2\",\"server\":\"o\u00e93\"")
+        .contains("\"termination\":\"no-server\"");
+    assertThat(line(f, proxied())).isEqualTo(first);
+    assertThat(line(f, other)).isEqualTo(second);
+    AccessRecord unread = new AccessRecord(T, 0, "web", null, null);
+    unread.head(MS, null, null, 0, null, null, null, "x");
+    unread.end(400, Termination.REFUSED_BAD_REQUEST, 0, 0, MS);
+    assertThat(line(f, unread)).contains("\"method\":null,").contains("\"route\":null,");
+    assertThat(line(f, proxied())).isEqualTo(first);
+  }
+
+  /**
+   * A line is UTF-8 with JSON's escapes, or nginx's in text; a lone surrogate becomes {@code ?}, as
+   * {@code String.getBytes} writes it; numbers of any sign.
+   */
+  @Test
+  void nonAsciiAndEscapesAreWrittenAsTheStringsBytesWouldBe() {
+    String odd = "caf\u00e9 \u20ac \ud834\udd1e \ud800x \u0001\u007f\"\\\r\t";
+    Line l = new Line(ZoneOffset.UTC);
+    l.json(odd);
+    assertThat(l.toString())
+        .isEqualTo("\"caf\u00e9 \u20ac \ud834\udd1e ?x \\u0001\\u007f\\\"\\\\\\r\\t\"");
+    assertThat(l.bytes())
+        .isEqualTo(
+            "\"caf\u00e9 \u20ac \ud834\udd1e ?x \\u0001\\u007f\\\"\\\\\\r\\t\""
+                .getBytes(StandardCharsets.UTF_8));
+    l.reset().text(odd);
+    assertThat(l.toString())
+        .isEqualTo("caf\\xe9 \\u20ac \\ud834\\udd1e \\ud800x \\x01\\x7f\\x22\\x5c\\x0d\\x09");
+    l.reset().append(odd.substring(0, 13)).append(' ').append(-42).append(' ').append(0);
+    l.append(' ').append(Long.MIN_VALUE).append(' ').append(Long.MAX_VALUE);
+    assertThat(l.bytes())
+        .isEqualTo(
+            (odd.substring(0, 13) + " -42 0 " + Long.MIN_VALUE + " " + Long.MAX_VALUE)
+                .getBytes(StandardCharsets.UTF_8));
+    StringBuilder longer = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      longer.append((char) ('a' + i % 26)).append('\u00e9');
+    }
+    assertThat(l.reset().json(longer.toString()).toString()).isEqualTo("\"" + longer + "\"");
   }
 
   @Test
