@@ -115,7 +115,7 @@ public final class AccessLog implements AccessLogControl {
    * Opens the destination and the span export of {@code config} and {@code tracing} without putting
    * them in force (a reload: blocks, so not on an event loop). The caller checks {@link
    * Setup#errors}, then hands the setup to {@link #switchTo}, or gives it up with {@link
-   * Setup#close}.
+   * Setup#abandon}.
    *
    * @param config null: no access log
    */
@@ -484,6 +484,17 @@ public final class AccessLog implements AccessLogControl {
       sink.stop();
       if (spans != null) {
         spans.close(wait);
+      }
+    }
+
+    /**
+     * Gives up a setup that was never put in force (a refused reload): like {@link #close}, and a
+     * log file it created is removed again while it is still empty.
+     */
+    public void abandon() {
+      sink.abandon();
+      if (spans != null) {
+        spans.close(false);
       }
     }
   }

@@ -11,6 +11,8 @@ import ch.qos.logback.core.util.FileSize;
 import io.vxgate.config.AccessLogConfig;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,9 +76,19 @@ abstract class Sink {
 
   abstract void stop();
 
+  /**
+   * Stops a destination that was never put in force (a refused reload): a file it created is
+   * removed again when nothing was written to it.
+   */
+  void abandon() {
+    stop();
+  }
+
   static Sink of(AccessLogConfig config, LineEncoder encoder, String node, Context context) {
     if (config.destination() instanceof AccessLogConfig.File f) {
-      return new FileSink(f.path(), encoder, context);
+      // before logback creates it: a refused reload removes only a file it made
+      boolean existed = Files.exists(Path.of(f.path()));
+      return new FileSink(f.path(), encoder, context, existed);
     }
     if (config.destination() instanceof AccessLogConfig.Syslog s) {
       return new SyslogSink(new Rfc5424Appender(s.address(), node, encoder), context);
@@ -135,6 +147,7 @@ abstract class Sink {
     static final long RETRY_NANOS = 5_000_000_000L;
     private final String path;
     private final Context context;
+    private final boolean existed;
     private @Nullable String openFailure;
     private long lastTry = System.nanoTime();
     private final RecoveryListener recovery =
@@ -150,10 +163,11 @@ abstract class Sink {
           }
         };
 
-    FileSink(String path, LineEncoder encoder, Context context) {
+    FileSink(String path, LineEncoder encoder, Context context, boolean existed) {
       super(fileAppender(path, context), encoder, context);
       this.path = path;
       this.context = context;
+      this.existed = existed;
       opened();
     }
 
@@ -223,6 +237,21 @@ abstract class Sink {
       boolean wasOk = failure == null;
       appender.doAppend(r);
       return wasOk && failure == null;
+    }
+
+    @Override
+    void abandon() {
+      stop();
+      if (!existed) {
+        try {
+          Path p = Path.of(path);
+          if (Files.isRegularFile(p) && Files.size(p) == 0) {
+            Files.delete(p);
+          }
+        } catch (IOException e) {
+          // left behind, empty: nothing is lost
+        }
+      }
     }
 
     @Override

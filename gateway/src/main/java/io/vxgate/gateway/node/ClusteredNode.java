@@ -533,7 +533,7 @@ public final class ClusteredNode implements NodeContext {
               AccessLog.Setup s = accessLog.prepare(after.accessLog(), after.tracing());
               List<io.vxgate.config.ConfigError> errors = s.errors(file);
               if (!errors.isEmpty()) {
-                s.close(false);
+                s.abandon();
                 throw new ConfigException(errors);
               }
               return s;
@@ -549,7 +549,7 @@ public final class ClusteredNode implements NodeContext {
 
                   @Override
                   public void abort() {
-                    s.close(false);
+                    s.abandon();
                   }
                 });
   }

@@ -148,10 +148,36 @@ class AccessLogTest {
             "gw.yaml: access-log.file: "
                 + bad
                 + " (expected: a file this node can open for appending; here: Not a directory)");
-    next.close(false);
+    next.abandon();
     // the log in force goes on
     log.submit(record("kept"));
     await().atMost(Duration.ofSeconds(10)).until(() -> ids(a, "A ").equals(List.of("kept")));
+    log.close();
+  }
+
+  /**
+   * A reload refused for another reason gives up the log it opened: a file it created goes again, a
+   * file that was there stays as it was.
+   */
+  @Test
+  void aRefusedReloadLeavesNoFileItCreated() throws Exception {
+    Path a = dir.resolve("a.log");
+    AccessLog log = AccessLog.start(custom("A $request_id $status", a, 16), noExport(), "gw-1");
+    Path fresh = dir.resolve("fresh.log");
+    AccessLog.Setup next = log.prepare(custom("B $request_id $status", fresh, 16), noExport());
+    assertThat(next.errors("gw.yaml")).isEmpty();
+    assertThat(fresh).exists();
+    next.abandon();
+    assertThat(fresh).doesNotExist();
+
+    Path kept = Files.writeString(dir.resolve("kept.log"), "");
+    Path older = Files.writeString(dir.resolve("older.log"), "B x 200\n");
+    log.prepare(custom("B $request_id $status", kept, 16), noExport()).abandon();
+    log.prepare(custom("B $request_id $status", older, 16), noExport()).abandon();
+    assertThat(kept).exists().isEmptyFile();
+    assertThat(older).hasContent("B x 200");
+    log.submit(record("after"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ids(a, "A ").equals(List.of("after")));
     log.close();
   }
 
