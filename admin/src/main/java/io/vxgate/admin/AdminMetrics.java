@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The gateway's own meters (names in {@code docs/admin.md}), and the {@link ProxyMetrics} sink the
@@ -74,7 +75,11 @@ final class AdminMetrics implements ProxyMetrics {
 
   @Override
   public void request(
-      String upstream, int status, long durationNanos, long requestBytes, long responseBytes) {
+      @Nullable String upstream,
+      int status,
+      long durationNanos,
+      long requestBytes,
+      long responseBytes) {
     String u = upstream == null ? "" : upstream;
     UpstreamMeters m = upstreams.get(u);
     if (m == null) {
@@ -96,7 +101,8 @@ final class AdminMetrics implements ProxyMetrics {
   }
 
   @Override
-  public void attempt(String upstream, String server, int status, String failure, long nanos) {
+  public void attempt(
+      String upstream, String server, int status, @Nullable String failure, long nanos) {
     ServerMeters m = server(upstream, server);
     m.attempts(statusClass(status), failure == null ? "none" : failure).increment();
     m.latency.record(nanos, TimeUnit.NANOSECONDS);

@@ -1,6 +1,7 @@
 package io.vxgate.cluster;
 
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The request path's metrics sink. The gateway calls it on the event loop, so implementations must
@@ -22,7 +23,11 @@ public interface ProxyMetrics {
    * @param responseBytes body bytes written to the client
    */
   default void request(
-      String upstream, int status, long durationNanos, long requestBytes, long responseBytes) {}
+      @Nullable String upstream,
+      int status,
+      long durationNanos,
+      long requestBytes,
+      long responseBytes) {}
 
   /**
    * One attempt to one server ended.
@@ -32,7 +37,7 @@ public interface ProxyMetrics {
    * @param durationNanos from the attempt's start (server picked) to its end
    */
   default void attempt(
-      String upstream, String server, int status, String failure, long durationNanos) {}
+      String upstream, String server, int status, @Nullable String failure, long durationNanos) {}
 
   /**
    * The request is retried after an attempt to {@code server} failed.

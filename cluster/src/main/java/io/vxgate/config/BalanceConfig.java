@@ -21,6 +21,10 @@ public record BalanceConfig(Kind kind, @Nullable String argument, boolean hashQu
 
   public BalanceConfig {
     requireNonNull(kind, "kind");
+    if ((kind == Kind.HEADER || kind == Kind.COOKIE) && argument == null) {
+      throw new IllegalArgumentException(
+          "balance: " + kind.name().toLowerCase(java.util.Locale.ROOT) + " needs a name");
+    }
     if (hashQuery && kind != Kind.URI) {
       throw new IllegalArgumentException("hash-query: true (expected: only with balance: uri)");
     }

@@ -283,8 +283,9 @@ public final class GatewayNode {
         }
         Listener.Certificates certs =
             l.tls() == null ? null : Listener.Certificates.load(vertx, l.tls());
+        Listener.Certificates current = d.listener().certificates();
         boolean newCerts =
-            certs != null && !certs.leaves().equals(d.listener().certificates().leaves());
+            certs != null && (current == null || !certs.leaves().equals(current.leaves()));
         if (!d.configured().equals(l) || newCerts) {
           ListenerConfig actual = l.withBind(d.listener().config().bind());
           updates.add(

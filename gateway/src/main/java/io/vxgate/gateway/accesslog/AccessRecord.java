@@ -78,14 +78,16 @@ public final class AccessRecord {
    * The request head was read.
    *
    * @param version 10, 11 (HTTP/1.x) or 20 (HTTP/2)
+   * @param method null: the head was not read (a malformed request)
+   * @param target null: the head was not read
    * @param host the effective authority ({@code host[:port]}; null: none)
    * @param userAgent null: none
    * @param referer null: none
    */
   public void head(
       long nanos,
-      String method,
-      String target,
+      @Nullable String method,
+      @Nullable String target,
       int version,
       @Nullable String host,
       @Nullable String userAgent,
@@ -251,8 +253,13 @@ public final class AccessRecord {
     return termination;
   }
 
-  /** The request's X-Request-Id (null: the head was not read). */
-  public @Nullable String requestId() {
+  /**
+   * The request's X-Request-Id: asked for only once {@link #head} has set it (a request the gateway
+   * answers or forwards; a malformed one gets a generated id).
+   */
+  // NullAway cannot see the order of calls: the field is null only before head()
+  @SuppressWarnings("NullAway")
+  public String requestId() {
     return requestId;
   }
 }

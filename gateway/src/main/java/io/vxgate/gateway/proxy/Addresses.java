@@ -2,13 +2,14 @@ package io.vxgate.gateway.proxy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.jspecify.annotations.Nullable;
 
 /** IP literal parsing that never triggers a DNS lookup. */
 public final class Addresses {
   private Addresses() {}
 
   /** Parses an IPv4 or IPv6 literal (brackets allowed), or returns null; never resolves names. */
-  public static InetAddress parseLiteral(String s) {
+  public static @Nullable InetAddress parseLiteral(String s) {
     if (s == null || s.isEmpty()) {
       return null;
     }

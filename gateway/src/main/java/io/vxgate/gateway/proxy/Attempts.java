@@ -7,6 +7,7 @@ import io.vxgate.gateway.upstream.ServerState;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The servers one request has tried, in order, and how it picks the next: on the first attempt the
@@ -18,23 +19,23 @@ final class Attempts implements PickContext {
   private final UpstreamSelector selector;
   private final RequestInfo view;
   private final String hashPath;
-  private final StickySessions.Table sticky;
+  private final StickySessions.@Nullable Table sticky;
   private final Ticker ticker;
   private ServerState[] tried = new ServerState[2];
   private int count;
-  private ServerState cookieServer;
+  private @Nullable ServerState cookieServer;
   private boolean hashKeyComputed;
-  private CharSequence hashKey;
+  private @Nullable CharSequence hashKey;
 
   /**
    * @param hashPath what {@code balance: uri} hashes ({@link #uriKey})
-   * @param sticky nullable: no sticky sessions
+   * @param sticky null: no sticky sessions
    */
   Attempts(
       UpstreamSelector selector,
       RequestInfo view,
       String hashPath,
-      StickySessions.Table sticky,
+      StickySessions.@Nullable Table sticky,
       Ticker ticker) {
     this.selector = selector;
     this.view = view;
@@ -44,7 +45,7 @@ final class Attempts implements PickContext {
   }
 
   /** Picks and records the server of the next attempt, or returns null when none is available. */
-  ServerState next() {
+  @Nullable ServerState next() {
     ServerState s = null;
     if (count == 0 && sticky != null) {
       cookieServer = sticky.pinned(view);
@@ -70,12 +71,12 @@ final class Attempts implements PickContext {
   }
 
   /** The server the request's sticky cookie named (null: none or not valid). */
-  ServerState cookieServer() {
+  @Nullable ServerState cookieServer() {
     return cookieServer;
   }
 
   @Override
-  public CharSequence hashKey() {
+  public @Nullable CharSequence hashKey() {
     if (!hashKeyComputed) {
       hashKeyComputed = true;
       hashKey = hashKey(selector.upstream().config().balance(), view, hashPath);
@@ -92,7 +93,9 @@ final class Attempts implements PickContext {
   }
 
   /** The key a hashing balance hashes for this request. */
-  static CharSequence hashKey(BalanceConfig balance, RequestInfo view, String hashPath) {
+  // a header or cookie balance has its name as argument (BalanceConfig requires it)
+  @SuppressWarnings("NullAway")
+  static @Nullable CharSequence hashKey(BalanceConfig balance, RequestInfo view, String hashPath) {
     return switch (balance.kind()) {
       case SOURCE -> view.clientIp();
       case URI -> hashPath;

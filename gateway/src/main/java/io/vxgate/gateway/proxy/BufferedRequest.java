@@ -5,6 +5,7 @@ import io.vxgate.gateway.buffer.BodyBuffer;
 import io.vxgate.gateway.buffer.NodeBuffers;
 import io.vxgate.gateway.upstream.OriginConnection;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Request buffering for one {@link Exchange} (docs/architecture.md#buffering): the client's body is
@@ -40,9 +41,9 @@ final class BufferedRequest implements BodyBuffer.Listener {
   private boolean announced;
 
   /** The origin of the attempt the body is being sent to, with its replay; null when none. */
-  private OriginConnection origin;
+  private @Nullable OriginConnection origin;
 
-  private BodyBuffer.Reader replay;
+  private BodyBuffer.@Nullable Reader replay;
 
   /**
    * @param memory bytes of the body held in memory at most ({@code buffering.memory})
@@ -117,6 +118,9 @@ final class BufferedRequest implements BodyBuffer.Listener {
     buffer.release();
   }
 
+  // called only while sending (replay set): sendTo sets origin and replay together and
+  // stopSending clears both
+  @SuppressWarnings("NullAway")
   private void pump() {
     OriginConnection c = origin;
     BodyBuffer.Reader r = replay;

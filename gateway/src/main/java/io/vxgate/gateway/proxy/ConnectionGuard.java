@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-connection timeouts of an HTTP/1.x client connection (HAProxy's {@code timeout http-request},
@@ -70,7 +71,12 @@ final class ConnectionGuard {
   private final long keepAliveNanos;
   private final long bodyTimeoutNanos;
   private final long clientTimeoutNanos;
+
+  // Both set by start(), which the connection calls as Netty adds it, before any byte is read.
+  @SuppressWarnings("NullAway.Init")
   private Http1Front front;
+
+  @SuppressWarnings("NullAway.Init")
   private ChannelHandlerContext ctx;
 
   /** Whether the response to the current request has started. */
@@ -84,7 +90,7 @@ final class ConnectionGuard {
   /** When the last bytes of a request head or body arrived (System.nanoTime). */
   private long lastRead = phaseStart;
 
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
 
   /** When the pending timer fires (System.nanoTime). */
   private long timerDeadline;
@@ -102,7 +108,7 @@ final class ConnectionGuard {
 
   private long sampledProgress;
   private long sampledPending;
-  private ScheduledFuture<?> stallTimer;
+  private @Nullable ScheduledFuture<?> stallTimer;
 
   /**
    * @param headerTimeout {@code request-header-timeout}

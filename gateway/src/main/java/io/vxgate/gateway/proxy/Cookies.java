@@ -1,6 +1,7 @@
 package io.vxgate.gateway.proxy;
 
 import io.vxgate.gateway.http1.HeaderFields;
+import org.jspecify.annotations.Nullable;
 
 /** Reading one cookie of a request without decoding all of them. */
 final class Cookies {
@@ -10,7 +11,7 @@ final class Cookies {
    * The value of the first cookie named {@code name} in the request's Cookie headers (RFC 6265
    * section 4.2: {@code name=value} pairs separated by {@code ;}), unquoted; null when absent.
    */
-  static String value(HeaderFields fields, String name) {
+  static @Nullable String value(HeaderFields fields, String name) {
     for (String header : fields.getAll("Cookie")) {
       int i = 0;
       int n = header.length();

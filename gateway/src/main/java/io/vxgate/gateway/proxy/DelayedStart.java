@@ -5,6 +5,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vxgate.gateway.accesslog.Termination;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request its limits make wait (nginx's {@code limit_req} delay): the client connection stops
@@ -18,7 +19,10 @@ final class DelayedStart implements FrontConnection.Active {
   private final FrontConnection.Active handler;
   private final Runnable start;
   private final ScheduledFuture<?> timer;
-  private ArrayDeque<ByteBuf> parts;
+
+  /** Body parts read during the delay (null: none yet, or handed on). */
+  private @Nullable ArrayDeque<ByteBuf> parts;
+
   private boolean ended;
   private boolean gone;
 

@@ -19,6 +19,7 @@ import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final UpstreamConfig upstream;
   private final boolean hasBody;
   private final RouteConfig route;
-  private final StickySessions.Table sticky;
+  private final StickySessions.@Nullable Table sticky;
 
   /** The places the request holds in its route's concurrency limits, given back at its end. */
   private final Admission admission;
@@ -81,7 +82,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private final Ticker ticker;
 
   /** The route's buffering; null when the node buffers nothing. */
-  private final BufferingConfig buffering;
+  /** Null: the node buffers nothing. */
+  private final @Nullable BufferingConfig buffering;
 
   /** The client waits for 100 Continue before it sends the body. */
   private final boolean expectContinue;
@@ -96,19 +98,19 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private long contentLength;
 
   /** The request body, received whole before any server is picked; null when it streams. */
-  private BufferedRequest bufferedBody;
+  private @Nullable BufferedRequest bufferedBody;
 
   /** Whether this response may be held for the client (decided from its head). */
   private boolean bufferResponse;
 
   /** The response parts the client could not take yet; null until the client was once full. */
-  private ResponseFeed feed;
+  private @Nullable ResponseFeed feed;
 
   /** When the origin's response ended while the client was still fed (ticker nanos). */
   private long originEndNanos;
 
-  /** Body parts that arrived before an origin connection was ready. */
-  private ArrayDeque<ByteBuf> pendingBody;
+  /** Body parts that arrived before an origin connection was ready (null: none). */
+  private @Nullable ArrayDeque<ByteBuf> pendingBody;
 
   private boolean bodyEnded;
   private boolean bodyStarted;
@@ -123,9 +125,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   private int status;
   private long attemptStartNanos;
   private long responseBytes;
-  private UpstreamFailure lastFailure;
-  private ServerState server;
-  private OriginConnection origin;
+  private @Nullable UpstreamFailure lastFailure;
+  private @Nullable ServerState server;
+  private @Nullable OriginConnection origin;
 
   Exchange(
       FrontConnection front,
@@ -138,7 +140,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
       boolean hasBody,
       long contentLength,
       RouteConfig route,
-      StickySessions.Table sticky,
+      StickySessions.@Nullable Table sticky,
       Admission admission) {
     this.front = front;
     this.admission = admission;
@@ -170,6 +172,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     this.chunked = hasBody && contentLength < 0;
   }
 
+  // buffering is set only when the snapshot has the node's buffers (ProxySnapshot#buffering)
+  @SuppressWarnings("NullAway")
   void start() {
     if (hasBody && buffering != null && buffering.request()) {
       // The body is received whole first; a client that waits for 100 Continue gets it now (a
@@ -225,6 +229,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    * An HTTP/1.1 request needs a Host: when the client had none (HTTP/1.0) and no route set one, the
    * server's address is it, as the origin would be called directly.
    */
+  // called from send(), while an attempt holds its server
+  @SuppressWarnings("NullAway")
   private void hostOfServer() {
     HeaderFields f = req.fields();
     if (serverHost || !f.contains("Host")) {
@@ -337,6 +343,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
   /** How the buffered request body reports back: complete, sent, or failed on the temp file. */
   private BufferedRequest.Owner bufferedRequestOwner() {
     return new BufferedRequest.Owner() {
+      // this owner is bufferedBody's: it reports only once bufferedBody is set
+      @SuppressWarnings("NullAway")
       @Override
       public void bodyBuffered() {
         if (state != State.NEW) {
@@ -403,6 +411,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
 
   // ---- the response, from the origin
 
+  // the origin calls back only while an attempt holds its server and the connection
+  @SuppressWarnings("NullAway")
   @Override
   public void onResponseHead(ResponseHead r) {
     int code = r.status();
@@ -463,8 +473,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    */
   private boolean mayBuffer(HeaderFields h) {
     boolean on = buffering != null && buffering.response() && !front.bodyless(status);
-    if (h.contains("X-Accel-Buffering")) {
-      on &= !"no".equalsIgnoreCase(h.get("X-Accel-Buffering").trim());
+    String accel = h.get("X-Accel-Buffering");
+    if (accel != null) {
+      on &= !"no".equalsIgnoreCase(accel.trim());
       h.remove("X-Accel-Buffering");
     }
     if (on) {
@@ -480,6 +491,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    * What is only written (not yet flushed) is flushed first: a client that takes it (the socket's
    * buffer has room) costs neither, and no pair of epoll_ctl calls to pause and resume the origin.
    */
+  // while the response streams, the origin connection is held (origin) until it ends; a held
+  // response (bufferResponse) goes to the feed instead
+  @SuppressWarnings("NullAway")
   private void afterClientWrite() {
     if (!front.isWritable()) {
       front.flush();
@@ -493,6 +507,9 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
+  // only for a response that may be held (mayBuffer: buffering is set, so are the snapshot's
+  // buffers), while its origin connection is held
+  @SuppressWarnings("NullAway")
   private ResponseFeed feed() {
     ResponseFeed f = feed;
     if (f == null) {
@@ -527,6 +544,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     afterClientWrite();
   }
 
+  // a streaming response (state STREAMING) holds its origin connection until here
+  @SuppressWarnings("NullAway")
   @Override
   public void onResponseEnd() {
     if (state != State.STREAMING) {
@@ -618,6 +637,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
+  // the origin calls back only once an attempt picked its server
+  @SuppressWarnings("NullAway")
   @Override
   public void onOriginFailure(Throwable cause) {
     origin = null;
@@ -635,6 +656,8 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
     }
   }
 
+  // a failure is of an attempt, which picked its server first (attempt())
+  @SuppressWarnings("NullAway")
   private void onFailure(UpstreamFailure failure, Throwable cause) {
     if (failure.countsAgainstServer()) {
       server.passive().recordFailure();
@@ -699,7 +722,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    * framing (e.g. gzip), or null. When chunked is not the last coding, the body was read to the
    * close, untouched: every coding stays.
    */
-  static String otherCodings(HeaderFields h) {
+  static @Nullable String otherCodings(HeaderFields h) {
     if (!h.contains("Transfer-Encoding")) {
       return null;
     }
@@ -736,7 +759,7 @@ final class Exchange implements FrontConnection.Active, OriginListener, Upstream
    * @param status the origin's status, 0 when none arrived
    * @param failure the failure tag, or null
    */
-  private void endAttempt(int status, String failure) {
+  private void endAttempt(int status, @Nullable String failure) {
     if (server != null) {
       long took = ticker.nanoTime() - attemptStartNanos;
       snapshot.metrics().attempt(upstream.name(), server.name(), status, failure, took);

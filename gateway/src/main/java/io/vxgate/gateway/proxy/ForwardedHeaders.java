@@ -3,6 +3,7 @@ package io.vxgate.gateway.proxy;
 import io.vxgate.config.Cidr;
 import java.net.InetAddress;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * X-Forwarded-For / X-Real-IP / X-Forwarded-Proto / X-Forwarded-Host, trusting incoming values only
@@ -20,7 +21,7 @@ public final class ForwardedHeaders {
   }
 
   /** Whether the immediate peer may set forwarding headers. */
-  public boolean trusts(InetAddress peer) {
+  public boolean trusts(@Nullable InetAddress peer) {
     if (peer == null || trusted.length == 0) {
       return false;
     }
@@ -34,7 +35,7 @@ public final class ForwardedHeaders {
   }
 
   /** The X-Forwarded-For value to send upstream. */
-  public String forwardedFor(String incoming, String peer, boolean peerTrusted) {
+  public String forwardedFor(@Nullable String incoming, String peer, boolean peerTrusted) {
     if (!peerTrusted || incoming == null || incoming.isBlank()) {
       return peer;
     }
@@ -47,7 +48,7 @@ public final class ForwardedHeaders {
    */
   // String.split drops trailing empty elements, as an HTTP list may end with one (RFC 9110 5.6.1)
   @SuppressWarnings("StringSplitter")
-  public String realIp(String incoming, String peer, boolean peerTrusted) {
+  public String realIp(@Nullable String incoming, String peer, boolean peerTrusted) {
     if (!peerTrusted || incoming == null || incoming.isBlank()) {
       return peer;
     }

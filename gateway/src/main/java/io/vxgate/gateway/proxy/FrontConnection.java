@@ -67,9 +67,16 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   final Listener listener;
   final ListenerConfig config;
+
+  // Both set in handlerAdded, which Netty calls before any event of the connection.
+  @SuppressWarnings("NullAway.Init")
   ChannelHandlerContext ctx;
+
+  @SuppressWarnings("NullAway.Init")
   Channel channel;
-  Active active;
+
+  /** The current request's handler (null: none). */
+  @Nullable Active active;
 
   /** Where the response to the current request is. */
   enum Response {
@@ -98,21 +105,22 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /** 10 or 11. */
   int version = 11;
 
-  private ProxySnapshot stickySnapshot;
+  private @Nullable ProxySnapshot stickySnapshot;
   private Map<String, StickySessions.Table> stickyTables = Map.of();
 
-  /** The client's address, and as text (computed once per connection). */
-  private InetSocketAddress peer;
+  /** The client's address (null: unknown), and as text (computed once per connection). */
+  private @Nullable InetSocketAddress peer;
 
-  private String peerText;
+  private String peerText = "";
+  private boolean peerRead;
 
-  /** The TLS protocol of the connection, for the access log (computed once). */
-  private String tlsProtocol;
+  /** The TLS protocol of the connection, for the access log (computed once; null: not yet). */
+  private @Nullable String tlsProtocol;
 
   /** The last Host value seen on this connection and its parsed form (clients repeat it). */
-  private String lastHost;
+  private @Nullable String lastHost;
 
-  private Authority lastAuthority;
+  private @Nullable Authority lastAuthority;
 
   FrontConnection(Listener listener) {
     this.listener = listener;
@@ -140,8 +148,8 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   /** Whether this is an HTTP/2 stream. */
   abstract boolean http2();
 
-  /** The client's address (for an HTTP/2 stream, that of its connection). */
-  abstract InetSocketAddress remoteAddress();
+  /** The client's address (for an HTTP/2 stream, that of its connection); null when unknown. */
+  abstract @Nullable InetSocketAddress remoteAddress();
 
   // ---- the request path
 
@@ -172,8 +180,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       reject(s, r, framingStatus, Termination.ofRefusal(framingStatus), true);
       return;
     }
-    if (config.redirectHttps() != null && !listener.tls()) {
-      redirectToHttps(s, req, r);
+    Integer httpsPort = config.redirectHttps();
+    if (httpsPort != null && !listener.tls()) {
+      redirectToHttps(s, req, r, httpsPort);
       return;
     }
     String uri = req.target();
@@ -273,7 +282,8 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
    * A new record of a request of this connection whose first byte arrived at {@code startNanos}.
    */
   final AccessRecord record(long startNanos) {
-    if (peerText == null) {
+    if (!peerRead) {
+      peerRead = true;
       peer = remoteAddress();
       peerText = peer == null ? "" : peer.getAddress().getHostAddress();
     }
@@ -285,7 +295,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** The TLS protocol the connection negotiated ({@code TLSv1.3}), or null. */
-  private String tlsProtocol() {
+  private @Nullable String tlsProtocol() {
     Channel c = channel.parent() != null ? channel.parent() : channel;
     io.netty.handler.ssl.SslHandler ssl = c.pipeline().get(io.netty.handler.ssl.SslHandler.class);
     return ssl == null ? null : ssl.engine().getSession().getProtocol();
@@ -304,7 +314,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** The path of a request target (origin-form or absolute-form), or null when it has none. */
-  static String pathOf(String uri, int q) {
+  static @Nullable String pathOf(String uri, int q) {
     String target = q < 0 ? uri : uri.substring(0, q);
     int hash = target.indexOf('#');
     if (hash >= 0) {
@@ -333,7 +343,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   // the tables are kept per snapshot instance: comparing snapshots by value would cost a walk of
   // the whole config on every request
   @SuppressWarnings("ReferenceEquality")
-  private StickySessions.Table stickyTable(ProxySnapshot s, String upstream) {
+  private StickySessions.@Nullable Table stickyTable(ProxySnapshot s, String upstream) {
     if (s != stickySnapshot) {
       Map<String, StickySessions.Table> tables = new HashMap<>();
       byte[] key = null;
@@ -352,7 +362,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
   }
 
   /** {@link #effectiveAuthority}, remembering the last Host value of this connection. */
-  private Authority authority(RequestHead req) {
+  private @Nullable Authority authority(RequestHead req) {
     String host = req.fields().get("Host");
     if (host != null
         && host.equals(lastHost)
@@ -384,7 +394,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
    * section 3.2: 400), or either is not a valid {@code host[:port]}. Normalised ({@link
    * Authority#parse}): routing and the origin see the same host.
    */
-  static Authority effectiveAuthority(RequestHead req) {
+  static @Nullable Authority effectiveAuthority(RequestHead req) {
     HeaderFields fields = req.fields();
     String uri = req.target();
     String host = fields.get("Host");
@@ -408,7 +418,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     return parsed == null ? INVALID : parsed;
   }
 
-  static String stripPrefix(String path, String prefix) {
+  static String stripPrefix(String path, @Nullable String prefix) {
     if (prefix == null || !path.startsWith(prefix)) {
       return path;
     }
@@ -416,10 +426,9 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
     return rest.startsWith("/") ? rest : "/" + rest;
   }
 
-  private void redirectToHttps(ProxySnapshot s, RequestHead req, AccessRecord r) {
+  private void redirectToHttps(ProxySnapshot s, RequestHead req, AccessRecord r, int port) {
     Authority authority = effectiveAuthority(req);
     String host = authority == null || invalid(authority) ? "localhost" : authority.host();
-    int port = config.redirectHttps();
     String location = "https://" + host + (port == 443 ? "" : ":" + port) + req.target();
     HeaderFields h = new HeaderFields(4);
     h.add("Location", location);
@@ -436,7 +445,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
 
   /**
    * {@link #reject(ProxySnapshot, AccessRecord, int, Termination, boolean)} with more header fields
-   * (nullable).
+   * (null: none).
    */
   final void reject(
       ProxySnapshot s,
@@ -444,7 +453,7 @@ abstract class FrontConnection extends ChannelInboundHandlerAdapter {
       int status,
       Termination why,
       boolean malformed,
-      HeaderFields extra) {
+      @Nullable HeaderFields extra) {
     // A malformed request, or an unread body that would be parsed as the next request: close
     // after answering.
     int sent = s.errorPages().send(this, status, r, malformed || requestOpen, extra);

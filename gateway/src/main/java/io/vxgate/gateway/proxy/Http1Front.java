@@ -20,6 +20,7 @@ import io.vxgate.gateway.http1.ResponseHead;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One client HTTP/1.x connection, read and written as bytes: {@link HeadParser} and {@link
@@ -51,10 +52,12 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
 
   private final HeadParser parser;
   private final BodyDecoder body;
-  private final ConnectionGuard guard;
+
+  /** Null: no header/body/keep-alive timeouts. */
+  private final @Nullable ConnectionGuard guard;
 
   /** Bytes read and not yet consumed (a pipelined request waiting for its turn). */
-  private ByteBuf pending;
+  private @Nullable ByteBuf pending;
 
   /** What the connection does with the bytes it reads. */
   private enum Phase {
@@ -124,9 +127,9 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   private long lingerEnd;
 
   /**
-   * @param guard nullable: no header/body/keep-alive timeouts
+   * @param guard null: no header/body/keep-alive timeouts
    */
-  Http1Front(Listener listener, ConnectionGuard guard) {
+  Http1Front(Listener listener, @Nullable ConnectionGuard guard) {
     super(listener);
     this.guard = guard;
     int maxHead = config.maxHeaderSize();
@@ -148,7 +151,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   }
 
   @Override
-  InetSocketAddress remoteAddress() {
+  @Nullable InetSocketAddress remoteAddress() {
     return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
   }
 
@@ -226,6 +229,10 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
         }
         headStarted = false;
         RequestHead head = parser.request();
+        if (head == null) {
+          // never: feed returned true, so a whole head was read
+          throw new Http1Exception(400, "no request head");
+        }
         parser.reset();
         startRequest(head);
       }
@@ -405,8 +412,8 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   /** A body part up to this size is copied behind the response head into one buffer. */
   private static final int SMALL_BODY = 1024;
 
-  /** The response head, not yet written (see {@link #writeResponseHead}). */
-  private ByteBuf heldHead;
+  /** The response head, not yet written (see {@link #writeResponseHead}; null: none). */
+  private @Nullable ByteBuf heldHead;
 
   private void writeHeldHead() {
     ByteBuf h = heldHead;
@@ -630,7 +637,7 @@ final class Http1Front extends FrontConnection implements BodyDecoder.Sink {
   }
 
   /** The guard's timeout: answers 408 (when {@code answer}) below everything, then closes. */
-  void timedOut(byte[] answer) {
+  void timedOut(byte @Nullable [] answer) {
     stop();
     boolean served = active != null;
     clientGone(answer != null ? 408 : 0, Termination.CLIENT_TIMEOUT);

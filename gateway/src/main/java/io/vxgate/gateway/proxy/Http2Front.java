@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One HTTP/2 stream, as HTTP/1 messages from Netty's stream codec: a request becomes a {@link
@@ -53,17 +54,17 @@ final class Http2Front extends FrontConnection {
   /** When the last piece of the request body arrived (System.nanoTime). */
   private long lastBodyAt;
 
-  private ScheduledFuture<?> bodyTimer;
+  private @Nullable ScheduledFuture<?> bodyTimer;
 
   /** A request read in this read pass, started at its end ({@link #channelReadComplete}). */
-  private RequestHead deferred;
+  private @Nullable RequestHead deferred;
 
   private int deferredFraming;
   private long deferredLength;
   private long deferredArrival;
 
-  /** Body parts read before the deferred request started. */
-  private ArrayDeque<HttpContent> early;
+  /** Body parts read before the deferred request started (null: none). */
+  private @Nullable ArrayDeque<HttpContent> early;
 
   Http2Front(Listener listener) {
     super(listener);
@@ -76,7 +77,7 @@ final class Http2Front extends FrontConnection {
   }
 
   @Override
-  InetSocketAddress remoteAddress() {
+  @Nullable InetSocketAddress remoteAddress() {
     Channel c = channel.parent() != null ? channel.parent() : channel;
     return c.remoteAddress() instanceof InetSocketAddress a ? a : null;
   }

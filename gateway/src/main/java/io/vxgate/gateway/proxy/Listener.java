@@ -57,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,7 +97,10 @@ public final class Listener {
   private final AccessLog accessLog;
   private final boolean tls;
   private volatile String hsts;
-  private volatile Certificates certificates;
+
+  /** Null for a plain listener. */
+  private volatile @Nullable Certificates certificates;
+
   private final ChannelGroup servers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Promise<Void> stoppedAccepting = Promise.promise();
@@ -123,9 +127,10 @@ public final class Listener {
     this.ticker = requireNonNull(ticker, "ticker");
     this.loops = List.copyOf(loops);
     this.accessLog = requireNonNull(accessLog, "accessLog");
-    this.tls = config.tls() != null;
+    TlsConfig tlsConfig = config.tls();
+    this.tls = tlsConfig != null;
     this.hsts = "max-age=" + config.hstsSeconds();
-    this.certificates = tls ? Certificates.load(vertx, config.tls()) : null;
+    this.certificates = tlsConfig != null ? Certificates.load(vertx, tlsConfig) : null;
   }
 
   /** The settings of new connections (a reload may change them: {@link #update}). */
@@ -140,7 +145,7 @@ public final class Listener {
    *
    * @param certificates null for a plain listener
    */
-  public void update(ListenerConfig next, Certificates certificates) {
+  public void update(ListenerConfig next, @Nullable Certificates certificates) {
     requireNonNull(next, "next");
     if (!next.bind().equals(config.bind()) || (next.tls() != null) != tls) {
       throw new IllegalArgumentException("listener " + next.name() + ": not an update in place");
@@ -161,7 +166,7 @@ public final class Listener {
   }
 
   /** The certificates of new TLS handshakes (null for a plain listener). */
-  public Certificates certificates() {
+  public @Nullable Certificates certificates() {
     return certificates;
   }
 
@@ -334,7 +339,8 @@ public final class Listener {
     }
     clients.add(ch);
     ChannelPipeline p = ch.pipeline();
-    if (!tls) {
+    Certificates certificates = this.certificates; // null: a plain listener
+    if (certificates == null) {
       http1(p);
       return;
     }

@@ -16,6 +16,7 @@ import io.vxgate.gateway.upstream.Upstream;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the request path needs from one config version, compiled once and shared read-only by
@@ -28,8 +29,8 @@ import java.util.Map;
  *     over them), by route name
  * @param buffering the buffering settings of each route that proxies (its upstream's, with the
  *     route's own keys over them), by route name
- * @param buffers nullable; the node's buffers (memory budget, temp files), the same in every
- *     snapshot of a node; null: nothing is buffered (snapshots built by tests of other parts)
+ * @param buffers the node's buffers (memory budget, temp files), the same in every snapshot of a
+ *     node; null: nothing is buffered (snapshots built by tests of other parts)
  * @param traces the trace context of the node's {@code tracing} section (node-local, but compiled
  *     with the rest, so that a reload's sampling ratio takes effect with the snapshot)
  * @param limits the limits of each route that has some, by route name (docs/architecture.md,
@@ -47,7 +48,7 @@ public record ProxySnapshot(
     Map<String, RetryPolicy> retryPolicies,
     Map<String, TimeoutsConfig> timeouts,
     Map<String, BufferingConfig> buffering,
-    NodeBuffers buffers,
+    @Nullable NodeBuffers buffers,
     TraceContext traces,
     Map<String, RouteLimits> limits) {
   public ProxySnapshot {
@@ -80,7 +81,7 @@ public record ProxySnapshot(
       ErrorPages errorPages,
       ForwardedHeaders forwarded,
       ProxyMetrics metrics,
-      NodeBuffers buffers,
+      @Nullable NodeBuffers buffers,
       Map<String, RouteLimits> limits) {
     this(
         version,
@@ -100,16 +101,23 @@ public record ProxySnapshot(
   }
 
   /** The limits of a route of this snapshot that has some. */
+  // the constructor made an entry for every route of the snapshot with limits (NullAway reads a
+  // map's get as nullable); the request path asks only for those
+  @SuppressWarnings("NullAway")
   RouteLimits limits(RouteConfig route) {
     return limits.get(route.name());
   }
 
   /** The retry policy of a proxying route of this snapshot. */
+  // the constructor made one for every proxying route of the snapshot
+  @SuppressWarnings("NullAway")
   RetryPolicy retryPolicy(RouteConfig route) {
     return retryPolicies.get(route.name());
   }
 
   /** The timeouts of a proxying route of this snapshot. */
+  // the constructor made them for every proxying route of the snapshot
+  @SuppressWarnings("NullAway")
   TimeoutsConfig timeouts(RouteConfig route) {
     return timeouts.get(route.name());
   }
@@ -118,7 +126,7 @@ public record ProxySnapshot(
    * The buffering of a proxying route of this snapshot; null when the node buffers nothing (see
    * {@link #buffers}).
    */
-  BufferingConfig buffering(RouteConfig route) {
+  @Nullable BufferingConfig buffering(RouteConfig route) {
     return buffers == null ? null : buffering.get(route.name());
   }
 
@@ -168,7 +176,7 @@ public record ProxySnapshot(
   }
 
   /** The upstream a route forwards to, or null (it answers by itself). */
-  private static UpstreamConfig upstream(GatewayConfig config, RouteConfig r) {
+  private static @Nullable UpstreamConfig upstream(GatewayConfig config, RouteConfig r) {
     return r.action() instanceof RouteConfig.Forward f
         ? config.upstreams().get(f.upstream())
         : null;

@@ -2,6 +2,7 @@ package io.vxgate.gateway.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /** X-Request-Id: passed through when well-formed, otherwise generated (128 random bits, hex). */
 final class RequestIds {
@@ -13,7 +14,7 @@ final class RequestIds {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   /** The incoming id when it is 1..128 characters of [A-Za-z0-9._:-], else a new one. */
-  static String resolve(String incoming) {
+  static String resolve(@Nullable String incoming) {
     return incoming != null && valid(incoming) ? incoming : generate();
   }
 

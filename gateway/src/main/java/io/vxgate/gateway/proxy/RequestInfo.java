@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What routing and balancing read of one request: its normalised path, effective authority and
@@ -21,29 +22,30 @@ final class RequestInfo implements RequestView, LimitRequest {
   private final RequestHead req;
   private final String path;
   private final ForwardedHeaders forwarded;
-  private final Authority authority;
-  private final InetSocketAddress remote;
-  private String authorityText;
-  private HttpMethod method;
+  private final @Nullable Authority authority;
+  private final @Nullable InetSocketAddress remote;
+  // Each computed when first asked for (null: not yet).
+  private @Nullable String authorityText;
+  private @Nullable HttpMethod method;
   private boolean peerChecked;
   private boolean peerTrusted;
-  private String clientIp;
-  private InetAddress source;
+  private @Nullable String clientIp;
+  private @Nullable InetAddress source;
   private final String peer;
-  private Map<String, List<String>> params;
+  private @Nullable Map<String, List<String>> params;
 
   /**
-   * @param authority nullable; the request's effective authority, normalised: that of an
-   *     absolute-form request target, else the Host header (RFC 9112 section 3.2.2)
-   * @param remote nullable; the TCP peer
+   * @param authority the request's effective authority, normalised: that of an absolute-form
+   *     request target, else the Host header (RFC 9112 section 3.2.2); null: none
+   * @param remote the TCP peer (null: unknown)
    * @param peer the TCP peer's address as text (empty when unknown)
    */
   RequestInfo(
       RequestHead req,
       String path,
       ForwardedHeaders forwarded,
-      Authority authority,
-      InetSocketAddress remote,
+      @Nullable Authority authority,
+      @Nullable InetSocketAddress remote,
       String peer) {
     this.req = req;
     this.path = path;
@@ -59,12 +61,12 @@ final class RequestInfo implements RequestView, LimitRequest {
   }
 
   /** The effective authority (see the constructor), or null (HTTP/1.0 without Host). */
-  Authority authority() {
+  @Nullable Authority authority() {
     return authority;
   }
 
   /** {@link #authority()} as {@code host[:port]}, or null. */
-  String authorityText() {
+  @Nullable String authorityText() {
     if (authorityText == null && authority != null) {
       authorityText = authority.toString();
     }
@@ -90,12 +92,12 @@ final class RequestInfo implements RequestView, LimitRequest {
   }
 
   @Override
-  public String header(String name) {
+  public @Nullable String header(String name) {
     return req.fields().get(name);
   }
 
   @Override
-  public String queryParam(String name) {
+  public @Nullable String queryParam(String name) {
     if (params == null) {
       params = new QueryStringDecoder(req.target()).parameters();
     }
@@ -104,7 +106,7 @@ final class RequestInfo implements RequestView, LimitRequest {
   }
 
   @Override
-  public InetAddress source() {
+  public @Nullable InetAddress source() {
     if (source == null) {
       String ip = clientIp();
       source = ip.equals(peer()) ? peerAddress() : Addresses.parseLiteral(ip);
@@ -113,7 +115,7 @@ final class RequestInfo implements RequestView, LimitRequest {
   }
 
   /** The TCP peer's address (the client, or the proxy in front of it); null when unknown. */
-  InetAddress peerAddress() {
+  @Nullable InetAddress peerAddress() {
     return remote == null ? null : remote.getAddress();
   }
 
@@ -147,12 +149,12 @@ final class RequestInfo implements RequestView, LimitRequest {
   }
 
   @Override
-  public InetAddress clientAddress() {
+  public @Nullable InetAddress clientAddress() {
     return source();
   }
 
   @Override
-  public String cookie(String name) {
+  public @Nullable String cookie(String name) {
     return Cookies.value(req.fields(), name);
   }
 }

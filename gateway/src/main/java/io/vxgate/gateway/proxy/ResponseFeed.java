@@ -8,6 +8,7 @@ import io.vxgate.gateway.upstream.OriginConnection;
 import io.vxgate.util.Ticker;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Response buffering for one {@link Exchange} (docs/architecture.md#buffering). It starts only when
@@ -45,14 +46,14 @@ final class ResponseFeed implements BodyBuffer.Listener {
   private final long idleNanos;
 
   /** The origin connection while its response streams; null once it ended. */
-  private OriginConnection origin;
+  private @Nullable OriginConnection origin;
 
   private boolean holding;
   private boolean originPaused;
   private boolean ended;
   private boolean finished;
   private long lastProgress;
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
 
   /**
    * @param memory bytes held in memory at most ({@code buffering.memory})

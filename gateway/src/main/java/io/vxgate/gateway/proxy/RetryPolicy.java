@@ -7,6 +7,7 @@ import io.vxgate.config.RouteConfig;
 import io.vxgate.config.UpstreamConfig;
 import java.util.EnumSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether a request whose attempt failed is tried again (the rules of {@code retries} and {@code
@@ -86,7 +87,7 @@ public final class RetryPolicy {
   }
 
   private RetryDecision decide(
-      RetryOn condition,
+      @Nullable RetryOn condition,
       boolean mayHaveReachedOrigin,
       int attempts,
       String method,

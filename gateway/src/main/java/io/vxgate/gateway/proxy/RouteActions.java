@@ -7,6 +7,7 @@ import io.vxgate.gateway.accesslog.AccessRecord;
 import io.vxgate.gateway.accesslog.Termination;
 import io.vxgate.gateway.http1.HeaderFields;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /** The per-route actions: header changes, redirects and fixed responses. */
 final class RouteActions {
@@ -34,7 +35,7 @@ final class RouteActions {
       ProxySnapshot s,
       RouteConfig route,
       String path,
-      String query,
+      @Nullable String query,
       AccessRecord record,
       boolean close) {
     String requestId = record.requestId();
@@ -58,7 +59,7 @@ final class RouteActions {
       RouteConfig route,
       RouteConfig.Redirect r,
       String path,
-      String query,
+      @Nullable String query,
       String requestId,
       boolean close) {
     String location = r.location();
@@ -100,7 +101,7 @@ final class RouteActions {
       String requestId,
       boolean close,
       HeaderFields h,
-      String contentType,
+      @Nullable String contentType,
       byte[] body) {
     h.set(RequestIds.NAME, requestId);
     if (contentType != null) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,7 @@ final class StickySessions {
   }
 
   /** Decodes a cookie value to its 16 digest bytes, or null when it cannot be one. */
-  static byte[] decode(String value) {
+  static byte @Nullable [] decode(String value) {
     if (value == null || value.length() != VALUE_LENGTH) {
       return null;
     }
@@ -118,7 +119,7 @@ final class StickySessions {
     }
 
     /** The table of an upstream, or null when it is not sticky. */
-    static Table of(Upstream upstream, byte[] key) {
+    static @Nullable Table of(Upstream upstream, byte[] key) {
       UpstreamConfig c = upstream.config();
       if (c.sticky() == null) {
         return null;
@@ -133,7 +134,7 @@ final class StickySessions {
     }
 
     /** The server the request's cookie names, or null (no cookie, or a forged one). */
-    ServerState pinned(RequestInfo req) {
+    @Nullable ServerState pinned(RequestInfo req) {
       String value = Cookies.value(req.request().fields(), config.cookie());
       return value == null ? null : find(value);
     }
@@ -143,7 +144,7 @@ final class StickySessions {
      * server's digest without stopping at the first match, so the time taken does not tell how much
      * of a forged value was right.
      */
-    ServerState find(String value) {
+    @Nullable ServerState find(String value) {
       byte[] d = decode(value);
       if (d == null) {
         return null;
@@ -158,7 +159,7 @@ final class StickySessions {
     }
 
     /** The Set-Cookie header value pinning a client to {@code server}. */
-    String setCookie(ServerState server, boolean tls) {
+    @Nullable String setCookie(ServerState server, boolean tls) {
       String value = null;
       for (int i = 0; i < servers.length; i++) {
         if (servers[i] == server) {

@@ -17,6 +17,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection settings of one upstream's pool, including TLS to {@code https://} servers:
@@ -28,7 +29,10 @@ public final class UpstreamClients {
 
   /** What decides whether an upstream's pool must be rebuilt after a config change. */
   public record Key(
-      UpstreamConfig.KeepaliveConfig keepalive, boolean tls, boolean tlsVerify, String tlsCa) {}
+      UpstreamConfig.KeepaliveConfig keepalive,
+      boolean tls,
+      boolean tlsVerify,
+      @Nullable String tlsCa) {}
 
   /** The rebuild key of {@code u}'s pool. */
   public static Key key(UpstreamConfig u) {

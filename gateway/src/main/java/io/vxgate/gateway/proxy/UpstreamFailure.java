@@ -8,6 +8,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every way an attempt to an origin can fail, in one place: the status the client gets, the {@code
@@ -36,14 +37,14 @@ public enum UpstreamFailure {
   NO_SERVER(503, null, false, "no_server", Termination.NO_SERVER);
 
   private final int status;
-  private final RetryOn retryOn;
+  private final @Nullable RetryOn retryOn;
   private final boolean mayHaveReachedOrigin;
   private final String tag;
   private final Termination termination;
 
   UpstreamFailure(
       int status,
-      RetryOn retryOn,
+      @Nullable RetryOn retryOn,
       boolean mayHaveReachedOrigin,
       String tag,
       Termination termination) {
@@ -65,7 +66,7 @@ public enum UpstreamFailure {
   }
 
   /** The {@code retry-on} condition that allows another attempt, or null. */
-  public RetryOn retryOn() {
+  public @Nullable RetryOn retryOn() {
     return retryOn;
   }
 

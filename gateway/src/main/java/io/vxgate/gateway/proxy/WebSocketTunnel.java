@@ -20,6 +20,7 @@ import io.vxgate.gateway.upstream.UpstreamPool;
 import io.vxgate.gateway.upstream.UpstreamSelector;
 import io.vxgate.util.Ticker;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ final class WebSocketTunnel
   private final UpstreamSelector selector;
   private final UpstreamConfig upstream;
   private final RouteConfig route;
-  private final StickySessions.Table sticky;
+  private final StickySessions.@Nullable Table sticky;
 
   /**
    * The places the session holds in its route's concurrency limits: from the upgrade request to the
@@ -88,10 +89,10 @@ final class WebSocketTunnel
   private int status;
 
   private boolean rewritten;
-  private UpstreamFailure lastFailure;
-  private ServerState server;
-  private OriginConnection origin;
-  private ScheduledFuture<?> idleCheck;
+  private @Nullable UpstreamFailure lastFailure;
+  private @Nullable ServerState server;
+  private @Nullable OriginConnection origin;
+  private @Nullable ScheduledFuture<?> idleCheck;
   private long lastActivityNanos;
   private long attemptStartNanos;
 
@@ -109,7 +110,7 @@ final class WebSocketTunnel
       String uri,
       UpstreamSelector selector,
       RouteConfig route,
-      StickySessions.Table sticky,
+      StickySessions.@Nullable Table sticky,
       Admission admission) {
     this.front = front;
     this.admission = admission;
@@ -129,7 +130,9 @@ final class WebSocketTunnel
             selector, view, Attempts.uriKey(upstream.balance(), view.path(), uri), sticky, ticker);
     this.retry = snapshot.retryPolicy(route);
     this.timeouts = snapshot.timeouts(route);
-    this.upgrade = req.fields().get("Upgrade");
+    // the front makes a tunnel only of a request with Upgrade: websocket (RequestInfo#websocket)
+    String u = req.fields().get("Upgrade");
+    this.upgrade = u != null ? u : "websocket";
   }
 
   /** Whether {@code req} is an HTTP/1.1 upgrade request (the gateway tunnels no other kind). */
@@ -221,6 +224,8 @@ final class WebSocketTunnel
     }
   }
 
+  // a refused upgrade (state REFUSED) holds its origin connection until here
+  @SuppressWarnings("NullAway")
   @Override
   public void onResponseEnd() {
     if (state != State.REFUSED) {
@@ -273,6 +278,8 @@ final class WebSocketTunnel
     }
   }
 
+  // a failure is of an attempt, which picked its server first (attempt())
+  @SuppressWarnings("NullAway")
   private void onFailure(UpstreamFailure failure, Throwable cause) {
     if (failure.countsAgainstServer()) {
       server.passive().recordFailure();
@@ -312,6 +319,8 @@ final class WebSocketTunnel
   }
 
   /** The origin refused the upgrade: its answer goes back to the client as it is. */
+  // the origin's answer comes while an attempt holds its server
+  @SuppressWarnings("NullAway")
   private void refused(ResponseHead r) {
     if (r.status() < 500) {
       server.passive().recordSuccess();
@@ -327,6 +336,8 @@ final class WebSocketTunnel
     front.writeResponseHead(r);
   }
 
+  // the origin's answer comes while an attempt holds its server and the connection
+  @SuppressWarnings("NullAway")
   private void upgrade(ResponseHead r) {
     server.passive().recordSuccess();
     state = State.OPEN;
@@ -464,14 +475,16 @@ final class WebSocketTunnel
    * @param status the origin's status, 0 when none arrived
    * @param failure the failure tag, or null
    */
-  private void endAttempt(int status, String failure) {
+  private void endAttempt(int status, @Nullable String failure) {
     if (server != null) {
       reportAttempt(status, failure);
       releaseServer();
     }
   }
 
-  private void reportAttempt(int status, String failure) {
+  // called while an attempt holds its server (endAttempt checks, upgrade holds it)
+  @SuppressWarnings("NullAway")
+  private void reportAttempt(int status, @Nullable String failure) {
     long took = ticker.nanoTime() - attemptStartNanos;
     snapshot.metrics().attempt(upstream.name(), server.name(), status, failure, took);
   }

@@ -2,6 +2,7 @@ package io.vxgate.gateway.route;
 
 import io.vertx.core.http.HttpMethod;
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The parts of a request that route matchers read. The proxy's {@code RequestInfo} adapts a request
@@ -23,13 +24,16 @@ public interface RequestView {
   HttpMethod method();
 
   /** A request header value (case-insensitive name), or null. */
-  String header(String name);
+  @Nullable String header(String name);
 
   /** A decoded query parameter value, or null. */
-  String queryParam(String name);
+  @Nullable String queryParam(String name);
 
-  /** The client address as seen by the gateway (or as vouched for by a trusted proxy). */
-  InetAddress source();
+  /**
+   * The client address as seen by the gateway (or as vouched for by a trusted proxy); null when
+   * unknown.
+   */
+  @Nullable InetAddress source();
 
   /** Whether the request asks for a WebSocket upgrade. */
   boolean websocket();

@@ -53,14 +53,14 @@ public final class UpstreamPool {
    * @param maxConnections the node's total per server, split over the event loops
    * @param queueFactor waiting requests per loop and server, as a multiple of the loop's limit
    * @param idleTimeoutMs how long an idle connection is kept
-   * @param tls nullable; the client TLS context for {@code https://} servers
+   * @param tls the client TLS context for {@code https://} servers (null: none)
    * @param verifyHost whether TLS checks the server's name against its certificate
    */
   public record Settings(
       int maxConnections,
       int queueFactor,
       long idleTimeoutMs,
-      SslContext tls,
+      @Nullable SslContext tls,
       boolean verifyHost) {}
 
   /** What asked for a connection hears back through this, on its event loop. */
@@ -252,7 +252,7 @@ public final class UpstreamPool {
       open++;
       OriginConnection conn = new OriginConnection(this);
       var address = server.config().address();
-      boolean tls = server.config().tls() && settings.tls() != null;
+      SslContext tls = server.config().tls() ? settings.tls() : null; // null: plain
       Bootstrap b =
           new Bootstrap()
               .group(loop)
@@ -265,9 +265,9 @@ public final class UpstreamPool {
                     @Override
                     protected void initChannel(Channel ch) {
                       ChannelPipeline p = ch.pipeline();
-                      if (tls) {
+                      if (tls != null) {
                         SSLEngine engine =
-                            settings.tls().newEngine(ch.alloc(), address.host(), address.port());
+                            tls.newEngine(ch.alloc(), address.host(), address.port());
                         if (settings.verifyHost()) {
                           SSLParameters params = engine.getSSLParameters();
                           params.setEndpointIdentificationAlgorithm("HTTPS");
