@@ -15,12 +15,15 @@ import java.util.concurrent.TimeUnit;
  * codec handles without limit (docs/reliability.md#http2-attacks): SETTINGS and PING, at most
  * {@link #MAX_CONTROL} per {@link #WINDOW_NANOS}, each answered with an ACK; PRIORITY, at most
  * {@link #MAX_PRIORITY} per window; WINDOW_UPDATE, at most {@link #FREE_WINDOW_UPDATES} plus one
- * per KiB the server sent (a client downloading at full speed sends one per 16-32 KiB). Over
- * budget, the connection gets a GOAWAY (ENHANCE_YOUR_CALM) and is closed. Netty bounds the rest
- * (Listener: resets, empty DATA frames, queued control frames, header list size).
+ * per KiB the server sent (a client downloading at full speed sends one per 16-32 KiB); and header
+ * blocks of more fields than the header list size allows at all (an HPACK bomb: a few bytes that
+ * name a large table entry thousands of times, which Netty would decode to the end). Over budget,
+ * the connection gets a GOAWAY (ENHANCE_YOUR_CALM) and is closed. Netty bounds the rest (Listener:
+ * resets, empty DATA frames, queued control frames, header list size).
  *
- * <p>It sits between TLS and the codec and reads only the 9-byte frame headers as the bytes pass,
- * without copying them. Confined to the connection's event loop.
+ * <p>It sits between TLS and the codec and reads the 9-byte frame headers as the bytes pass, and of
+ * header blocks only the first bytes of each field and the lengths of its strings ({@link
+ * HpackFieldCounter}), without copying anything. Confined to the connection's event loop.
  */
 final class Http2FrameBudget extends ChannelDuplexHandler {
 
@@ -35,6 +38,13 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
 
   private static final int PREFACE = 24;
   private static final int HEADERS = 0x1;
+  private static final int CONTINUATION = 0x9;
+  private static final int PADDED = 0x8;
+  private static final int PRIORITY_FLAG = 0x20;
+
+  /** The least size a field adds to a header list (RFC 7541 §4.1: name, value and 32). */
+  static final int MIN_FIELD_SIZE = 32;
+
   private static final int PRIORITY = 0x2;
 
   /** Stream ids from which a client can open no more than a few hundred streams. */
@@ -80,12 +90,31 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
   private int lastStream;
   private int streams;
 
+  /** Fields a header block may have: more cannot fit in the header list size. */
+  private final int maxFields;
+
+  private final HpackFieldCounter fields = new HpackFieldCounter();
+
+  /** Whether the frame whose payload passes is a HEADERS or CONTINUATION frame. */
+  private boolean inBlock;
+
+  /** A HEADERS frame's pad length byte is next. */
+  private boolean padLengthNext;
+
+  /** Bytes of a HEADERS frame's priority fields still to pass. */
+  private int priorityLeft;
+
+  /** Bytes of the frame's header block fragment still to pass; then its padding. */
+  private long fragmentLeft;
+
   /**
    * @param maxStreams the listener's {@code keepalive-requests}: streams a connection may open, 0
    *     for no limit but the stream id space
+   * @param maxHeaderListSize the header list size the codec allows (SETTINGS_MAX_HEADER_LIST_SIZE)
    */
-  Http2FrameBudget(int maxStreams) {
+  Http2FrameBudget(int maxStreams, int maxHeaderListSize) {
     this.maxStreams = maxStreams;
+    this.maxFields = Math.max(1, maxHeaderListSize / MIN_FIELD_SIZE);
   }
 
   private boolean closing;
@@ -159,6 +188,9 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
         i += skip;
       } else if (payloadLeft > 0) {
         int skip = (int) Math.min(payloadLeft, end - i);
+        if (inBlock && !block(in, i, skip)) {
+          return false;
+        }
         payloadLeft -= skip;
         i += skip;
       } else {
@@ -176,7 +208,51 @@ final class Http2FrameBudget extends ChannelDuplexHandler {
     return true;
   }
 
+  /**
+   * Passes {@code length} payload bytes of a HEADERS or CONTINUATION frame from {@code at}: its pad
+   * length and priority fields, its fragment of the header block (counted), its padding. False when
+   * the block has more fields than fit in the header list size.
+   */
+  private boolean block(ByteBuf in, int at, int length) {
+    int i = at;
+    int end = at + length;
+    if (padLengthNext && i < end) {
+      padLengthNext = false;
+      fragmentLeft = Math.max(0, fragmentLeft - (in.getByte(i++) & 0xff));
+    }
+    int priority = Math.min(priorityLeft, end - i);
+    priorityLeft -= priority;
+    i += priority;
+    int fragment = (int) Math.min(fragmentLeft, end - i);
+    if (fragment > 0) {
+      fragmentLeft -= fragment;
+      fields.feed(in, i, fragment);
+      return fields.fields() <= maxFields;
+    }
+    return true;
+  }
+
+  /** A HEADERS (a new block) or CONTINUATION frame of {@code length} bytes begins. */
+  private void blockFrame(int type, int flags, long length) {
+    inBlock = true;
+    if (type == CONTINUATION) {
+      padLengthNext = false;
+      priorityLeft = 0;
+      fragmentLeft = length;
+      return;
+    }
+    fields.start();
+    padLengthNext = (flags & PADDED) != 0;
+    priorityLeft = (flags & PRIORITY_FLAG) != 0 ? 5 : 0;
+    // the pad length, once read, comes off too
+    fragmentLeft = Math.max(0, length - (padLengthNext ? 1 : 0) - priorityLeft);
+  }
+
   private boolean count(int type, int flags) {
+    inBlock = false;
+    if (type == HEADERS || type == CONTINUATION) {
+      blockFrame(type, flags, payloadLeft);
+    }
     switch (type) {
       case SETTINGS, PING -> {
         if ((flags & ACK) != 0) {

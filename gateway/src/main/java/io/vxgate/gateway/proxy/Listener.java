@@ -388,12 +388,13 @@ public final class Listener {
   }
 
   private void http2(ChannelPipeline p) {
+    int maxHeaderListSize = Math.max(config.maxHeaderSize(), 4096);
     Http2FrameCodec codec =
         Http2FrameCodecBuilder.forServer()
             .initialSettings(
                 Http2Settings.defaultSettings()
                     .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
-                    .maxHeaderListSize(Math.max(config.maxHeaderSize(), 4096)))
+                    .maxHeaderListSize(maxHeaderListSize))
             .validateHeaders(true)
             // Floods (docs/reliability.md#http2-attacks): resets (rapid reset), control frames
             // queued for a peer that does not read, DATA frames without data.
@@ -412,7 +413,7 @@ public final class Listener {
     // origins' answers read in one pass of the event loop). Deferred to the end of that pass, the
     // flushes become one TLS record batch and one write instead of one per stream.
     p.addLast("flush", new FlushConsolidationHandler(256, true));
-    p.addLast("h2-budget", new Http2FrameBudget(maxStreams));
+    p.addLast("h2-budget", new Http2FrameBudget(maxStreams, maxHeaderListSize));
     p.addLast("h2", codec);
     p.addLast(
         "idle-close",
