@@ -18,8 +18,6 @@ final class Line {
   private static final String[] MONTHS = {
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
   };
-  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
   private byte[] buf = new byte[1024];
@@ -264,13 +262,13 @@ final class Line {
         buf[len++] = '\\';
         if (c > 0xff) {
           buf[len++] = 'u';
-          buf[len++] = HEX[c >> 12];
-          buf[len++] = HEX[(c >> 8) & 0xf];
+          buf[len++] = (byte) Hex.digit(c >> 12);
+          buf[len++] = (byte) Hex.digit(c >> 8);
         } else {
           buf[len++] = 'x';
         }
-        buf[len++] = HEX[(c >> 4) & 0xf];
-        buf[len++] = HEX[c & 0xf];
+        buf[len++] = (byte) Hex.digit(c >> 4);
+        buf[len++] = (byte) Hex.digit(c);
       } else {
         buf[len++] = (byte) c;
       }
@@ -315,8 +313,8 @@ final class Line {
         buf[len++] = 'u';
         buf[len++] = '0';
         buf[len++] = '0';
-        buf[len++] = HEX[(c >> 4) & 0xf];
-        buf[len++] = HEX[c & 0xf];
+        buf[len++] = (byte) Hex.digit(c >> 4);
+        buf[len++] = (byte) Hex.digit(c);
       }
     }
     return i;

@@ -21,12 +21,6 @@ final class LineEncoder extends EncoderBase<AccessRecord> {
     format.format(r, out);
   }
 
-  /** The line of {@code r}, without its line end (the writer thread's: not thread-safe). */
-  String text(AccessRecord r) {
-    format.format(r, line.reset());
-    return line.toString();
-  }
-
   @Override
   public byte[] encode(AccessRecord r) {
     format.format(r, line.reset());
